@@ -1,0 +1,1 @@
+//! Stage: dedup (being built).

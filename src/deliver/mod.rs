@@ -1,0 +1,1 @@
+//! Stage: deliver (being built).

@@ -1,0 +1,1 @@
+//! Orchestration (being built).

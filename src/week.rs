@@ -1,0 +1,1 @@
+//! ISO weeks (being built).
