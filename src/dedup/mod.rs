@@ -63,6 +63,24 @@ pub fn merge(items: Vec<Item>) -> Vec<Post> {
     posts
 }
 
+/// Folds a newly fetched post into the stored one of the same id: a fresh copy from the
+/// source that supplied the stored version replaces it (the post was edited); a copy from
+/// another source only fills gaps, or wins when it is richer.
+pub fn merge_into(stored: &mut Post, incoming: Post) {
+    let same_source = stored.item.source == incoming.item.source;
+    for s in incoming.sources {
+        if !stored.sources.contains(&s) {
+            stored.sources.push(s);
+        }
+    }
+    if same_source {
+        let old = std::mem::replace(&mut stored.item, incoming.item);
+        fill_missing(&mut stored.item, old);
+    } else {
+        absorb(stored, incoming.item);
+    }
+}
+
 /// Folds a duplicate into a post: the richer item wins, missing fields are filled in.
 fn absorb(post: &mut Post, other: Item) {
     if !post.sources.contains(&other.source) {

@@ -72,6 +72,41 @@ pub struct SourceState {
     pub items: i64,
 }
 
+/// What happened to one source in a run.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RunOutcome {
+    /// Fetched and parsed.
+    Fresh,
+    /// The server said 304: the stored posts stand.
+    NotModified,
+    /// It failed; the stored posts are kept.
+    Failed(String),
+}
+
+/// A response whose validators are kept for the next conditional GET.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedResponse {
+    /// The URL requested.
+    pub url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// ETag and Last-Modified, verbatim.
+    pub validators: Validators,
+}
+
+/// One source's run, as recorded in the store.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRun {
+    /// Source name.
+    pub name: String,
+    /// Source URL.
+    pub url: String,
+    /// How it went.
+    pub outcome: RunOutcome,
+    /// Responses whose validators to remember.
+    pub responses: Vec<CachedResponse>,
+}
+
 /// The open state database.
 pub struct Store {
     conn: Connection,
@@ -126,17 +161,10 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
-    /// Records one source's successful run atomically: its posts, the validators of the URLs
-    /// it fetched, and its state. Returns how many posts were new to the store.
-    pub fn save_source_run(
-        &mut self,
-        source: &str,
-        url: &str,
-        posts: &[Post],
-        validators: &[(String, u16, Validators)],
-        status: &str,
-        now: DateTime<Utc>,
-    ) -> Result<usize, StoreError> {
+    /// Records one run atomically: the merged posts, the validators of every URL fetched, and
+    /// each source's outcome. A post already stored is merged with the incoming one (see
+    /// [`dedup::merge_into`]). Returns how many posts were new to the store.
+    pub fn save_run(&mut self, runs: &[SourceRun], posts: &[Post], now: DateTime<Utc>) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(wrap)?;
@@ -145,40 +173,34 @@ impl Store {
         for post in posts {
             new += upsert_post(&tx, post, &now_s, now).map_err(wrap)?;
         }
-        for (u, code, v) in validators {
+        for run in runs {
+            for c in &run.responses {
+                tx.execute(
+                    "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
+                     ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
+                     status = excluded.status, fetched_at = excluded.fetched_at",
+                    params![c.url, c.validators.etag, c.validators.last_modified, c.status, now_s],
+                )
+                .map_err(wrap)?;
+            }
+            let (status, error) = match &run.outcome {
+                RunOutcome::Fresh => ("ok", None),
+                RunOutcome::NotModified => ("not-modified", None),
+                RunOutcome::Failed(e) => ("failed", Some(e.as_str())),
+            };
             tx.execute(
-                "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
-                 status = excluded.status, fetched_at = excluded.fetched_at",
-                params![u, v.etag, v.last_modified, code, now_s],
+                "INSERT INTO sources (name, url, last_fetch, last_status, last_error, consecutive_failures)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT(name) DO UPDATE SET url = excluded.url, last_fetch = excluded.last_fetch,
+                 last_status = excluded.last_status, last_error = excluded.last_error,
+                 consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0
+                                             ELSE consecutive_failures + 1 END",
+                params![run.name, run.url, now_s, status, error, i64::from(error.is_some())],
             )
             .map_err(wrap)?;
         }
-        tx.execute(
-            "INSERT INTO sources (name, url, last_fetch, last_status, last_error, consecutive_failures)
-             VALUES (?1, ?2, ?3, ?4, NULL, 0)
-             ON CONFLICT(name) DO UPDATE SET url = excluded.url, last_fetch = excluded.last_fetch,
-             last_status = excluded.last_status, last_error = NULL, consecutive_failures = 0",
-            params![source, url, now_s, status],
-        )
-        .map_err(wrap)?;
         tx.commit().map_err(wrap)?;
         Ok(new)
-    }
-
-    /// Records a failed run of a source; its stored posts are kept.
-    pub fn save_source_failure(&mut self, source: &str, url: &str, error: &str, now: DateTime<Utc>) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "INSERT INTO sources (name, url, last_fetch, last_status, last_error, consecutive_failures)
-                 VALUES (?1, ?2, ?3, 'failed', ?4, 1)
-                 ON CONFLICT(name) DO UPDATE SET url = excluded.url, last_fetch = excluded.last_fetch,
-                 last_status = 'failed', last_error = excluded.last_error,
-                 consecutive_failures = consecutive_failures + 1",
-                params![source, url, now.to_rfc3339(), error],
-            )
-            .map(|_| ())
-            .map_err(|e| self.err(e))
     }
 
     /// The recorded state of every source that has run, by name.
@@ -261,12 +283,23 @@ impl Store {
 }
 
 /// Inserts or refreshes a post; 1 if it was new. The first-seen time never changes.
-fn upsert_post(tx: &rusqlite::Transaction, post: &Post, now_s: &str, now: DateTime<Utc>) -> rusqlite::Result<usize> {
+fn upsert_post(tx: &rusqlite::Transaction, incoming: &Post, now_s: &str, now: DateTime<Utc>) -> rusqlite::Result<usize> {
+    let stored: Option<(String, String)> = tx
+        .query_row("SELECT first_seen, data FROM items WHERE id = ?1", [&incoming.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let (existed, merged) = match stored {
+        Some((seen, data)) => match serde_json::from_str::<Post>(&data) {
+            Ok(mut old) => {
+                crate::dedup::merge_into(&mut old, incoming.clone());
+                (Some(seen), old)
+            }
+            Err(_) => (Some(seen), incoming.clone()),
+        },
+        None => (None, incoming.clone()),
+    };
+    let post = &merged;
     let p = &post.item.parsed;
     let data = serde_json::to_string(post).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    let existed: Option<String> = tx
-        .query_row("SELECT first_seen FROM items WHERE id = ?1", [&post.id], |r| r.get(0))
-        .optional()?;
     let first_seen = existed
         .as_deref()
         .and_then(|s| DateTime::parse_from_rfc3339(s).ok())

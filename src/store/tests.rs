@@ -27,6 +27,10 @@ fn post_at(url: &str, published: Option<Timestamp>) -> Post {
     merge(vec![item]).remove(0)
 }
 
+fn run(name: &str, outcome: RunOutcome, responses: Vec<CachedResponse>) -> SourceRun {
+    SourceRun { name: name.into(), url: "http://a.org/feed".into(), outcome, responses }
+}
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -43,12 +47,12 @@ fn rerunning_never_duplicates_and_keeps_first_seen() {
     let v = Validators { etag: Some("\"abc\"".into()), last_modified: Some("Mon, 26 Oct 2015 00:00:00 GMT".into()) };
     {
         let mut s = Store::open(&path).unwrap();
-        let new = s.save_source_run("src", "http://a.org/feed", &posts, &[("http://a.org/feed".into(), 200, v.clone())], "ok", now()).unwrap();
+        let new = s.save_run(&[run("src", RunOutcome::Fresh, vec![CachedResponse { url: "http://a.org/feed".into(), status: 200, validators: v.clone() }])], &posts, now()).unwrap();
         assert_eq!(new, 1);
     }
     let mut s = Store::open(&path).unwrap();
     let later = now() + chrono::Duration::days(7);
-    let new = s.save_source_run("src", "http://a.org/feed", &posts, &[], "ok", later).unwrap();
+    let new = s.save_run(&[run("src", RunOutcome::NotModified, vec![])], &posts, later).unwrap();
     assert_eq!(new, 0);
     assert_eq!(s.post_count().unwrap(), 1);
     assert_eq!(s.validators("http://a.org/feed").unwrap(), v);
@@ -68,7 +72,7 @@ fn week_selection_uses_local_dates() {
         post_at("http://a.org/next", Some(Timestamp::At(shanghai.with_ymd_and_hms(2015, 11, 2, 0, 0, 0).unwrap()))),
         post_at("http://a.org/undated", None),
     ];
-    s.save_source_run("src", "http://a.org/feed", &posts, &[], "ok", now() - chrono::Duration::days(3)).unwrap();
+    s.save_run(&[run("src", RunOutcome::Fresh, vec![])], &posts, now() - chrono::Duration::days(3)).unwrap();
     let got: Vec<String> = s
         .posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::Asia::Shanghai)
         .unwrap()
@@ -85,13 +89,13 @@ fn week_selection_uses_local_dates() {
 #[test]
 fn failures_count_up_and_reset_on_success() {
     let mut s = Store::in_memory().unwrap();
-    s.save_source_failure("bad", "http://x/", "HTTP 500", now()).unwrap();
-    s.save_source_failure("bad", "http://x/", "HTTP 503", now()).unwrap();
+    s.save_run(&[run("bad", RunOutcome::Failed("HTTP 500".into()), vec![])], &[], now()).unwrap();
+    s.save_run(&[run("bad", RunOutcome::Failed("HTTP 503".into()), vec![])], &[], now()).unwrap();
     let st = &s.source_states().unwrap()[0];
     assert_eq!((st.consecutive_failures, st.last_error.as_deref()), (2, Some("HTTP 503")));
     let mut post = post_at("http://x/1", None);
     post.sources = vec!["bad".into()];
-    s.save_source_run("bad", "http://x/", &[post], &[], "ok", now()).unwrap();
+    s.save_run(&[run("bad", RunOutcome::Fresh, vec![])], &[post], now()).unwrap();
     let st = &s.source_states().unwrap()[0];
     assert_eq!((st.consecutive_failures, st.last_status.as_deref(), st.items), (0, Some("ok"), 1));
 }
@@ -106,4 +110,20 @@ fn newer_schema_is_refused() {
     drop(c);
     let err = Store::open(&path).err().unwrap().to_string();
     assert!(err.contains("schema version 99"), "{err}");
+}
+
+#[test]
+fn a_stored_post_merges_with_a_copy_from_another_source() {
+    let mut s = Store::in_memory().unwrap();
+    let a = post_at("http://a.org/1", Some(Timestamp::Day(day(2015, 10, 26))));
+    let mut b = a.clone();
+    b.item.source = "other".into();
+    b.sources = vec!["other".into()];
+    b.item.parsed.published = None;
+    s.save_run(&[], &[a], now()).unwrap();
+    s.save_run(&[], &[b], now()).unwrap();
+    let got = s.latest_posts(5).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].sources, vec!["src", "other"]);
+    assert!(got[0].item.parsed.published.is_some(), "the stored date is kept");
 }
