@@ -161,6 +161,19 @@ impl Store {
             .map_err(|e| self.err(e))
     }
 
+    /// Every stored validator, by URL (read once before a run).
+    pub fn all_validators(&self) -> Result<std::collections::HashMap<String, Validators>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT url, etag, last_modified FROM http_cache")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, Validators { etag: r.get(1)?, last_modified: r.get(2)? })))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e));
+        rows
+    }
+
     /// Records one run atomically: the merged posts, the validators of every URL fetched, and
     /// each source's outcome. A post already stored is merged with the incoming one (see
     /// [`dedup::merge_into`]). Returns how many posts were new to the store.
