@@ -174,7 +174,27 @@ fn forced_kind_falls_back_to_sniffing() {
     assert!(feed.warnings[0].contains("configured as Atom"));
     // Forced and unsniffable (leading junk) still works when it parses as the forced format.
     let feed = parse("junk<rss><channel><item><title>T</title></item></channel></rss>", SourceKind::Rss, "http://x.example/");
-    assert!(feed.is_err() || feed.is_ok());
+    assert_eq!(feed.unwrap().items[0].title, "T");
+    assert!(matches!(parse("junk<rss>", SourceKind::Auto, "http://x.example/"), Err(ParseError::NotAFeed(_))));
+}
+
+#[test]
+fn no_panic_on_any_prefix_or_mutation() {
+    for name in ["rss10.rdf", "rss091.xml", "feed11.json"] {
+        let full = fixture(name);
+        for (cut, _) in full.char_indices() {
+            let _ = parse(&full[..cut], SourceKind::Auto, "http://x.example/");
+            let _ = parse(&full[cut..], SourceKind::Rss, "http://x.example/");
+        }
+    }
+    let docker = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sites/docker.cn/feed.xml"),
+    )
+    .unwrap();
+    // Cut the real Atom feed in the middle of its 6th entry: the first 5 survive.
+    let sixth = docker.match_indices("<entry").nth(5).unwrap().0;
+    let feed = parse(&docker[..sixth + 300], SourceKind::Auto, "http://docker.cn/feed.xml").unwrap();
+    assert_eq!(feed.items.len(), 5);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Parse-stage tests: small inline and excerpt fixtures, plus the whole fixture sites.
 
 mod feeds;
+mod html;
 mod sites;
 
 use chrono_tz::Asia::Shanghai;
