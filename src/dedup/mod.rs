@@ -138,8 +138,14 @@ pub fn item_key_with(item: &Item, extra_tracking: &[String]) -> String {
 
 /// The stable id of a key: 16 hex digits of its SHA-256.
 pub fn key_id(key: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = Sha256::digest(key.as_bytes());
-    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(16);
+    for b in hash.iter().take(8) {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
 /// Merges duplicates with the default options, keeping first-seen order.

@@ -7,7 +7,7 @@
 //! Candidates are checked by the caller (similarity, dates, titles) and joined in a
 //! union-find.
 
-use super::text::{BINS, Sketch, normalize, sketch};
+use super::text::{BINS, Sketch, sketch_html};
 
 /// Bins per band.
 pub const ROWS: usize = 4;
@@ -71,7 +71,7 @@ where
     let mut out = vec![empty; n];
     if n < 256 || threads == 1 {
         for (i, s) in out.iter_mut().enumerate() {
-            *s = sketch(&normalize(text(i)));
+            *s = sketch_html(text(i));
         }
         return out;
     }
@@ -81,7 +81,7 @@ where
             let text = &text;
             scope.spawn(move || {
                 for (j, s) in part.iter_mut().enumerate() {
-                    *s = sketch(&normalize(text(c * chunk + j)));
+                    *s = sketch_html(text(c * chunk + j));
                 }
             });
         }

@@ -78,60 +78,123 @@ pub fn fmix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
-/// Hash of a window of chars.
-#[inline]
-fn window_hash(w: &[u32; SHINGLE], start: usize) -> u64 {
-    let mut h: u64 = 0;
-    for i in 0..SHINGLE {
-        h = (h.rotate_left(5) ^ u64::from(w[(start + i) % SHINGLE])).wrapping_mul(0x517c_c1b7_2722_0a95);
+/// Multiplier of the rolling polynomial hash over a window of chars.
+const BASE: u64 = 0x100_0000_01b3;
+/// Marks a bin that no shingle fell into.
+const EMPTY: u64 = u64::MAX;
+
+/// Streams characters of a normalized text into a [`Sketch`].
+struct Sketcher {
+    mins: [u64; BINS],
+    window: [u32; SHINGLE],
+    n: usize,
+    rolling: u64,
+    base_pow: u64,
+    shingles: u32,
+}
+
+impl Sketcher {
+    fn new() -> Self {
+        let mut base_pow = 1u64;
+        for _ in 0..SHINGLE {
+            base_pow = base_pow.wrapping_mul(BASE);
+        }
+        Sketcher { mins: [EMPTY; BINS], window: [0; SHINGLE], n: 0, rolling: 0, base_pow, shingles: 0 }
     }
-    fmix(h)
+
+    #[inline]
+    fn add(&mut self, h: u64) {
+        let bin = (h >> 58) as usize;
+        let v = h & ((1 << 58) - 1);
+        if v < self.mins[bin] {
+            self.mins[bin] = v;
+        }
+    }
+
+    /// One character of the normalized text.
+    #[inline]
+    fn push(&mut self, c: char) {
+        let slot = self.n % SHINGLE;
+        let out = u64::from(self.window[slot]);
+        let c = u64::from(c as u32) + 1;
+        self.window[slot] = c as u32;
+        self.n += 1;
+        self.rolling = self.rolling.wrapping_mul(BASE).wrapping_add(c).wrapping_sub(out.wrapping_mul(self.base_pow));
+        if self.n >= SHINGLE {
+            self.add(fmix(self.rolling));
+            self.shingles = self.shingles.saturating_add(1);
+        }
+    }
+
+    fn finish(mut self) -> Sketch {
+        if self.n > 0 && self.n < SHINGLE {
+            // A text shorter than a shingle is one shingle.
+            self.add(fmix(self.rolling));
+            self.shingles = 1;
+        }
+        let mut sig = [0u16; BINS];
+        if self.shingles > 0 {
+            // Densify by rotation: an empty bin borrows the next filled bin to its right,
+            // offset by the distance, so that equal texts give equal signatures and short
+            // texts stay usable.
+            for (j, out) in sig.iter_mut().enumerate() {
+                let mut d = 0;
+                while self.mins[(j + d) % BINS] == EMPTY {
+                    d += 1;
+                }
+                let v = self.mins[(j + d) % BINS];
+                *out = fmix(v.wrapping_add((d as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))) as u16;
+            }
+        }
+        Sketch { sig, shingles: self.shingles }
+    }
 }
 
 /// The sketch of an already normalized text (see [`normalize`]).
 pub fn sketch(norm: &str) -> Sketch {
-    const EMPTY: u64 = u64::MAX;
-    let mut mins = [EMPTY; BINS];
-    let mut window = [0u32; SHINGLE];
-    let mut n = 0usize;
-    let mut shingles = 0u32;
-    let add = |h: u64, mins: &mut [u64; BINS]| {
-        let bin = (h >> 58) as usize;
-        let v = h & ((1 << 58) - 1);
-        if v < mins[bin] {
-            mins[bin] = v;
-        }
-    };
+    let mut s = Sketcher::new();
     for c in norm.chars() {
-        window[n % SHINGLE] = c as u32;
-        n += 1;
-        if n >= SHINGLE {
-            add(window_hash(&window, n % SHINGLE), &mut mins);
-            shingles = shingles.saturating_add(1);
-        }
+        s.push(c);
     }
-    if n > 0 && n < SHINGLE {
-        // A text shorter than a shingle is one shingle.
-        for w in window.iter_mut().skip(n) {
-            *w = 0;
-        }
-        add(window_hash(&window, 0), &mut mins);
-        shingles = 1;
-    }
-    let mut sig = [0u16; BINS];
-    if shingles > 0 {
-        // Densify by rotation: an empty bin borrows the next filled bin to its right, offset by
-        // the distance, so that equal texts give equal signatures and short texts stay usable.
-        for (j, out) in sig.iter_mut().enumerate() {
-            let mut d = 0;
-            while mins[(j + d) % BINS] == EMPTY {
-                d += 1;
+    s.finish()
+}
+
+/// The sketch of an HTML fragment: the same as `sketch(&normalize(html))`, computed in one
+/// pass without allocating for the common case (ASCII, CJK ideographs, full-width forms, CJK
+/// and general punctuation, no entities); anything else takes the general path.
+pub fn sketch_html(html: &str) -> Sketch {
+    fast_sketch(html).unwrap_or_else(|| sketch(&normalize(html)))
+}
+
+fn fast_sketch(html: &str) -> Option<Sketch> {
+    let mut s = Sketcher::new();
+    let mut chars = html.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c as u32 {
+            0x3c => {
+                // `<` opens a tag when followed by a letter, `/`, `!` or `?` (as strip_tags).
+                let tag = chars.peek().is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'));
+                if tag {
+                    for n in chars.by_ref() {
+                        if n == '>' {
+                            break;
+                        }
+                    }
+                }
             }
-            let v = mins[(j + d) % BINS];
-            *out = fmix(v.wrapping_add((d as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))) as u16;
+            0x26 => return None,
+            0x30..=0x39 | 0x61..=0x7a => s.push(c),
+            0x41..=0x5a => s.push(c.to_ascii_lowercase()),
+            0..=0x7f | 0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
+            0x3005..=0x3007 => s.push(c),
+            0x4e00..=0x9fff => s.push(c),
+            0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c as u32 - 0xfee0)?),
+            0xff21..=0xff3a => s.push(char::from_u32(c as u32 - 0xfee0)?.to_ascii_lowercase()),
+            0xff01..=0xff0f | 0xff1a..=0xff20 | 0xff3b..=0xff40 | 0xff5b..=0xff5e => {}
+            _ => return None,
         }
     }
-    Sketch { sig, shingles }
+    Some(s.finish())
 }
 
 /// Exact Jaccard similarity of the shingle sets of two normalized texts (for tests and audits;
@@ -205,5 +268,8 @@ mod tests {
         assert_eq!(sketch("ab").shingles, 1);
         assert!(jaccard(&base, &edited) > 0.9);
         assert!(bigram_dice("docker专场", "docker专场沙龙") > 0.8);
+        for html in ["<p>Docker 专场，ＨＴＴＰ１２ 报名!</p>", "a&amp;b <b>c</b>", "é café ﬁ", "<a href=x>Go</a>—〇々〻〡"] {
+            assert_eq!(sketch_html(html), sketch(&normalize(html)), "{html}");
+        }
     }
 }
