@@ -155,8 +155,33 @@ fn run(n: usize) {
     );
 }
 
+/// Where the time goes, stage by stage (`--phases`).
+fn phases(n: usize) {
+    use digest::dedup::{merge_exact, near, twins};
+    let (items, _) = items(n, 0x5eed_d15c_0000 ^ n as u64);
+    let opts = DedupOptions::default();
+    let t = Instant::now();
+    let posts = merge_exact(items, &opts);
+    let t_exact = t.elapsed();
+    let t = Instant::now();
+    let sketches = near::sketch_all(posts.len(), |i| posts[i].item.parsed.content_html.as_str());
+    let t_sketch = t.elapsed();
+    let t = Instant::now();
+    let mut uf = near::cluster(&sketches, |_, _, sim| sim >= opts.near_threshold);
+    let groups = uf.groups().len();
+    let t_cluster = t.elapsed();
+    let t = Instant::now();
+    let tw = twins::twin_pairs(&posts, opts.max_days).len();
+    let t_twins = t.elapsed();
+    println!("{n:>9} items: exact {t_exact:?}, sketch {t_sketch:?}, lsh {t_cluster:?} ({groups} groups), twins {t_twins:?} ({tw})");
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(pos) = args.iter().position(|a| a == "--phases") {
+        phases(args.get(pos + 1).and_then(|s| s.parse().ok()).unwrap_or(100_000));
+        return;
+    }
     if let Some(pos) = args.iter().position(|a| a == "--size") {
         let n = args.get(pos + 1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
         run(n);

@@ -117,21 +117,52 @@ pub(crate) fn fold_similar(posts: Vec<Post>, opts: &DedupOptions) -> Vec<Post> {
     if groups.is_empty() {
         return posts;
     }
-    let mut slots: Vec<Option<Post>> = posts.into_iter().map(Some).collect();
-    for group in groups {
-        let members: Vec<Post> = group.iter().filter_map(|&i| slots[i].take()).collect();
-        slots[group[0]] = Some(fold_group(members));
+    // Take the members out of the list in one pass (the smallest index of a group stays and
+    // receives the others), then fold each group into its first member.
+    let mut member_of = vec![u32::MAX; posts.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &i in group {
+            member_of[i] = g as u32;
+        }
     }
-    slots.into_iter().flatten().collect()
+    let mut taken: Vec<Vec<Post>> = (0..groups.len()).map(|_| Vec::new()).collect();
+    let mut first_at: Vec<usize> = vec![usize::MAX; groups.len()];
+    let mut out: Vec<Post> = Vec::with_capacity(posts.len());
+    for (i, p) in posts.into_iter().enumerate() {
+        match member_of[i] {
+            u32::MAX => out.push(p),
+            g => {
+                let g = g as usize;
+                if first_at[g] == usize::MAX {
+                    first_at[g] = out.len();
+                    out.push(p);
+                } else {
+                    taken[g].push(p);
+                }
+            }
+        }
+    }
+    for (g, others) in taken.into_iter().enumerate() {
+        let at = first_at[g];
+        if at == usize::MAX {
+            continue;
+        }
+        fold_group(&mut out[at], others);
+    }
+    out
 }
 
-/// One post from a group: the earliest published member is shown (its key gives the id, so
-/// the id does not change when a later repost appears); the others become alternates.
-fn fold_group(mut members: Vec<Post>) -> Post {
-    let first = (0..members.len())
-        .min_by_key(|&i| (day(&members[i]).unwrap_or(NaiveDate::MAX), i))
-        .unwrap_or(0);
-    let mut main = members.swap_remove(first);
+/// Folds a group into its first post. The earliest published member is shown (its key gives
+/// the id, so the id does not change when a later repost appears); the others become alternates.
+fn fold_group(slot: &mut Post, others: Vec<Post>) {
+    let mut members = others;
+    let earliest = (0..members.len()).min_by_key(|&i| (day(&members[i]).unwrap_or(NaiveDate::MAX), i));
+    if let Some(e) = earliest
+        && day(&members[e]).unwrap_or(NaiveDate::MAX) < day(slot).unwrap_or(NaiveDate::MAX)
+    {
+        std::mem::swap(slot, &mut members[e]);
+    }
+    let main = slot;
     for other in members {
         for s in &other.sources {
             if !main.sources.contains(s) {
@@ -152,7 +183,6 @@ fn fold_group(mut members: Vec<Post>) -> Post {
             fill_missing(&mut main.item, other.item);
         }
     }
-    main
 }
 
 #[cfg(test)]

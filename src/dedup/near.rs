@@ -52,12 +52,26 @@ impl UnionFind {
     /// The sets with more than one member, each sorted, ordered by their smallest member.
     pub fn groups(&mut self) -> Vec<Vec<usize>> {
         let n = self.parent.len();
-        let mut by_root: Vec<Vec<usize>> = vec![Vec::new(); n];
-        for i in 0..n {
-            let r = self.find(i);
-            by_root[r].push(i);
+        let roots: Vec<u32> = (0..n).map(|i| self.find(i) as u32).collect();
+        let mut size = vec![0u32; n];
+        for &r in &roots {
+            size[r as usize] += 1;
         }
-        by_root.into_iter().filter(|g| g.len() > 1).collect()
+        // Slot of each multi-member root in the output, in order of the root (its smallest member).
+        let mut slot = vec![u32::MAX; n];
+        let mut out: Vec<Vec<usize>> = Vec::new();
+        for (i, &r) in roots.iter().enumerate() {
+            let r = r as usize;
+            if size[r] < 2 {
+                continue;
+            }
+            if slot[r] == u32::MAX {
+                slot[r] = out.len() as u32;
+                out.push(Vec::with_capacity(size[r] as usize));
+            }
+            out[slot[r] as usize].push(i);
+        }
+        out
     }
 }
 

@@ -78,6 +78,13 @@ pub fn fmix(mut h: u64) -> u64 {
     h ^ (h >> 33)
 }
 
+/// A cheap finalizer for shingle hashes (one multiplication).
+#[inline]
+fn mix(h: u64) -> u64 {
+    let x = (h ^ (h >> 31)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+    x ^ (x >> 32)
+}
+
 /// Multiplier of the rolling polynomial hash over a window of chars.
 const BASE: u64 = 0x100_0000_01b3;
 /// Marks a bin that no shingle fell into.
@@ -88,6 +95,7 @@ struct Sketcher {
     mins: [u64; BINS],
     window: [u32; SHINGLE],
     n: usize,
+    slot: usize,
     rolling: u64,
     base_pow: u64,
     shingles: u32,
@@ -99,7 +107,7 @@ impl Sketcher {
         for _ in 0..SHINGLE {
             base_pow = base_pow.wrapping_mul(BASE);
         }
-        Sketcher { mins: [EMPTY; BINS], window: [0; SHINGLE], n: 0, rolling: 0, base_pow, shingles: 0 }
+        Sketcher { mins: [EMPTY; BINS], window: [0; SHINGLE], n: 0, slot: 0, rolling: 0, base_pow, shingles: 0 }
     }
 
     #[inline]
@@ -114,14 +122,15 @@ impl Sketcher {
     /// One character of the normalized text.
     #[inline]
     fn push(&mut self, c: char) {
-        let slot = self.n % SHINGLE;
+        let slot = self.slot;
+        self.slot = if slot + 1 == SHINGLE { 0 } else { slot + 1 };
         let out = u64::from(self.window[slot]);
         let c = u64::from(c as u32) + 1;
         self.window[slot] = c as u32;
         self.n += 1;
         self.rolling = self.rolling.wrapping_mul(BASE).wrapping_add(c).wrapping_sub(out.wrapping_mul(self.base_pow));
         if self.n >= SHINGLE {
-            self.add(fmix(self.rolling));
+            self.add(mix(self.rolling));
             self.shingles = self.shingles.saturating_add(1);
         }
     }
@@ -129,7 +138,7 @@ impl Sketcher {
     fn finish(mut self) -> Sketch {
         if self.n > 0 && self.n < SHINGLE {
             // A text shorter than a shingle is one shingle.
-            self.add(fmix(self.rolling));
+            self.add(mix(self.rolling));
             self.shingles = 1;
         }
         let mut sig = [0u16; BINS];
@@ -168,28 +177,40 @@ pub fn sketch_html(html: &str) -> Sketch {
 
 fn fast_sketch(html: &str) -> Option<Sketch> {
     let mut s = Sketcher::new();
-    let mut chars = html.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c as u32 {
-            0x3c => {
-                // `<` opens a tag when followed by a letter, `/`, `!` or `?` (as strip_tags).
-                let tag = chars.peek().is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'));
-                if tag {
-                    for n in chars.by_ref() {
-                        if n == '>' {
-                            break;
-                        }
+    let b = html.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            i += 1;
+            match x {
+                b'<' => {
+                    // `<` opens a tag when followed by a letter, `/`, `!` or `?` (as strip_tags).
+                    if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) {
+                        i = b[i..].iter().position(|&c| c == b'>').map_or(b.len(), |p| i + p + 1);
                     }
                 }
+                b'&' => return None,
+                b'0'..=b'9' | b'a'..=b'z' => s.push(char::from(x)),
+                b'A'..=b'Z' => s.push(char::from(x.to_ascii_lowercase())),
+                _ => {}
             }
-            0x26 => return None,
-            0x30..=0x39 | 0x61..=0x7a => s.push(c),
-            0x41..=0x5a => s.push(c.to_ascii_lowercase()),
-            0..=0x7f | 0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
-            0x3005..=0x3007 => s.push(c),
-            0x4e00..=0x9fff => s.push(c),
-            0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c as u32 - 0xfee0)?),
-            0xff21..=0xff3a => s.push(char::from_u32(c as u32 - 0xfee0)?.to_ascii_lowercase()),
+            continue;
+        }
+        // Multi-byte: decode (the input is valid UTF-8).
+        let (c, len) = if x >= 0xf0 {
+            (0x110000u32, 4)
+        } else if x >= 0xe0 {
+            (u32::from(x & 0x0f) << 12 | u32::from(b[i + 1] & 0x3f) << 6 | u32::from(b[i + 2] & 0x3f), 3)
+        } else {
+            (u32::from(x & 0x1f) << 6 | u32::from(b[i + 1] & 0x3f), 2)
+        };
+        i += len;
+        match c {
+            0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
+            0x3005..=0x3007 | 0x4e00..=0x9fff => s.push(char::from_u32(c)?),
+            0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c - 0xfee0)?),
+            0xff21..=0xff3a => s.push(char::from_u32(c - 0xfee0)?.to_ascii_lowercase()),
             0xff01..=0xff0f | 0xff1a..=0xff20 | 0xff3b..=0xff40 | 0xff5b..=0xff5e => {}
             _ => return None,
         }

@@ -11,6 +11,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+
 use super::text::fmix;
 use crate::dedup::Post;
 use crate::extract::Lang;
@@ -25,37 +26,62 @@ const LANG_SUFFIXES: &[(&str, Lang)] = &[("en", Lang::En), ("english", Lang::En)
 /// An anchor carried by more posts than this is too common to look up.
 const ANCHOR_CAP: usize = 50;
 
-/// The language a post is in: its slug suffix when it has one, else what extraction found.
-fn lang_of(post: &Post) -> Lang {
-    slug_parts(post).map(|(_, l)| l).flatten().unwrap_or(post.item.lang)
+/// FNV-1a over ASCII-lowercased bytes.
+fn hash_lower(bytes: &[u8], seed: u64) -> u64 {
+    let mut x = seed ^ 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        x = (x ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
+    }
+    x
 }
 
-/// The slug's content tokens (sorted, deduplicated, joined with the host) and its language suffix.
-fn slug_parts(post: &Post) -> Option<(String, Option<Lang>)> {
-    let url = post.item.parsed.url.as_ref()?;
-    let host = url.host_str()?.trim_start_matches("www.").to_ascii_lowercase();
-    let seg = url.path_segments()?.rev().find(|s| !s.is_empty())?;
-    let seg = seg.strip_suffix(".html").or_else(|| seg.strip_suffix(".htm")).unwrap_or(seg).to_ascii_lowercase();
-    if !seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        return None;
+/// What a post's slug says: a key for its content tokens (host + the sorted set of slug words
+/// without language suffix and function words), and the language suffix. Allocates nothing.
+fn slug_info(post: &Post) -> (Option<u64>, Option<Lang>) {
+    let Some(url) = post.item.parsed.url.as_ref() else { return (None, None) };
+    let Some(host) = url.host_str() else { return (None, None) };
+    let host = host.strip_prefix("www.").unwrap_or(host);
+    let path = url.path().trim_end_matches('/');
+    let seg = path.rsplit('/').next().unwrap_or("");
+    let seg = seg.strip_suffix(".html").or_else(|| seg.strip_suffix(".htm")).unwrap_or(seg);
+    if seg.is_empty() || !seg.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        return (None, None);
     }
-    let mut tokens: Vec<&str> = seg.split(['-', '_']).filter(|t| !t.is_empty()).collect();
+    let mut tokens = seg.split(['-', '_']).filter(|t| !t.is_empty()).peekable();
+    let (mut hashes, mut count, mut words) = ([0u64; 24], 0usize, 0usize);
     let mut lang = None;
-    if let Some(last) = tokens.last()
-        && let Some((_, l)) = LANG_SUFFIXES.iter().find(|(s, _)| s == last)
-    {
-        lang = Some(*l);
-        tokens.pop();
+    while let Some(t) = tokens.next() {
+        let is_last = tokens.peek().is_none();
+        if is_last && let Some((_, l)) = LANG_SUFFIXES.iter().find(|(sfx, _)| t.eq_ignore_ascii_case(sfx)) {
+            lang = Some(*l);
+            continue;
+        }
+        if STOPWORDS.iter().any(|w| t.eq_ignore_ascii_case(w)) {
+            continue;
+        }
+        // Percent-escape debris (`e7-8f-a0`) and bare numbers are no slug words.
+        if t.len() >= 3 && t.bytes().any(|b| b.is_ascii_alphabetic()) {
+            words += 1;
+        }
+        if count < hashes.len() {
+            hashes[count] = hash_lower(t.as_bytes(), 1);
+            count += 1;
+        }
     }
-    let mut content: Vec<&str> = tokens.into_iter().filter(|t| !STOPWORDS.contains(t)).collect();
-    // Percent-escape debris (`e7-8f-a0`) and bare numbers are no slug.
-    let words = content.iter().filter(|t| t.len() >= 3 && t.bytes().any(|b| b.is_ascii_alphabetic())).count();
     if words < 2 {
-        return None;
+        return (None, lang);
     }
-    content.sort_unstable();
-    content.dedup();
-    Some((format!("{host}/{}", content.join("-")), lang))
+    let hs = &mut hashes[..count];
+    hs.sort_unstable();
+    let mut key = hash_lower(host.as_bytes(), 2);
+    let mut prev = None;
+    for &h in hs.iter() {
+        if prev != Some(h) {
+            key = fmix(key ^ h);
+            prev = Some(h);
+        }
+    }
+    (Some(key), lang)
 }
 
 /// Days between the posts' publication dates (0 when one is unknown).
@@ -120,19 +146,18 @@ fn latin_words(title: &str) -> HashSet<String> {
 
 /// Pairs `(a, b)` of indexes into `posts` that are translations of each other.
 pub fn twin_pairs(posts: &[Post], max_days: i64) -> Vec<(usize, usize)> {
-    let langs: Vec<Lang> = posts.iter().map(lang_of).collect();
+    let slugs: Vec<(Option<u64>, Option<Lang>)> = posts.iter().map(slug_info).collect();
+    let langs: Vec<Lang> = posts.iter().zip(&slugs).map(|(p, s)| s.1.unwrap_or(p.item.lang)).collect();
     let mut pairs = Vec::new();
     let mut seen = HashSet::new();
     // Slug signal.
-    let mut by_slug: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in posts.iter().enumerate() {
-        if let Some((key, _)) = slug_parts(p) {
-            by_slug.entry(key).or_default().push(i);
-        }
-    }
-    for group in by_slug.values().filter(|g| g.len() > 1 && g.len() <= ANCHOR_CAP) {
-        for (x, &a) in group.iter().enumerate() {
-            for &b in &group[x + 1..] {
+    let mut by_slug: Vec<(u64, u32)> =
+        slugs.iter().enumerate().filter_map(|(i, s)| s.0.map(|k| (k, i as u32))).collect();
+    by_slug.sort_unstable();
+    for run in by_slug.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1 && g.len() <= ANCHOR_CAP) {
+        for (x, &(_, a)) in run.iter().enumerate() {
+            for &(_, b) in &run[x + 1..] {
+                let (a, b) = (a as usize, b as usize);
                 if langs[a] != langs[b] && days_apart(&posts[a], &posts[b]) <= max_days && seen.insert((a, b)) {
                     pairs.push((a, b));
                 }
