@@ -111,8 +111,9 @@ fn fetches_every_entry_stores_it_once_then_revalidates_with_304s() {
     let store = site.store();
     let posts = store.latest_posts(10_000).unwrap();
     // 218 techparty posts (Atom's 20 are the RSS feed's newest 20) and 95 docker.cn posts
-    // (the feed's 10 are among the 95 on the listing): each once.
-    assert_eq!(posts.len(), 218 + 95);
+    // (the feed's 10 are among the 95 on the listing): each once; dedup then folds docker.cn's
+    // two zh/en twins and one republished article into the posts they duplicate.
+    assert_eq!(posts.len(), 218 + 95 - 3);
     let by_url = |url: &str| {
         posts
             .iter()
@@ -162,7 +163,7 @@ fn fetches_every_entry_stores_it_once_then_revalidates_with_304s() {
         assert!(r.if_none_match.is_some() && r.if_modified_since.is_some(), "not conditional: {r:?}");
         assert_eq!(r.status, 304, "{r:?}");
     }
-    assert_eq!(site.store().post_count().unwrap(), 218 + 95);
+    assert_eq!(site.store().post_count().unwrap(), 218 + 95 - 3);
 }
 
 #[test]

@@ -184,10 +184,11 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
         if x < 0x80 {
             i += 1;
             match x {
-                b'<' => {
-                    // `<` opens a tag when followed by a letter, `/`, `!` or `?` (as strip_tags).
-                    if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) {
-                        i = b[i..].iter().position(|&c| c == b'>').map_or(b.len(), |p| i + p + 1);
+                // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
+                // later `>` (as strip_tags); else it is punctuation.
+                b'<' if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) => {
+                    if let Some(p) = b[i..].iter().position(|&c| c == b'>') {
+                        i += p + 1;
                     }
                 }
                 b'&' => return None,
@@ -289,7 +290,7 @@ mod tests {
         assert_eq!(sketch("ab").shingles, 1);
         assert!(jaccard(&base, &edited) > 0.9);
         assert!(bigram_dice("docker专场", "docker专场沙龙") > 0.8);
-        for html in ["<p>Docker 专场，ＨＴＴＰ１２ 报名!</p>", "a&amp;b <b>c</b>", "é café ﬁ", "<a href=x>Go</a>—〇々〻〡"] {
+        for html in ["<p>Docker 专场，ＨＴＴＰ１２ 报名!</p>", "a&amp;b <b>c</b>", "é café ﬁ", "<a href=x>Go</a>—〇々〻〡", "a <b c", "x<y 😀"] {
             assert_eq!(sketch_html(html), sketch(&normalize(html)), "{html}");
         }
     }
