@@ -47,6 +47,8 @@ struct RawFetch {
     max_redirects: Option<usize>,
     max_body_bytes: Option<u64>,
     robots: Option<bool>,
+    backoff_ms: Option<u64>,
+    proxy: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -179,6 +181,8 @@ fn resolve_fetch(
         max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
         max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
         robots: raw.robots.unwrap_or(d.robots),
+        backoff_ms: raw.backoff_ms.unwrap_or(d.backoff_ms),
+        proxy: raw.proxy.filter(|p| !p.trim().is_empty()),
     })
 }
 
