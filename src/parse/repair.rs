@@ -170,7 +170,9 @@ fn skip_doctype(text: &str, start: usize, out: &mut Out<'_>, r: &mut Repairs) ->
     }
     let end = (j + 1).min(bytes.len());
     if subset || j >= bytes.len() {
-        out.replace(start, end, "");
+        // Keep the line count so error positions still match the input.
+        let newlines = text.get(start..end).map_or(0, |d| d.bytes().filter(|&b| b == b'\n').count());
+        out.replace(start, end, &"\n".repeat(newlines));
         r.doctypes += 1;
     }
     end
@@ -252,9 +254,9 @@ mod tests {
 
     #[test]
     fn drops_doctype_subset() {
-        let src = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;\">]><rss>&lol2;</rss>";
+        let src = "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">\n<!ENTITY lol2 \"&lol;&lol;\">]><rss>&lol2;</rss>";
         let (s, r) = repair_xml(src);
-        assert_eq!(s, "<?xml version=\"1.0\"?><rss>&amp;lol2;</rss>");
+        assert_eq!(s, "<?xml version=\"1.0\"?>\n<rss>&amp;lol2;</rss>");
         assert_eq!(r.doctypes, 1);
     }
 }
