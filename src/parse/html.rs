@@ -23,7 +23,12 @@ fn sel(s: &str) -> Option<Selector> {
 /// The document's base for links: `<base href>` resolved against the page URL.
 fn doc_base(doc: &Html, page: &Url) -> Url {
     sel("base[href]")
-        .and_then(|s| doc.select(&s).next().and_then(|b| b.value().attr("href")).and_then(|h| resolve_url(page, h)))
+        .and_then(|s| {
+            doc.select(&s)
+                .next()
+                .and_then(|b| b.value().attr("href"))
+                .and_then(|h| resolve_url(page, h))
+        })
         .unwrap_or_else(|| page.clone())
 }
 
@@ -41,18 +46,37 @@ fn web_url(base: &Url, href: &str) -> Option<Url> {
 pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let base = doc_base(&doc, base);
-    let Some(links) = sel("link[rel][href][type]") else { return Vec::new() };
+    let Some(links) = sel("link[rel][href][type]") else {
+        return Vec::new();
+    };
     let mut out: Vec<Url> = Vec::new();
     for l in doc.select(&links) {
         let v = l.value();
-        let rel_ok = v.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("alternate")));
-        let ty = v.attr("type").unwrap_or_default().trim().to_ascii_lowercase();
+        let rel_ok = v.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("alternate"))
+        });
+        let ty = v
+            .attr("type")
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         let ty = ty.split(';').next().unwrap_or_default().trim();
-        let type_ok = matches!(ty, "application/rss+xml" | "application/atom+xml" | "application/feed+json" | "application/json" | "application/rdf+xml");
-        if let (true, true, Some(u)) = (rel_ok, type_ok, v.attr("href").and_then(|h| web_url(&base, h))) {
-            if !out.contains(&u) {
-                out.push(u);
-            }
+        let type_ok = matches!(
+            ty,
+            "application/rss+xml"
+                | "application/atom+xml"
+                | "application/feed+json"
+                | "application/json"
+                | "application/rdf+xml"
+        );
+        if let (true, true, Some(u)) = (
+            rel_ok,
+            type_ok,
+            v.attr("href").and_then(|h| web_url(&base, h)),
+        ) && !out.contains(&u)
+        {
+            out.push(u);
         }
     }
     out
@@ -60,9 +84,10 @@ pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
 
 /// The link an `items` match stands for: its own `href`, or the first `a[href]` inside.
 fn item_link<'a>(el: ElementRef<'a>, a_sel: &Selector) -> Option<&'a str> {
-    el.value().attr("href").filter(|_| el.value().name() == "a").or_else(|| {
-        el.select(a_sel).next().and_then(|a| a.value().attr("href"))
-    })
+    el.value()
+        .attr("href")
+        .filter(|_| el.value().name() == "a")
+        .or_else(|| el.select(a_sel).next().and_then(|a| a.value().attr("href")))
 }
 
 /// Applies the `items` and `next` selectors to a listing page.
@@ -75,17 +100,20 @@ pub fn listing(html: &str, base: &Url, selectors: &Selectors) -> Listing {
     };
     let mut seen = std::collections::HashSet::new();
     for el in doc.select(&items) {
-        if let Some(u) = item_link(el, &a_sel).and_then(|h| web_url(&base, h)) {
-            if seen.insert(u.clone()) {
-                listing.items.push(u);
-            }
+        if let Some(u) = item_link(el, &a_sel).and_then(|h| web_url(&base, h))
+            && seen.insert(u.clone())
+        {
+            listing.items.push(u);
         }
     }
     listing.next = selectors
         .next
         .as_deref()
         .and_then(sel)
-        .and_then(|s| doc.select(&s).find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h))))
+        .and_then(|s| {
+            doc.select(&s)
+                .find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h)))
+        })
         .filter(|u| u != &base);
     listing
 }
@@ -105,7 +133,9 @@ fn first<'a>(doc: &'a Html, selector: &str) -> Option<ElementRef<'a>> {
 /// A date value from an element: `datetime`, else `content`, else its text.
 fn date_value(el: ElementRef<'_>) -> String {
     let v = el.value();
-    v.attr("datetime").or_else(|| v.attr("content")).map_or_else(|| element_text(el), |s| s.trim().to_owned())
+    v.attr("datetime")
+        .or_else(|| v.attr("content"))
+        .map_or_else(|| element_text(el), |s| s.trim().to_owned())
 }
 
 /// Scrapes one item page with the title/date/content selectors (and sensible fallbacks).
@@ -120,16 +150,24 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .or_else(|| first(&doc, "title"))
         .map(element_text)
         .unwrap_or_default();
-    let configured_date = selectors.date.as_deref().and_then(|s| first(&doc, s)).map(date_value);
+    let configured_date = selectors
+        .date
+        .as_deref()
+        .and_then(|s| first(&doc, s))
+        .map(date_value);
     let published = configured_date
         .and_then(|d| date::parse(&d, ctx.timezone))
         .or_else(|| {
-            ["meta[property=\"article:published_time\"]", "time[datetime]"]
-                .iter()
-                .filter_map(|s| first(&doc, s))
-                .find_map(|el| date::parse(&date_value(el), ctx.timezone))
+            [
+                "meta[property=\"article:published_time\"]",
+                "time[datetime]",
+            ]
+            .iter()
+            .filter_map(|s| first(&doc, s))
+            .find_map(|el| date::parse(&date_value(el), ctx.timezone))
         });
-    let updated = first(&doc, "meta[property=\"article:modified_time\"]").and_then(|el| date::parse(&date_value(el), ctx.timezone));
+    let updated = first(&doc, "meta[property=\"article:modified_time\"]")
+        .and_then(|el| date::parse(&date_value(el), ctx.timezone));
     let content_html = selectors
         .content
         .as_deref()
@@ -152,7 +190,12 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .map(text::collapse_whitespace)
         .filter(|a| !a.is_empty());
     let categories = sel("meta[property=\"article:tag\"][content]")
-        .map(|s| doc.select(&s).filter_map(|m| m.value().attr("content")).map(text::collapse_whitespace).collect())
+        .map(|s| {
+            doc.select(&s)
+                .filter_map(|m| m.value().attr("content"))
+                .map(text::collapse_whitespace)
+                .collect()
+        })
         .unwrap_or_default();
     ParsedItem {
         guid: None,
@@ -207,7 +250,12 @@ pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<Sel
     let mut out = Vec::new();
     for (key, selector) in keys {
         let Some(selector) = selector else { continue };
-        let mut m = SelectorMatch { key: key.to_owned(), selector: selector.to_owned(), count: 0, samples: Vec::new() };
+        let mut m = SelectorMatch {
+            key: key.to_owned(),
+            selector: selector.to_owned(),
+            count: 0,
+            samples: Vec::new(),
+        };
         match sel(selector) {
             None => m.samples.push("(invalid selector)".to_owned()),
             Some(s) => {
