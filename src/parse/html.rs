@@ -35,7 +35,9 @@ fn doc_base(doc: &Html, page: &Url) -> Url {
 /// Only http(s) links are followed.
 fn web_url(base: &Url, href: &str) -> Option<Url> {
     let mut u = resolve_url(base, href)?;
-    if !matches!(u.scheme(), "http" | "https") {
+    // A local snapshot (file://) may link to its own files; nothing else may.
+    let local = base.scheme() == "file" && u.scheme() == "file";
+    if !matches!(u.scheme(), "http" | "https") && !local {
         return None;
     }
     u.set_fragment(None);

@@ -110,8 +110,9 @@ pub async fn fetch_sources(
             Ok(h) => {
                 let status = if h.not_modified { "not-modified" } else { "ok" };
                 tracing::info!(source = %source.name, status, items = h.items.len(), "fetched");
+                // Repairs are normal for real feeds: logged, not shouted (cron mails stderr).
                 for w in &h.warnings {
-                    tracing::warn!(source = %source.name, "{w}");
+                    tracing::info!(source = %source.name, "{w}");
                 }
                 summary.sources.push(SourceReport {
                     name: source.name.clone(),
