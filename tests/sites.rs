@@ -51,9 +51,13 @@ struct Site {
 
 impl Site {
     fn new(config: &str) -> Site {
+        Site::with_sites(config, &[])
+    }
+
+    fn with_sites(config: &str, extra: &[(&str, &Path)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("feeds.toml"), config).unwrap();
-        Site { dir, proxy: FixtureProxy::start() }
+        Site { dir, proxy: FixtureProxy::start_with(extra) }
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -217,4 +221,77 @@ fn a_broken_source_makes_the_build_partial_but_complete() {
     let states = site.store().source_states().unwrap();
     let gone = states.iter().find(|s| s.name == "gone").unwrap();
     assert_eq!((gone.last_status.as_deref(), gone.consecutive_failures), (Some("failed"), 1));
+}
+
+#[test]
+fn gb18030_copies_of_a_feed_decode_to_the_same_titles() {
+    // The techparty Atom feed re-encoded as GB18030: once declared in the XML declaration,
+    // once undeclared (left to detection). Served with no charset in Content-Type.
+    let original = std::fs::read_to_string(shared_dir().join("fixtures/sites/techparty.org/atom.xml")).unwrap();
+    let gb_site = tempfile::tempdir().unwrap();
+    let declared = original.replacen(r#"encoding="utf-8""#, r#"encoding="gb18030""#, 1);
+    let undeclared = original.replacen(r#" encoding="utf-8""#, "", 1);
+    for (name, text) in [("declared.atom", &declared), ("undeclared.atom", &undeclared)] {
+        let (bytes, _, lossy) = encoding_rs::GB18030.encode(text);
+        assert!(!lossy);
+        assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
+        std::fs::write(gb_site.path().join(name), &bytes).unwrap();
+    }
+    let config = r#"
+[[source]]
+name = "utf8"
+url = "http://www.techparty.org/atom.xml"
+
+[[source]]
+name = "gb-declared"
+url = "http://gb.test/declared.atom"
+
+[[source]]
+name = "gb-undeclared"
+url = "http://gb.test/undeclared.atom"
+"#;
+    let site = Site::with_sites(config, &[("gb.test", gb_site.path())]);
+    let out = site.run(&["fetch"]);
+    assert_eq!(exit_code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
+    let posts = site.store().latest_posts(1000).unwrap();
+    let titles = |source: &str| {
+        let mut t: Vec<String> = posts
+            .iter()
+            .filter(|p| p.sources.iter().any(|s| s == source))
+            .map(|p| p.item.parsed.title.clone())
+            .collect();
+        t.sort();
+        t
+    };
+    let utf8 = titles("utf8");
+    assert_eq!(utf8.len(), 20);
+    assert!(utf8.iter().any(|t| t == "官网迁移回 GitHub"));
+    assert_eq!(titles("gb-declared"), utf8);
+    assert_eq!(titles("gb-undeclared"), utf8);
+}
+
+#[test]
+fn the_readme_offline_example_builds_without_network() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let state_dir = tempfile::tempdir().unwrap();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/offline.toml");
+    let out = Command::new(env!("CARGO_BIN_EXE_digest"))
+        .args(["build", "--week", "2015-W44", "--config"])
+        .arg(&config)
+        .arg("--output")
+        .arg(out_dir.path())
+        .arg("--state")
+        .arg(state_dir.path())
+        // Any attempt to use the network would fail through this dead proxy.
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(exit_code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let html = std::fs::read_to_string(out_dir.path().join("2015-W44/index.html")).unwrap();
+    assert!(html.contains("Techparty-深圳 10 月 18 日 Docker 专场沙龙活动总结"));
+    let feed = std::fs::read_to_string(out_dir.path().join("feed.atom")).unwrap();
+    assert!(feed.contains("创建自己的 Docker Repository"), "docker.cn posts reach the merged feed");
+    // Stored posts are merged: the feed's 6 posts also on the scraped listing appear once.
+    assert_eq!(feed.matches("<entry>").count(), 40 + 10);
 }

@@ -38,12 +38,19 @@ pub struct LoggedRequest {
 impl FixtureProxy {
     /// Starts the proxy on a free port.
     pub fn start() -> FixtureProxy {
+        FixtureProxy::start_with(&[])
+    }
+
+    /// Starts the proxy, also serving each `(host, folder)`.
+    pub fn start_with(extra_sites: &[(&str, &Path)]) -> FixtureProxy {
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("requests.jsonl");
-        let mut child = Command::new("python3")
-            .arg(shared_dir().join("tools/fixture-proxy"))
-            .args(["--port", "0", "--log"])
-            .arg(&log)
+        let mut command = Command::new("python3");
+        command.arg(shared_dir().join("tools/fixture-proxy")).args(["--port", "0", "--log"]).arg(&log);
+        for (host, folder) in extra_sites {
+            command.arg("--site").arg(format!("{host}={}", folder.display()));
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
