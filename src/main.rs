@@ -199,7 +199,7 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     } else {
         println!("{}: config ok, {} sources", config.path.display(), config.sources.len());
         for r in &reports {
-            println!("\n{} ({:?}) {}", r.name, r.kind, r.url);
+            println!("\n{} ({}) {}", r.name, format!("{:?}", r.kind).to_lowercase(), r.url);
             match &r.error {
                 Some(e) => println!("  status: FAILED: {e}"),
                 None => println!("  status: ok, {} items", r.items),
