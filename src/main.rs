@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use digest::config::Config;
 use digest::pipeline::{self, RunSummary};
-use digest::store::Store;
+use digest::store::{StateLock, Store};
 use digest::week::Week;
 
 /// Exit code when every source worked.
@@ -131,6 +131,7 @@ fn run(cli: Cli) -> Result<u8> {
     match &cli.command {
         Command::Build { week, no_fetch, templates } => {
             let week = Week::parse(week, chrono::Utc::now(), config.timezone)?;
+            let _lock = StateLock::acquire(&config.state_dir)?;
             let mut store = Store::open(&config.database_path())?;
             let summary = if *no_fetch { None } else { Some(fetch(&config, &mut store, cli.quiet)?) };
             let report = pipeline::build_week(&config, &store, week, templates.as_deref())?;
@@ -143,6 +144,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(exit_code(summary.as_ref()))
         }
         Command::Fetch => {
+            let _lock = StateLock::acquire(&config.state_dir)?;
             let mut store = Store::open(&config.database_path())?;
             let summary = fetch(&config, &mut store, cli.quiet)?;
             Ok(exit_code(Some(&summary)))
