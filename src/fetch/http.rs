@@ -182,8 +182,8 @@ fn timeout(url: &Url, settings: &FetchSettings) -> FetchError {
     FetchError::Timeout { url: url.to_string(), secs: settings.timeout_secs, attempts: 0 }
 }
 
-/// Classifies a reqwest error: redirect and decoding problems are final, the rest (timeouts,
-/// refused or broken connections) may pass on a later attempt.
+/// Classifies a reqwest error: redirect problems and corrupt bodies are final, the rest
+/// (timeouts, refused or broken connections) may pass on a later attempt.
 fn transport(url: &Url, settings: &FetchSettings, e: &reqwest::Error) -> Failure {
     let url_text = url.to_string();
     if let Some(stop) = find::<RedirectStop>(e) {
@@ -194,9 +194,12 @@ fn transport(url: &Url, settings: &FetchSettings, e: &reqwest::Error) -> Failure
             RedirectStop::Loop(to) => FetchError::RedirectLoop { url: url_text, to: to.to_string() },
         });
     }
+    // reqwest reports every body error under a decompressing client as a decode error, a
+    // connection closed mid-body included; only invalid data is the server's fault for good.
+    let corrupt = find::<std::io::Error>(e).is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
     let error = if e.is_timeout() {
         timeout(url, settings)
-    } else if e.is_decode() {
+    } else if e.is_decode() && corrupt {
         return Failure::fatal(FetchError::Body { url: url_text, reason: cause(e) });
     } else {
         FetchError::Network { url: url_text, reason: cause(e), attempts: 0 }
