@@ -13,5 +13,7 @@ pub use server::{Recorded, Reply, TestServer};
 
 /// `../shared/fixtures/sites/<site>` (e.g. "docker.cn", "techparty.org"), relative to the crate.
 pub fn fixture_site(site: &str) -> std::path::PathBuf {
-    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sites").join(site)
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/sites")
+        .join(site)
 }
