@@ -63,7 +63,11 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
     let encoding = Encoding::for_label(label.as_bytes())?;
     // A UTF-16 declaration read through an ASCII-compatible prescan is necessarily wrong
     // (without a BOM we could not have read it); HTML says to use UTF-8 then.
-    Some(if encoding.is_ascii_compatible() { encoding } else { UTF_8 })
+    Some(if encoding.is_ascii_compatible() {
+        encoding
+    } else {
+        UTF_8
+    })
 }
 
 /// Valid UTF-8 stays UTF-8; anything else is guessed by chardetng.
@@ -90,7 +94,10 @@ mod tests {
 
     #[test]
     fn utf8_without_any_declaration() {
-        assert_eq!(decode("你好".as_bytes(), None), ("你好".to_string(), "UTF-8"));
+        assert_eq!(
+            decode("你好".as_bytes(), None),
+            ("你好".to_string(), "UTF-8")
+        );
     }
 
     #[test]
@@ -102,7 +109,10 @@ mod tests {
         assert_eq!(text, "<meta charset=\"big5\">你好");
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(ZH.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(decode(&utf16, Some("text/plain; charset=big5")), (ZH.to_string(), UTF_16LE.name()));
+        assert_eq!(
+            decode(&utf16, Some("text/plain; charset=big5")),
+            (ZH.to_string(), UTF_16LE.name())
+        );
     }
 
     #[test]
@@ -122,7 +132,8 @@ mod tests {
 
     #[test]
     fn xml_declaration_gb2312_uses_the_gbk_decoder() {
-        let body = format!("<?xml version=\"1.0\" encoding=\"gb2312\"?>\n<rss><title>{ZH}</title></rss>");
+        let body =
+            format!("<?xml version=\"1.0\" encoding=\"gb2312\"?>\n<rss><title>{ZH}</title></rss>");
         let (text, name) = decode(&encode(GB18030, &body), Some("application/rss+xml"));
         assert_eq!((text.as_str(), name), (body.as_str(), GBK.name()));
     }
@@ -130,7 +141,10 @@ mod tests {
     #[test]
     fn meta_charset_and_http_equiv() {
         let body = format!("<html><head><meta charset=big5><title>{TW}</title>");
-        assert_eq!(decode(&encode(BIG5, &body), Some("text/html")), (body.clone(), "Big5"));
+        assert_eq!(
+            decode(&encode(BIG5, &body), Some("text/html")),
+            (body.clone(), "Big5")
+        );
         let body = format!(
             "<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=GBK\">{ZH}"
         );
