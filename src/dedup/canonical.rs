@@ -3,25 +3,13 @@
 use url::Url;
 
 /// Query parameters that only track where a click came from.
-const TRACKING_PARAMS: &[&str] = &[
-    "spm",
-    "from",
-    "isappinstalled",
-    "fbclid",
-    "gclid",
-    "ref",
-    "share_token",
-];
+const TRACKING_PARAMS: &[&str] = &["spm", "from", "isappinstalled", "fbclid", "gclid", "ref", "share_token"];
 
 /// A comparison key for a URL: scheme folded to http, host lowercased without `www.`, default
 /// port, fragment, trailing slash, `index.html` and tracking parameters dropped, percent-escapes
 /// upper-cased and the remaining query parameters sorted. It is a key, not a link to show.
 pub fn canonical_url(url: &Url) -> String {
-    let host = url
-        .host_str()
-        .unwrap_or("")
-        .trim_end_matches('.')
-        .to_ascii_lowercase();
+    let host = url.host_str().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let scheme = match url.scheme() {
         "https" => "http",
@@ -32,10 +20,7 @@ pub fn canonical_url(url: &Url) -> String {
         key.push_str(&format!(":{port}"));
     }
     let path = url.path();
-    let path = path
-        .strip_suffix("index.html")
-        .or_else(|| path.strip_suffix("index.htm"))
-        .unwrap_or(path);
+    let path = path.strip_suffix("index.html").or_else(|| path.strip_suffix("index.htm")).unwrap_or(path);
     let path = path.trim_end_matches('/');
     key.push_str(&upper_escapes(path));
     let mut params: Vec<(String, String)> = url
@@ -45,9 +30,7 @@ pub fn canonical_url(url: &Url) -> String {
         .collect();
     if !params.is_empty() {
         params.sort();
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(params)
-            .finish();
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
         key.push('?');
         key.push_str(&query);
     }
@@ -65,9 +48,7 @@ fn upper_escapes(path: &str) -> String {
     let mut rest = path;
     while let Some(i) = rest.find('%') {
         out.push_str(&rest[..i]);
-        let esc = rest
-            .get(i..i + 3)
-            .filter(|e| e[1..].bytes().all(|b| b.is_ascii_hexdigit()));
+        let esc = rest.get(i..i + 3).filter(|e| e[1..].bytes().all(|b| b.is_ascii_hexdigit()));
         match esc {
             Some(e) => {
                 out.push_str(&e.to_ascii_uppercase());
@@ -106,15 +87,9 @@ mod tests {
 
     #[test]
     fn real_differences_stay() {
-        assert_ne!(
-            key("http://docker.cn/blog/a.html"),
-            key("http://docker.cn/blog/b.html")
-        );
+        assert_ne!(key("http://docker.cn/blog/a.html"), key("http://docker.cn/blog/b.html"));
         assert_ne!(key("http://a.org/p?id=1"), key("http://a.org/p?id=2"));
-        assert_eq!(
-            key("http://a.org/p?b=2&a=1"),
-            key("http://a.org/p?a=1&b=2&utm_medium=x")
-        );
+        assert_eq!(key("http://a.org/p?b=2&a=1"), key("http://a.org/p?a=1&b=2&utm_medium=x"));
         assert_eq!(key("http://a.org/%e5%85%ac/"), key("http://a.org/公/"));
     }
 }

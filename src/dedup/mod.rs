@@ -56,12 +56,7 @@ pub fn merge(items: Vec<Item>) -> Vec<Post> {
             Some(&i) => absorb(&mut posts[i], item),
             None => {
                 index.insert(key.clone(), posts.len());
-                posts.push(Post {
-                    id: key_id(&key),
-                    key,
-                    sources: vec![item.source.clone()],
-                    item,
-                });
+                posts.push(Post { id: key_id(&key), key, sources: vec![item.source.clone()], item });
             }
         }
     }
@@ -120,11 +115,7 @@ fn fill_missing(keep: &mut Item, from: Item) {
 /// How much a version of an item tells: content length, then having a date and an author.
 fn richness(item: &Item) -> (usize, bool, bool) {
     let p = &item.parsed;
-    (
-        p.content_html.len(),
-        p.published.is_some(),
-        p.author.is_some(),
-    )
+    (p.content_html.len(), p.published.is_some(), p.author.is_some())
 }
 
 #[cfg(test)]

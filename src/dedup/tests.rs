@@ -27,45 +27,17 @@ fn item(source: &str, url: Option<&str>, guid: Option<&str>, title: &str, conten
 
 #[test]
 fn atom_and_rss_copies_of_a_post_merge() {
-    let mut atom = item(
-        "tp-atom",
-        Some("http://www.techparty.org/a/2015/10/26/x/"),
-        Some("/a/2015/10/26/x"),
-        "X",
-        "<p>full</p>",
-    );
-    atom.parsed.published = Some(Timestamp::Day(
-        chrono::NaiveDate::from_ymd_opt(2015, 10, 26).unwrap(),
-    ));
-    let rss = item(
-        "tp-rss",
-        Some("http://www.techparty.org/a/2015/10/26/x/"),
-        Some("http://www.techparty.org/a/2015/10/26/x"),
-        "X",
-        "<p>full content, longer</p>",
-    );
-    let other = item(
-        "tp-rss",
-        Some("http://www.techparty.org/a/2015/10/27/y/"),
-        None,
-        "Y",
-        "",
-    );
+    let mut atom = item("tp-atom", Some("http://www.techparty.org/a/2015/10/26/x/"), Some("/a/2015/10/26/x"), "X", "<p>full</p>");
+    atom.parsed.published = Some(Timestamp::Day(chrono::NaiveDate::from_ymd_opt(2015, 10, 26).unwrap()));
+    let rss = item("tp-rss", Some("http://www.techparty.org/a/2015/10/26/x/"), Some("http://www.techparty.org/a/2015/10/26/x"), "X", "<p>full content, longer</p>");
+    let other = item("tp-rss", Some("http://www.techparty.org/a/2015/10/27/y/"), None, "Y", "");
     let posts = merge(vec![atom, rss, other]);
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[0].sources, vec!["tp-atom", "tp-rss"]);
     // The richer copy wins, the missing date is filled from the other.
-    assert_eq!(
-        posts[0].item.parsed.content_html,
-        "<p>full content, longer</p>"
-    );
+    assert_eq!(posts[0].item.parsed.content_html, "<p>full content, longer</p>");
     assert!(posts[0].item.parsed.published.is_some());
-    assert_eq!(
-        posts[0].id,
-        key_id(&canonical_url(
-            &Url::parse("http://techparty.org/a/2015/10/26/x").unwrap()
-        ))
-    );
+    assert_eq!(posts[0].id, key_id(&canonical_url(&Url::parse("http://techparty.org/a/2015/10/26/x").unwrap())));
 }
 
 #[test]

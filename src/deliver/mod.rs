@@ -26,20 +26,10 @@ pub struct OutputFile {
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
-    let err = |source| DeliverError {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    let err = |source| DeliverError { path: path.to_path_buf(), source };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(err)?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".digest-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(err)?;
+    let mut tmp = tempfile::Builder::new().prefix(".digest-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -64,20 +54,11 @@ mod tests {
     #[test]
     fn replaces_files_atomically_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
-        let files = [OutputFile {
-            path: "2015-W44/index.html".into(),
-            bytes: b"one".to_vec(),
-        }];
+        let files = [OutputFile { path: "2015-W44/index.html".into(), bytes: b"one".to_vec() }];
         publish(dir.path(), &files).unwrap();
         write_atomic(&dir.path().join("2015-W44/index.html"), b"two").unwrap();
-        assert_eq!(
-            std::fs::read(dir.path().join("2015-W44/index.html")).unwrap(),
-            b"two"
-        );
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("2015-W44"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
+        assert_eq!(std::fs::read(dir.path().join("2015-W44/index.html")).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("2015-W44")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec!["index.html"]);
     }
 

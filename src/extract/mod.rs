@@ -123,14 +123,7 @@ pub struct Item {
 /// Analyzes one parsed post from `source`.
 pub fn analyze(parsed: ParsedItem, source: &SourceConfig) -> Item {
     let lang = detect_lang(&parsed, source);
-    Item {
-        source: source.name.clone(),
-        parsed,
-        lang,
-        kind: PostKind::Other,
-        events: Vec::new(),
-        talks: Vec::new(),
-    }
+    Item { source: source.name.clone(), parsed, lang, kind: PostKind::Other, events: Vec::new(), talks: Vec::new() }
 }
 
 /// The declared language when there is one (source hint, then the item's), else Chinese when
@@ -156,9 +149,5 @@ fn detect_lang(parsed: &ParsedItem, source: &SourceConfig) -> Lang {
         }
     }
     // A Han character carries roughly a word; ~5 Latin letters make one.
-    if han * 5 >= latin / 4 && han > 0 {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
+    if han * 5 >= latin / 4 && han > 0 { Lang::Zh } else { Lang::En }
 }

@@ -31,14 +31,11 @@ impl<'a> FeedMeta<'a> {
     }
 
     fn link(&self, file: &str) -> Option<String> {
-        self.site_url
-            .and_then(|u| u.join(file).ok())
-            .map(|u| u.to_string())
+        self.site_url.and_then(|u| u.join(file).ok()).map(|u| u.to_string())
     }
 
     fn feed_id(&self) -> String {
-        self.link("feed.atom")
-            .unwrap_or_else(|| format!("urn:digest:feed:{}", crate::dedup::key_id(&self.title)))
+        self.link("feed.atom").unwrap_or_else(|| format!("urn:digest:feed:{}", crate::dedup::key_id(&self.title)))
     }
 }
 
@@ -58,12 +55,7 @@ fn datetime(t: Timestamp, tz: Tz) -> DateTime<FixedOffset> {
             .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
             .earliest()
             .map(|d| d.fixed_offset())
-            .unwrap_or_else(|| {
-                d.and_hms_opt(0, 0, 0)
-                    .unwrap_or_default()
-                    .and_utc()
-                    .fixed_offset()
-            }),
+            .unwrap_or_else(|| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().fixed_offset()),
     }
 }
 
@@ -72,20 +64,12 @@ fn published(post: &Post, tz: Tz) -> Option<DateTime<FixedOffset>> {
 }
 
 fn updated(post: &Post, tz: Tz) -> Option<DateTime<FixedOffset>> {
-    post.item
-        .parsed
-        .updated
-        .or(post.item.parsed.published)
-        .map(|t| datetime(t, tz))
+    post.item.parsed.updated.or(post.item.parsed.published).map(|t| datetime(t, tz))
 }
 
 /// The newest change among the posts; the Unix epoch for an empty feed.
 fn feed_updated(posts: &[Post], tz: Tz) -> DateTime<FixedOffset> {
-    posts
-        .iter()
-        .filter_map(|p| updated(p, tz))
-        .max()
-        .unwrap_or_default()
+    posts.iter().filter_map(|p| updated(p, tz)).max().unwrap_or_default()
 }
 
 /// Atom 1.0.
@@ -100,24 +84,9 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
                 .title(atom::Text::plain(p.title.clone()))
                 .updated(updated(post, tz).unwrap_or_default())
                 .published(published(post, tz))
-                .links(
-                    p.url
-                        .iter()
-                        .map(|u| atom::LinkBuilder::default().href(u.to_string()).build())
-                        .collect::<Vec<_>>(),
-                )
-                .authors(
-                    p.author
-                        .iter()
-                        .map(|a| atom::PersonBuilder::default().name(a.clone()).build())
-                        .collect::<Vec<_>>(),
-                )
-                .categories(
-                    p.categories
-                        .iter()
-                        .map(|c| atom::CategoryBuilder::default().term(c.clone()).build())
-                        .collect::<Vec<_>>(),
-                )
+                .links(p.url.iter().map(|u| atom::LinkBuilder::default().href(u.to_string()).build()).collect::<Vec<_>>())
+                .authors(p.author.iter().map(|a| atom::PersonBuilder::default().name(a.clone()).build()).collect::<Vec<_>>())
+                .categories(p.categories.iter().map(|c| atom::CategoryBuilder::default().term(c.clone()).build()).collect::<Vec<_>>())
                 .content(Some(
                     atom::ContentBuilder::default()
                         .content_type(Some("html".to_string()))
@@ -137,11 +106,7 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
         .title(atom::Text::plain(meta.title.clone()))
         .updated(feed_updated(posts, tz))
         .links(links)
-        .generator(Some(atom::Generator {
-            value: "digest".into(),
-            uri: None,
-            version: Some(env!("CARGO_PKG_VERSION").into()),
-        }))
+        .generator(Some(atom::Generator { value: "digest".into(), uri: None, version: Some(env!("CARGO_PKG_VERSION").into()) }))
         .entries(entries)
         .build()
         .to_string()
@@ -157,27 +122,14 @@ pub fn rss(meta: &FeedMeta, posts: &[Post]) -> String {
             rss::ItemBuilder::default()
                 .title(Some(p.title.clone()))
                 .link(p.url.as_ref().map(|u| u.to_string()))
-                .guid(Some(rss::Guid {
-                    value: entry_id(post),
-                    permalink: p.url.is_some(),
-                }))
+                .guid(Some(rss::Guid { value: entry_id(post), permalink: p.url.is_some() }))
                 .pub_date(published(post, tz).map(|d| d.to_rfc2822()))
                 .author(None)
-                .dublin_core_ext(p.author.as_ref().map(|a| {
-                    rss::extension::dublincore::DublinCoreExtension {
-                        creators: vec![a.clone()],
-                        ..Default::default()
-                    }
+                .dublin_core_ext(p.author.as_ref().map(|a| rss::extension::dublincore::DublinCoreExtension {
+                    creators: vec![a.clone()],
+                    ..Default::default()
                 }))
-                .categories(
-                    p.categories
-                        .iter()
-                        .map(|c| rss::Category {
-                            name: c.clone(),
-                            domain: None,
-                        })
-                        .collect::<Vec<_>>(),
-                )
+                .categories(p.categories.iter().map(|c| rss::Category { name: c.clone(), domain: None }).collect::<Vec<_>>())
                 .description(Some(p.content_html.clone()))
                 .build()
         })
@@ -208,9 +160,7 @@ pub fn json_feed(meta: &FeedMeta, posts: &[Post]) -> String {
                 "content_html": p.content_html,
                 "language": post.item.lang.code(),
             });
-            let obj = item
-                .as_object_mut()
-                .expect("json! of an object literal is an object");
+            let obj = item.as_object_mut().expect("json! of an object literal is an object");
             if let Some(u) = &p.url {
                 obj.insert("url".into(), json!(u.to_string()));
             }

@@ -13,14 +13,8 @@ pub use view::{NewsletterView, newsletter};
 
 /// The built-in templates; a `--templates DIR` file of the same name replaces one.
 const BUILTIN: &[(&str, &str)] = &[
-    (
-        "newsletter.html",
-        include_str!("../../templates/newsletter.html.hbs"),
-    ),
-    (
-        "newsletter.txt",
-        include_str!("../../templates/newsletter.txt.hbs"),
-    ),
+    ("newsletter.html", include_str!("../../templates/newsletter.html.hbs")),
+    ("newsletter.txt", include_str!("../../templates/newsletter.txt.hbs")),
 ];
 
 /// A template problem, naming the template file.
@@ -61,33 +55,21 @@ impl Renderer {
             reg.set_strict_mode(true);
         }
         for &(name, builtin) in BUILTIN {
-            let (file, source) = match overrides
-                .map(|d| d.join(format!("{name}.hbs")))
-                .filter(|p| p.is_file())
-            {
+            let (file, source) = match overrides.map(|d| d.join(format!("{name}.hbs"))).filter(|p| p.is_file()) {
                 Some(path) => {
-                    let source =
-                        std::fs::read_to_string(&path).map_err(|e| RenderError::Template {
-                            file: path.display().to_string(),
-                            message: e.to_string(),
-                        })?;
+                    let source = std::fs::read_to_string(&path).map_err(|e| RenderError::Template {
+                        file: path.display().to_string(),
+                        message: e.to_string(),
+                    })?;
                     (path, source)
                 }
-                None => (
-                    PathBuf::from(format!("built-in {name}.hbs")),
-                    builtin.to_string(),
-                ),
+                None => (PathBuf::from(format!("built-in {name}.hbs")), builtin.to_string()),
             };
-            let reg = if name.ends_with(".txt") {
-                &mut text
-            } else {
-                &mut html
-            };
-            reg.register_template_string(name, source)
-                .map_err(|e| RenderError::Template {
-                    file: file.display().to_string(),
-                    message: e.to_string(),
-                })?;
+            let reg = if name.ends_with(".txt") { &mut text } else { &mut html };
+            reg.register_template_string(name, source).map_err(|e| RenderError::Template {
+                file: file.display().to_string(),
+                message: e.to_string(),
+            })?;
         }
         Ok(Renderer { html, text })
     }
@@ -103,13 +85,7 @@ impl Renderer {
     }
 }
 
-fn render(
-    reg: &Handlebars,
-    name: &str,
-    data: &impl serde::Serialize,
-) -> Result<String, RenderError> {
-    reg.render(name, data).map_err(|e| RenderError::Render {
-        name: name.to_string(),
-        message: e.to_string(),
-    })
+fn render(reg: &Handlebars, name: &str, data: &impl serde::Serialize) -> Result<String, RenderError> {
+    reg.render(name, data)
+        .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
 }

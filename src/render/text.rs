@@ -30,10 +30,7 @@ mod tests {
 
     #[test]
     fn strips_tags_collapses_space_and_cuts_on_chars() {
-        assert_eq!(
-            summary("<p>你好，\n  <b>世界</b></p><p>x &amp; y</p>", 100),
-            "你好， 世界 x & y"
-        );
+        assert_eq!(summary("<p>你好，\n  <b>世界</b></p><p>x &amp; y</p>", 100), "你好， 世界 x & y");
         assert_eq!(summary("<p>一二三四五六</p>", 3), "一二三…");
         assert_eq!(summary("", 3), "");
     }

@@ -158,12 +158,7 @@ pub fn newsletter(config: &Config, week: Week, posts: &[Post]) -> NewsletterView
                 .filter(|p| section_of(p.item.kind) == key)
                 .map(|p| post_view(p, tz))
                 .collect();
-            (!posts.is_empty()).then_some(SectionView {
-                key,
-                title_zh,
-                title_en,
-                posts,
-            })
+            (!posts.is_empty()).then_some(SectionView { key, title_zh, title_en, posts })
         })
         .collect();
     let (a, b) = (week.first_day(), week.last_day());
@@ -173,20 +168,8 @@ pub fn newsletter(config: &Config, week: Week, posts: &[Post]) -> NewsletterView
         week: week.to_string(),
         week_start: a.to_string(),
         week_end: b.to_string(),
-        range_zh: format!(
-            "{}年{}月{}日–{}月{}日",
-            a.year(),
-            a.month(),
-            a.day(),
-            b.month(),
-            b.day()
-        ),
-        range_en: format!(
-            "{} – {} {}",
-            a.format("%-d %b"),
-            b.format("%-d %b"),
-            b.year()
-        ),
+        range_zh: format!("{}年{}月{}日–{}月{}日", a.year(), a.month(), a.day(), b.month(), b.day()),
+        range_en: format!("{} – {} {}", a.format("%-d %b"), b.format("%-d %b"), b.year()),
         post_count: posts.len(),
         sections,
     }
@@ -249,12 +232,7 @@ pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
 /// `10月31日（周六）`.
 pub fn date_zh(d: NaiveDate) -> String {
     const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    format!(
-        "{}月{}日（周{}）",
-        d.month(),
-        d.day(),
-        DAYS[d.weekday().num_days_from_monday() as usize]
-    )
+    format!("{}月{}日（周{}）", d.month(), d.day(), DAYS[d.weekday().num_days_from_monday() as usize])
 }
 
 /// `Sat 31 Oct`.

@@ -47,9 +47,7 @@ pub enum StoreError {
         reason: String,
     },
     /// The database was written by a newer digest.
-    #[error(
-        "state database {path}: schema version {found} is newer than this digest knows ({known}); upgrade digest"
-    )]
+    #[error("state database {path}: schema version {found} is newer than this digest knows ({known}); upgrade digest")]
     TooNew {
         /// The database file.
         path: String,
@@ -123,15 +121,10 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let shown = path.display().to_string();
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StoreError::Folder {
-                path: dir.display().to_string(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir)
+                .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
         }
-        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite {
-            path: shown.clone(),
-            source,
-        })?;
+        let conn = Connection::open(path).map_err(|source| StoreError::Sqlite { path: shown.clone(), source })?;
         let mut store = Store { conn, path: shown };
         store.init()?;
         Ok(store)
@@ -139,96 +132,57 @@ impl Store {
 
     /// An in-memory database (tests, dry runs).
     pub fn in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory().map_err(|source| StoreError::Sqlite {
-            path: ":memory:".into(),
-            source,
-        })?;
-        let mut store = Store {
-            conn,
-            path: ":memory:".into(),
-        };
+        let conn = Connection::open_in_memory()
+            .map_err(|source| StoreError::Sqlite { path: ":memory:".into(), source })?;
+        let mut store = Store { conn, path: ":memory:".into() };
         store.init()?;
         Ok(store)
     }
 
     fn init(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
         self.conn
-            .execute_batch(
-                "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
-            )
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
             .map_err(wrap)?;
-        self.conn
-            .busy_timeout(std::time::Duration::from_secs(30))
-            .map_err(wrap)?;
+        self.conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(wrap)?;
         schema::migrate(&mut self.conn, &self.path)
     }
 
     fn err(&self, source: rusqlite::Error) -> StoreError {
-        StoreError::Sqlite {
-            path: self.path.clone(),
-            source,
-        }
+        StoreError::Sqlite { path: self.path.clone(), source }
     }
 
     /// Stored validators of a URL.
     pub fn validators(&self, url: &str) -> Result<Validators, StoreError> {
         self.conn
-            .query_row(
-                "SELECT etag, last_modified FROM http_cache WHERE url = ?1",
-                [url],
-                |r| {
-                    Ok(Validators {
-                        etag: r.get(0)?,
-                        last_modified: r.get(1)?,
-                    })
-                },
-            )
+            .query_row("SELECT etag, last_modified FROM http_cache WHERE url = ?1", [url], |r| {
+                Ok(Validators { etag: r.get(0)?, last_modified: r.get(1)? })
+            })
             .optional()
             .map(Option::unwrap_or_default)
             .map_err(|e| self.err(e))
     }
 
     /// Every stored validator, by URL (read once before a run).
-    pub fn all_validators(
-        &self,
-    ) -> Result<std::collections::HashMap<String, Validators>, StoreError> {
+    pub fn all_validators(&self) -> Result<std::collections::HashMap<String, Validators>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT url, etag, last_modified FROM http_cache")
             .map_err(|e| self.err(e))?;
-
-        stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                Validators {
-                    etag: r.get(1)?,
-                    last_modified: r.get(2)?,
-                },
-            ))
-        })
-        .and_then(|rows| rows.collect())
-        .map_err(|e| self.err(e))
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, Validators { etag: r.get(1)?, last_modified: r.get(2)? })))
+            .and_then(|rows| rows.collect())
+            .map_err(|e| self.err(e));
+        rows
     }
 
     /// Records one run atomically: the merged posts, the validators of every URL fetched, and
     /// each source's outcome. A post already stored is merged with the incoming one (see
     /// [`dedup::merge_into`]). Returns how many posts were new to the store.
-    pub fn save_run(
-        &mut self,
-        runs: &[SourceRun],
-        posts: &[Post],
-        now: DateTime<Utc>,
-    ) -> Result<usize, StoreError> {
+    pub fn save_run(&mut self, runs: &[SourceRun], posts: &[Post], now: DateTime<Utc>) -> Result<usize, StoreError> {
         let path = self.path.clone();
-        let wrap = |source| StoreError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(wrap)?;
         let now_s = now.to_rfc3339();
         let mut new = 0;
@@ -275,35 +229,29 @@ impl Store {
                  FROM sources s ORDER BY s.name",
             )
             .map_err(|e| self.err(e))?;
-
-        stmt.query_map([], |r| {
-            Ok(SourceState {
-                name: r.get(0)?,
-                last_fetch: r.get(1)?,
-                last_status: r.get(2)?,
-                last_error: r.get(3)?,
-                consecutive_failures: r.get(4)?,
-                items: r.get(5)?,
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(SourceState {
+                    name: r.get(0)?,
+                    last_fetch: r.get(1)?,
+                    last_status: r.get(2)?,
+                    last_error: r.get(3)?,
+                    consecutive_failures: r.get(4)?,
+                    items: r.get(5)?,
+                })
             })
-        })
-        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-        .map_err(|e| self.err(e))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e));
+        rows
     }
 
     /// Posts whose date (published, else updated, else first seen) falls on a local date in
     /// `[from, to]` in `tz`, oldest first.
-    pub fn posts_between(
-        &self,
-        from: NaiveDate,
-        to: NaiveDate,
-        tz: Tz,
-    ) -> Result<Vec<Post>, StoreError> {
+    pub fn posts_between(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Vec<Post>, StoreError> {
         // The indexed column is a UTC instant; widen by a day each side and decide exactly on
         // the local date, so date-only values and any zone work.
-        let lo = Utc.from_utc_datetime(&from.and_hms_opt(0, 0, 0).unwrap_or_default())
-            - chrono::Duration::days(1);
-        let hi = Utc.from_utc_datetime(&to.and_hms_opt(0, 0, 0).unwrap_or_default())
-            + chrono::Duration::days(2);
+        let lo = Utc.from_utc_datetime(&from.and_hms_opt(0, 0, 0).unwrap_or_default()) - chrono::Duration::days(1);
+        let hi = Utc.from_utc_datetime(&to.and_hms_opt(0, 0, 0).unwrap_or_default()) + chrono::Duration::days(2);
         let posts = self.query_posts(
             "SELECT id, data, first_seen FROM items WHERE sort_utc >= ?1 AND sort_utc < ?2 ORDER BY sort_utc, id",
             params![lo.timestamp(), hi.timestamp()],
@@ -322,10 +270,7 @@ impl Store {
     pub fn latest_posts(&self, n: usize) -> Result<Vec<Post>, StoreError> {
         let n = i64::try_from(n).unwrap_or(i64::MAX);
         Ok(self
-            .query_posts(
-                "SELECT id, data, first_seen FROM items ORDER BY sort_utc DESC, id LIMIT ?1",
-                params![n],
-            )?
+            .query_posts("SELECT id, data, first_seen FROM items ORDER BY sort_utc DESC, id LIMIT ?1", params![n])?
             .into_iter()
             .map(|(p, _)| p)
             .collect())
@@ -333,16 +278,10 @@ impl Store {
 
     /// Number of posts stored.
     pub fn post_count(&self) -> Result<i64, StoreError> {
-        self.conn
-            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0))
-            .map_err(|e| self.err(e))
+        self.conn.query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
-    fn query_posts(
-        &self,
-        sql: &str,
-        args: impl rusqlite::Params,
-    ) -> Result<Vec<(Post, DateTime<Utc>)>, StoreError> {
+    fn query_posts(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<(Post, DateTime<Utc>)>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let rows: Vec<(String, String, String)> = stmt
             .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -350,14 +289,9 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.into_iter()
             .map(|(id, data, seen)| {
-                let post: Post = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    id: id.clone(),
-                    reason: e.to_string(),
-                })?;
-                let seen = DateTime::parse_from_rfc3339(&seen)
-                    .map(|d| d.with_timezone(&Utc))
-                    .unwrap_or_default();
+                let post: Post = serde_json::from_str(&data)
+                    .map_err(|e| StoreError::Corrupt { path: self.path.clone(), id: id.clone(), reason: e.to_string() })?;
+                let seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
                 Ok((post, seen))
             })
             .collect()
@@ -365,18 +299,9 @@ impl Store {
 }
 
 /// Inserts or refreshes a post; 1 if it was new. The first-seen time never changes.
-fn upsert_post(
-    tx: &rusqlite::Transaction,
-    incoming: &Post,
-    now_s: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<usize> {
+fn upsert_post(tx: &rusqlite::Transaction, incoming: &Post, now_s: &str, now: DateTime<Utc>) -> rusqlite::Result<usize> {
     let stored: Option<(String, String)> = tx
-        .query_row(
-            "SELECT first_seen, data FROM items WHERE id = ?1",
-            [&incoming.id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .query_row("SELECT first_seen, data FROM items WHERE id = ?1", [&incoming.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (existed, merged) = match stored {
         Some((seen, data)) => match serde_json::from_str::<Post>(&data) {
@@ -390,8 +315,7 @@ fn upsert_post(
     };
     let post = &merged;
     let p = &post.item.parsed;
-    let data = serde_json::to_string(post)
-        .map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let data = serde_json::to_string(post).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let first_seen = existed
         .as_deref()
         .and_then(|s| DateTime::parse_from_rfc3339(s).ok())

@@ -51,29 +51,15 @@ pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
 /// Brings the database up to [`VERSION`], each step in its own transaction.
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
-    let wrap = |source| StoreError::Sqlite {
-        path: path.to_string(),
-        source,
-    };
-    let current: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .map_err(wrap)?;
+    let wrap = |source| StoreError::Sqlite { path: path.to_string(), source };
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(wrap)?;
     if current > VERSION {
-        return Err(StoreError::TooNew {
-            path: path.to_string(),
-            found: current,
-            known: VERSION,
-        });
+        return Err(StoreError::TooNew { path: path.to_string(), found: current, known: VERSION });
     }
-    for (i, sql) in MIGRATIONS
-        .iter()
-        .enumerate()
-        .skip(usize::try_from(current).unwrap_or(0))
-    {
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
         let tx = conn.transaction().map_err(wrap)?;
         tx.execute_batch(sql).map_err(wrap)?;
-        tx.pragma_update(None, "user_version", i as i64 + 1)
-            .map_err(wrap)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1).map_err(wrap)?;
         tx.commit().map_err(wrap)?;
     }
     Ok(())
