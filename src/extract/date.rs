@@ -39,7 +39,7 @@ static DOTTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,2})\.(\d{1,
 static COMPACT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{2})(\d{2})(\d{2})\s*\d{1,2}[:：]\d{2}").unwrap());
 static DAY_ONLY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:周|星期)[一二三四五六日天]\s*[（(]\s*(\d{1,2})\s*[日号]|(\d{1,2})\s*[日号]\s*[（(]\s*(?:周|星期)[一二三四五六日天]").unwrap()
+    Regex::new(r"(?:周|星期)[一二三四五六日天]\s*[（(]\s*(\d{1,2})\s*[日号]|(\d{1,2})\s*[日号]\s*[（(]?\s*(?:周|星期)[一二三四五六日天]").unwrap()
 });
 
 fn month_of(name: &str) -> u32 {

@@ -103,7 +103,10 @@ pub struct PostInfo<'a> {
 
 /// The city of an event: its line, the venue, the title, categories, the source hint.
 pub fn event_city(cities: &CityTable, post: &PostInfo<'_>, line: Option<&str>, venue: Option<&str>) -> Option<City> {
-    line.and_then(|l| cities.first_in(l))
+    line.and_then(|l| {
+        let m = cities.mentions(l);
+        if m.len() == 1 { m.into_iter().next().map(|(_, c)| c) } else { None }
+    })
         .or_else(|| venue.and_then(|v| cities.first_in(v)))
         .or_else(|| cities.first_in(post.title))
         .or_else(|| post.categories.iter().find_map(|c| cities.lookup(c)))

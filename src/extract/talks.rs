@@ -12,10 +12,10 @@ use super::Talk;
 use super::text::Doc;
 
 static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.+)$").unwrap()
+    Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
 });
 static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(?:\d+\s*#\s*)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
+    Regex::new(r"(?i)^\W{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
 });
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》").unwrap());
 static LEAD_NUM: LazyLock<Regex> =
@@ -27,6 +27,25 @@ static TOPIC_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap());
 static DASH_SPEAKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap());
 
+static FROM_WHOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})[^:：]*[:：]\s*(.+?)。?$").unwrap()
+});
+static BY_WHOM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap()
+});
+static SAID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"([^\s，。,、“”"]{2,12}?)\s*[,，]?\s*(?:讲述|分享了?|带来了?|主讲)\s*[“"]([^”"]{2,60})[”"]"#).unwrap()
+});
+static BROUGHT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap());
+static ROSTER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)").unwrap());
+static PAREN_SLIDE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap());
+static BIO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|从业|专家|讲师|联合创始)").unwrap()
+});
+
 const STOP_HEADINGS: &[&str] = &[
     "报名", "时间", "地点", "费用", "其它", "其他", "简介", "交通", "赞助", "致谢", "前言", "最后", "资料", "花絮", "记要",
     "嘉宾", "内容", "主题介绍", "本期", "更多", "现场", "幻灯", "下载", "结语", "总述", "插曲", "录音", "直播", "讲师介绍",
@@ -34,7 +53,9 @@ const STOP_HEADINGS: &[&str] = &[
 ];
 const BAD_NAME: &[&str] = &[
     "主题", "讲师", "介绍", "简介", "内容", "时间", "地点", "报名", "下载", "幻灯", "讲稿", "在此", "录音", "视频", "待定",
-    "暂定", "公司", "我们", "大家", "本次", "沙龙", "slide", "ppt", "pdf",
+    "暂定", "公司", "我们", "大家", "本次", "沙龙", "slide", "ppt", "pdf", "参与人", "现任", "创始人", "第一", "第二",
+    "http", "是的", "由于", "间歇", "来自", "曾任", "加入", "礼品", "这一次", "人员", "初稿", "接下来", "最后", "首先",
+    "然后", "随后", "紧接着", "主持", "组委",
 ];
 
 /// Normalized form for comparing titles: NFKC, lowercase, letters and digits only.
@@ -68,7 +89,15 @@ pub fn speaker_name(s: &str) -> Option<String> {
             }
         }
     }
-    let name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '_').to_string();
+    let mut name = name.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '_').to_string();
+    // "潘通 Jack", "Coding 彭博": the Han name.
+    let words: Vec<&str> = name.split_whitespace().collect();
+    if words.len() > 1 && let Some(h) = words.iter().find(|w| (2..=3).contains(&han_count(w)) && w.chars().count() == han_count(w)) {
+        name = h.to_string();
+    }
+    if !name.chars().any(char::is_alphabetic) || (han_count(&name) == 1 && name.chars().count() == 1) {
+        return None;
+    }
     let chars = name.chars().count();
     let lower = name.to_lowercase();
     if chars == 0 || chars > 24 || BAD_NAME.iter().any(|b| lower.contains(b)) || name.chars().all(|c| c.is_ascii_digit()) {
@@ -89,9 +118,13 @@ pub fn clean_title(s: &str) -> String {
 }
 
 fn speaker_after(lines: &[&str], i: usize) -> Option<String> {
-    for l in lines.iter().skip(i + 1).take(3) {
+    for (k, l) in lines.iter().enumerate().skip(i + 1).take(3) {
         if let Some(c) = SPEAKER_LABEL.captures(l) {
-            return c.get(1).and_then(|m| speaker_name(m.as_str()));
+            let rest = c.get(1).map_or("", |m| m.as_str()).trim();
+            if rest.is_empty() {
+                return lines.get(k + 1).and_then(|n| speaker_name(n));
+            }
+            return speaker_name(rest);
         }
         if TOPIC_LABEL.is_match(l) || QUOTED.is_match(l) {
             return None;
@@ -102,8 +135,8 @@ fn speaker_after(lines: &[&str], i: usize) -> Option<String> {
 
 fn book_like(before: &str, after: &str) -> bool {
     let b: String = before.chars().rev().take(6).collect();
-    ["译", "著", "写有", "撰写", "翻译", "出版", "书", "读"].iter().any(|w| b.contains(&w.chars().rev().collect::<String>()))
-        || ["译者", "作者", "一书", "联合", "等书", "和《", "、《", "系列", "版"].iter().any(|w| after.trim_start().starts_with(w))
+    ["译", "著", "写有", "撰写", "翻译", "出版", "书", "读", "任", "加入", "就职", "礼品"].iter().any(|w| b.contains(&w.chars().rev().collect::<String>()))
+        || ["译者", "作者", "一书", "联合", "等书", "和《", "、《", "系列", "版", "图书", "项目"].iter().any(|w| after.trim_start().starts_with(w))
 }
 
 struct Acc {
@@ -113,7 +146,7 @@ struct Acc {
 
 impl Acc {
     fn add(&mut self, title: &str, speakers: Vec<String>) -> Option<usize> {
-        let title = clean_title(title);
+        let title = clean_title(&PAREN_SLIDE.replace_all(title, ""));
         let key = norm_title(&title);
         if key.chars().count() < 2 || title.chars().count() > 90 {
             return None;
@@ -158,21 +191,33 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     let lines: Vec<&str> = doc.lines.iter().map(|l| l.text.as_str()).collect();
     let mut acc = Acc { talks: Vec::new(), keys: Vec::new() };
     let mut line_talk: Vec<Option<usize>> = vec![None; lines.len()];
+    let mut last_heading_name: Option<String> = None;
+    let mut in_roster = false;
     for (i, line) in doc.lines.iter().enumerate() {
         let text = line.text.as_str();
         let found: Option<usize> = if line.heading >= 2 {
             let h = TOPIC_LABEL.captures(text).and_then(|c| c.get(1)).map_or(text, |m| m.as_str());
             let lower = h.to_lowercase();
-            if STOP_HEADINGS.iter().any(|s| lower.trim_start_matches(['#', ' ']).starts_with(s)) && !QUOTED.is_match(h) {
+            if (STOP_HEADINGS.iter().any(|s| lower.trim_start_matches(['#', ' ']).starts_with(s)) && !QUOTED.is_match(h))
+                || SPEAKER_LABEL.is_match(h)
+                || h.ends_with(':')
+                || h.ends_with('：')
+            {
+                if speaker_name(h).is_some() {
+                    last_heading_name = speaker_name(h);
+                }
                 None
             } else if let Some((title, sp)) = talk_from_heading(h) {
                 let sp = sp.or_else(|| speaker_after(&lines, i)).or_else(|| {
                     // "### 标题" then "赖勇浩，多年网游从业人员……" / "UC优视 资深工程师 李运华".
-                    lines.get(i + 1).filter(|n| !SPEAKER_LABEL.is_match(n) && n.chars().count() < 200).and_then(|n| {
+                    lines.get(i + 1).filter(|n| !SPEAKER_LABEL.is_match(n) && BIO.is_match(n)).and_then(|n| {
                         let first = n.split(['，', ',']).next().unwrap_or("");
                         if first.chars().count() <= 40 { speaker_name(first) } else { None }
                     })
                 });
+                if sp.is_none() {
+                    last_heading_name = speaker_name(h).filter(|n| n.chars().count() <= 20);
+                }
                 match sp {
                     Some(s) => acc.add(&title, vec![s]),
                     None if QUOTED.is_match(text) || TOPIC_LABEL.is_match(text) => acc.add(&title, vec![]),
@@ -181,6 +226,32 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             } else {
                 None
             }
+        } else if ROSTER.is_match(text) {
+            in_roster = true;
+            None
+        } else if in_roster && !QUOTED.is_match(text) {
+            let mut parts = text.splitn(2, char::is_whitespace);
+            let (who, what) = (parts.next().unwrap_or(""), parts.next().unwrap_or("").trim());
+            match speaker_name(who) {
+                Some(sp) if !what.is_empty() && !what.contains("待定") => acc.add(what, vec![sp]),
+                _ => {
+                    in_roster = false;
+                    None
+                }
+            }
+        } else if let Some(c) = BROUGHT.captures(text) {
+            let rest = c.get(1).map_or("", |m| m.as_str()).trim();
+            let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
+            acc.add(title, last_heading_name.clone().into_iter().collect())
+        } else if let Some(c) = FROM_WHOM.captures(text) {
+            let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
+            c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
+        } else if let Some(c) = BY_WHOM.captures(text).filter(|_| !QUOTED.is_match(text)) {
+            let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
+            c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
+        } else if let Some(c) = SAID.captures(text) {
+            let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
+            c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
         } else if let Some(c) = TOPIC_PAREN.captures(text).or_else(|| ZHUJIANG.captures(text)) {
             let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
             c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))

@@ -33,7 +33,7 @@ pub struct Doc {
     pub links: Vec<Link>,
     /// Tables: rows of cell texts.
     pub tables: Vec<Vec<Vec<String>>>,
-    /// Whether the body holds preformatted code.
+    /// Whether the body holds preformatted code (symbol-heavy, not quoted prose).
     pub has_code: bool,
 }
 
@@ -87,6 +87,7 @@ pub fn parse_html(html: &str) -> Doc {
     let mut row: Option<Vec<String>> = None;
     let mut cell: Option<String> = None;
     let mut pre_depth = 0usize;
+    let (mut code_ascii, mut code_han) = (0usize, 0usize);
 
     let flush = |cur: &mut String, heading: u8, doc: &mut Doc| {
         let t = collapse_ws(cur);
@@ -102,6 +103,13 @@ pub fn parse_html(html: &str) -> Doc {
                 Node::Text(t) => {
                     let text: &str = &t.text;
                     if pre_depth > 0 {
+                        for ch in text.chars() {
+                            if ch.is_ascii_punctuation() {
+                                code_ascii += 1;
+                            } else if ('\u{4e00}'..='\u{9fff}').contains(&ch) {
+                                code_han += 1;
+                            }
+                        }
                         // Keep code lines apart.
                         for (i, part) in text.split('\n').enumerate() {
                             if i > 0 {
@@ -144,7 +152,6 @@ pub fn parse_html(html: &str) -> Doc {
                         "td" | "th" if table_depth == 1 => cell = Some(String::new()),
                         "pre" | "code" if name == "pre" => {
                             pre_depth += 1;
-                            doc.has_code = true;
                         }
                         _ => {}
                     }
@@ -186,6 +193,8 @@ pub fn parse_html(html: &str) -> Doc {
         }
     }
     flush(&mut cur, heading, &mut doc);
+    // Code, not a quoted block of prose: symbols outnumber Han characters.
+    doc.has_code = code_ascii >= 10 && code_han * 2 < code_ascii;
     doc
 }
 
