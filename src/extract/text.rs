@@ -118,7 +118,14 @@ pub fn parse_html(html: &str) -> Doc {
                             cur.push_str(part);
                         }
                     } else {
-                        cur.push_str(text);
+                        // Authors' line breaks (Markdown soft breaks) separate list rows and
+                        // "时间：… 地点：…" fields: keep them.
+                        for (i, part) in text.split('\n').enumerate() {
+                            if i > 0 {
+                                flush(&mut cur, heading, &mut doc);
+                            }
+                            cur.push_str(part);
+                        }
                     }
                     if let Some((lt, _)) = link.as_mut() {
                         lt.push_str(text);
