@@ -28,7 +28,7 @@ static TOPIC_PAREN: LazyLock<Regex> =
 static DASH_SPEAKER: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap());
 
 static FROM_WHOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})[^:：]*[:：]\s*(.+?)。?$").unwrap()
+    Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})(?:[(（].*?[)）])?\s*[:：]\s*(.+?)。?$").unwrap()
 });
 static BY_WHOM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(.+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap()
@@ -39,7 +39,12 @@ static SAID: LazyLock<Regex> = LazyLock::new(|| {
 static BROUGHT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap());
 static ROSTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|(?:主题|议题|讲师|topic|演讲).{0,8}[:：]\s*$").unwrap());
+static NAME_ORG_TITLE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{1,12})[）)]\s*([^。]{2,40})$").unwrap()
+});
+static SLOT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap());
 static PAREN_SLIDE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap());
 static BIO: LazyLock<Regex> = LazyLock::new(|| {
@@ -230,14 +235,20 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             in_roster = true;
             None
         } else if in_roster && !QUOTED.is_match(text) {
-            let mut parts = text.splitn(2, char::is_whitespace);
-            let (who, what) = (parts.next().unwrap_or(""), parts.next().unwrap_or("").trim());
-            match speaker_name(who) {
-                Some(sp) if !what.is_empty() && !what.contains("待定") => acc.add(what, vec![sp]),
-                _ => {
-                    in_roster = false;
-                    None
-                }
+            let row = roster_row(text);
+            if row.is_none() {
+                in_roster = false;
+            }
+            row.and_then(|(what, sp)| acc.add(&what, vec![sp]))
+        } else if let Some(c) = SLOT.captures(text)
+            && let Some(next) = lines.get(i + 1).filter(|n| n.starts_with('-'))
+        {
+            let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
+            acc.add(next.trim_start_matches(['-', ' ']), sp.into_iter().collect())
+        } else if let Some(c) = NAME_ORG_TITLE.captures(text).filter(|_| line.heading == 0) {
+            match c.get(1).and_then(|m| speaker_name(m.as_str())) {
+                Some(sp) => c.get(3).and_then(|t| acc.add(t.as_str(), vec![sp])),
+                None => None,
             }
         } else if let Some(c) = BROUGHT.captures(text) {
             let rest = c.get(1).map_or("", |m| m.as_str()).trim();
@@ -297,6 +308,25 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     }
     attach_links(doc, &mut acc, &line_talk);
     acc.talks
+}
+
+/// One row of a roster: "龙浩 开发中遇到的硬件问题", "小路：MySQL配置优化",
+/// "高可用即时通讯架构——陌陌科技CTO 李志威".
+fn roster_row(text: &str) -> Option<(String, String)> {
+    if let Some(c) = DASH_SPEAKER.captures(text) {
+        let sp = c.get(2).and_then(|m| speaker_name(m.as_str()))?;
+        return Some((c.get(1)?.as_str().to_string(), sp));
+    }
+    let (who, what) = match text.split_once(['：', ':']) {
+        Some((w, t)) if w.chars().count() <= 12 && !w.contains("http") => (w, t),
+        _ => text.split_once(char::is_whitespace)?,
+    };
+    let what = what.trim();
+    let sp = speaker_name(who)?;
+    if what.is_empty() || what.contains("待定") || what.chars().count() > 60 {
+        return None;
+    }
+    Some((what.to_string(), sp))
 }
 
 fn decoded_name(href: &str) -> Option<String> {
