@@ -181,6 +181,8 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     let mut found_talks = talks::find_talks(&doc);
     if kind == PostKind::Article {
         evs.clear();
+    }
+    if matches!(kind, PostKind::Article | PostKind::Other) {
         found_talks.clear();
     }
     if evs.len() == 1 {

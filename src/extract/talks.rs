@@ -39,9 +39,9 @@ static SAID: LazyLock<Regex> = LazyLock::new(|| {
 static BROUGHT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap());
 static ROSTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|(?:主题|议题|讲师|topic|演讲).{0,8}[:：]\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,12}(?:主题|议题|讲师|topic|演讲)[^简介述]{0,8}[:：]\s*$").unwrap());
 static NAME_ORG_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{1,12})[）)]\s*([^。]{2,40})$").unwrap()
+    Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap()
 });
 static SLOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap());
@@ -60,8 +60,13 @@ const BAD_NAME: &[&str] = &[
     "主题", "讲师", "介绍", "简介", "内容", "时间", "地点", "报名", "下载", "幻灯", "讲稿", "在此", "录音", "视频", "待定",
     "暂定", "公司", "我们", "大家", "本次", "沙龙", "slide", "ppt", "pdf", "参与人", "现任", "创始人", "第一", "第二",
     "http", "是的", "由于", "间歇", "来自", "曾任", "加入", "礼品", "这一次", "人员", "初稿", "接下来", "最后", "首先",
-    "然后", "随后", "紧接着", "主持", "组委",
+    "然后", "随后", "紧接着", "主持", "组委", "工作坊", "ps", "英语",
 ];
+
+fn pure_name(s: &str) -> bool {
+    let n = s.chars().count();
+    (han_count(s) == n && (2..=4).contains(&n)) || (s.is_ascii() && !s.contains(' ') && (2..=16).contains(&n))
+}
 
 /// Normalized form for comparing titles: NFKC, lowercase, letters and digits only.
 pub fn norm_title(s: &str) -> String {
@@ -153,7 +158,7 @@ impl Acc {
     fn add(&mut self, title: &str, speakers: Vec<String>) -> Option<usize> {
         let title = clean_title(&PAREN_SLIDE.replace_all(title, ""));
         let key = norm_title(&title);
-        if key.chars().count() < 2 || title.chars().count() > 90 {
+        if title.starts_with(|c: char| !c.is_alphanumeric()) || key.chars().count() < 2 || title.chars().count() > 90 {
             return None;
         }
         if let Some(i) = self.keys.iter().position(|k| *k == key) {
@@ -216,8 +221,8 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 let sp = sp.or_else(|| speaker_after(&lines, i)).or_else(|| {
                     // "### 标题" then "赖勇浩，多年网游从业人员……" / "UC优视 资深工程师 李运华".
                     lines.get(i + 1).filter(|n| !SPEAKER_LABEL.is_match(n) && BIO.is_match(n)).and_then(|n| {
-                        let first = n.split(['，', ',']).next().unwrap_or("");
-                        if first.chars().count() <= 40 { speaker_name(first) } else { None }
+                        let first = n.split(['，', ',', '（', '(']).next().unwrap_or("").trim();
+                        if pure_name(first) { speaker_name(first) } else { None }
                     })
                 });
                 if sp.is_none() {
@@ -322,8 +327,11 @@ fn roster_row(text: &str) -> Option<(String, String)> {
         _ => text.split_once(char::is_whitespace)?,
     };
     let what = what.trim();
+    if !pure_name(who.trim()) {
+        return None;
+    }
     let sp = speaker_name(who)?;
-    if what.is_empty() || what.contains("待定") || what.chars().count() > 60 {
+    if what.is_empty() || what.contains("待定") || what.chars().count() > 60 || what.contains(['，', '。', '；']) || BIO.is_match(what) {
         return None;
     }
     Some((what.to_string(), sp))
