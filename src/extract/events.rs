@@ -27,6 +27,31 @@ static VENUE: LazyLock<Regex> =
 static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
+static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap());
+
+/// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
+/// the most frequent such YYMMDD within 60 days before publication.
+fn file_name_date(doc: &Doc, published: Option<NaiveDate>) -> Option<NaiveDate> {
+    let p = published?;
+    let mut counts: Vec<(NaiveDate, usize)> = Vec::new();
+    let texts = doc.lines.iter().map(|l| l.text.as_str()).chain(doc.links.iter().map(|l| l.href.as_str()));
+    for t in texts {
+        for c in FILE_DATE.captures_iter(t) {
+            let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+            let (Some(y), Some(m), Some(d)) = (n(1), n(2), n(3)) else { continue };
+            let Some(date) = NaiveDate::from_ymd_opt(2000 + y as i32, m, d) else { continue };
+            let age = (p - date).num_days();
+            if (0..=60).contains(&age) {
+                match counts.iter_mut().find(|(x, _)| *x == date) {
+                    Some(e) => e.1 += 1,
+                    None => counts.push((date, 1)),
+                }
+            }
+        }
+    }
+    counts.into_iter().filter(|(_, n)| *n >= 3).max_by_key(|(_, n)| *n).map(|(d, _)| d)
+}
+
 /// A date candidate with its support.
 #[derive(Debug, Clone)]
 struct Cand {
@@ -115,7 +140,12 @@ pub fn event_city(cities: &CityTable, post: &PostInfo<'_>, line: Option<&str>, v
 
 /// The main event of a post, if it names a date for one.
 pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<Event> {
-    let cands = candidates(post.title, doc, post.published);
+    let mut cands = candidates(post.title, doc, post.published);
+    if cands.is_empty()
+        && let Some(d) = file_name_date(doc, post.published)
+    {
+        cands.push(Cand { date: d, score: 1, line: None, hit: DateHit { start: 0, end: 0, year: None, month: 0, day: 0 } });
+    }
     let best = cands.iter().fold(None::<&Cand>, |b, c| match b {
         Some(b) if b.score >= c.score => Some(b),
         _ => Some(c),
