@@ -126,7 +126,7 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
     }
     for c in DAY_ONLY.captures_iter(line) {
         let g = c.get(1).or(c.get(2));
-        if let (Some(g), Some(d)) = (g, num(g.into())) {
+        if let (Some(g), Some(d)) = (g, num(g)) {
             push(&mut hits, g.start(), g.end(), None, 0, d);
         }
     }

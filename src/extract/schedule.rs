@@ -54,11 +54,11 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
             let start = find_time_range(cell(sc)).map(|t| t.0);
             let end = find_time_range(cell(ec)).map(|t| t.0);
             let key: String = title.chars().take(12).collect();
+            let others_closed = !public_sentence.is_empty()
+                && (public_sentence.contains("其它") || public_sentence.contains("其他") || public_sentence.contains("其余"));
             let public = if !key.is_empty() && public_sentence.contains(key.as_str()) {
                 Some(true)
-            } else if !public_sentence.is_empty() && (public_sentence.contains("其它") || public_sentence.contains("其他") || public_sentence.contains("其余")) {
-                Some(false)
-            } else if is_closed(&title) {
+            } else if others_closed || is_closed(&title) {
                 Some(false)
             } else if is_public(&title) {
                 Some(true)
