@@ -47,6 +47,8 @@ struct RawFetch {
     max_redirects: Option<usize>,
     max_body_bytes: Option<u64>,
     robots: Option<bool>,
+    backoff_ms: Option<u64>,
+    proxy: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -147,8 +149,8 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         title_en: raw.title_en.unwrap_or_else(|| "Community Weekly".to_string()),
         site_url,
         timezone,
-        output_dir: base.join(raw.output.as_deref().unwrap_or("output")),
-        state_dir: base.join(raw.state.as_deref().unwrap_or("state")),
+        output_dir: clean_path(&base.join(raw.output.as_deref().unwrap_or("output"))),
+        state_dir: clean_path(&base.join(raw.state.as_deref().unwrap_or("state"))),
         feed_items: raw.feed_items.unwrap_or(50),
         fetch,
         sources,
@@ -179,6 +181,8 @@ fn resolve_fetch(
         max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
         max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
         robots: raw.robots.unwrap_or(d.robots),
+        backoff_ms: raw.backoff_ms.unwrap_or(d.backoff_ms),
+        proxy: raw.proxy.filter(|p| !p.trim().is_empty()),
     })
 }
 
@@ -282,7 +286,23 @@ fn parse_source_url(text: &str, base: &Path) -> Result<Url, String> {
     }
 }
 
+/// Drops `.` and folds `dir/..` lexically, so messages show `output/…`, not `examples/../output/…`.
+fn clean_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+}
+
 fn file_url(path: &Path) -> Result<Url, String> {
-    let abs = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let abs = std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
     Url::from_file_path(&abs).map_err(|()| format!("{}: not a usable file path", abs.display()))
 }

@@ -1,1 +1,72 @@
-//! Stage: deliver (being built).
+//! Stage 8: put the rendered files where readers get them. Every file is written atomically
+//! (a temporary file in the same folder, flushed, then renamed over the old one), so a crash
+//! or a full disk never leaves a half-written newsletter or feed behind.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file could not be written; the previous version, if any, is untouched.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write {path}: {source}")]
+pub struct DeliverError {
+    /// The file that was being written.
+    pub path: PathBuf,
+    /// Why.
+    pub source: std::io::Error,
+}
+
+/// One rendered output, relative to the output folder.
+#[derive(Debug, Clone)]
+pub struct OutputFile {
+    /// Path under the output folder, e.g. `2015-W44/index.html`.
+    pub path: PathBuf,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Writes `bytes` to `path` atomically, creating parent folders.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
+    let err = |source| DeliverError { path: path.to_path_buf(), source };
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let mut tmp = tempfile::Builder::new().prefix(".digest-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
+    tmp.write_all(bytes).map_err(err)?;
+    tmp.as_file().sync_all().map_err(err)?;
+    tmp.persist(path).map_err(|e| err(e.error))?;
+    Ok(())
+}
+
+/// Writes every file under `out_dir`, each atomically; returns the paths written.
+pub fn publish(out_dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, DeliverError> {
+    files
+        .iter()
+        .map(|f| {
+            let path = out_dir.join(&f.path);
+            write_atomic(&path, &f.bytes).map(|()| path)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_files_atomically_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = [OutputFile { path: "2015-W44/index.html".into(), bytes: b"one".to_vec() }];
+        publish(dir.path(), &files).unwrap();
+        write_atomic(&dir.path().join("2015-W44/index.html"), b"two").unwrap();
+        assert_eq!(std::fs::read(dir.path().join("2015-W44/index.html")).unwrap(), b"two");
+        let names: Vec<_> = std::fs::read_dir(dir.path().join("2015-W44")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, vec!["index.html"]);
+    }
+
+    #[test]
+    fn unwritable_target_is_an_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("blocker"), b"x").unwrap();
+        let err = write_atomic(&dir.path().join("blocker/index.html"), b"x").unwrap_err();
+        assert!(err.to_string().contains("blocker"), "{err}");
+    }
+}

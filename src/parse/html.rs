@@ -1,8 +1,10 @@
 //! HTML sources: feed autodiscovery, listing pages and item pages through CSS selectors.
+//! Invalid selectors match nothing (config validation reports them); nothing here panics.
 
+use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::{ParseContext, ParsedItem};
+use super::{ParseContext, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
 use crate::config::Selectors;
 
 /// Item links and the next listing page found on one listing page.
@@ -14,29 +16,200 @@ pub struct Listing {
     pub next: Option<Url>,
 }
 
+fn sel(s: &str) -> Option<Selector> {
+    Selector::parse(s).ok()
+}
+
+/// The document's base for links: `<base href>` resolved against the page URL.
+fn doc_base(doc: &Html, page: &Url) -> Url {
+    sel("base[href]")
+        .and_then(|s| {
+            doc.select(&s)
+                .next()
+                .and_then(|b| b.value().attr("href"))
+                .and_then(|h| resolve_url(page, h))
+        })
+        .unwrap_or_else(|| page.clone())
+}
+
+/// Only http(s) links are followed.
+fn web_url(base: &Url, href: &str) -> Option<Url> {
+    let mut u = resolve_url(base, href)?;
+    // A local snapshot (file://) may link to its own files; nothing else may.
+    let local = base.scheme() == "file" && u.scheme() == "file";
+    if !matches!(u.scheme(), "http" | "https") && !local {
+        return None;
+    }
+    u.set_fragment(None);
+    Some(u)
+}
+
 /// Feed URLs announced by `<link rel="alternate">` (RSS, Atom, JSON Feed), absolute.
-pub fn discover_feeds(_html: &str, _base: &Url) -> Vec<Url> {
-    Vec::new()
+pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
+    let doc = Html::parse_document(html);
+    let base = doc_base(&doc, base);
+    let Some(links) = sel("link[rel][href][type]") else {
+        return Vec::new();
+    };
+    let mut out: Vec<Url> = Vec::new();
+    for l in doc.select(&links) {
+        let v = l.value();
+        let rel_ok = v.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("alternate"))
+        });
+        let ty = v
+            .attr("type")
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        let ty = ty.split(';').next().unwrap_or_default().trim();
+        let type_ok = matches!(
+            ty,
+            "application/rss+xml"
+                | "application/atom+xml"
+                | "application/feed+json"
+                | "application/json"
+                | "application/rdf+xml"
+        );
+        if let (true, true, Some(u)) = (
+            rel_ok,
+            type_ok,
+            v.attr("href").and_then(|h| web_url(&base, h)),
+        ) && !out.contains(&u)
+        {
+            out.push(u);
+        }
+    }
+    out
+}
+
+/// The link an `items` match stands for: its own `href`, or the first `a[href]` inside.
+fn item_link<'a>(el: ElementRef<'a>, a_sel: &Selector) -> Option<&'a str> {
+    el.value()
+        .attr("href")
+        .filter(|_| el.value().name() == "a")
+        .or_else(|| el.select(a_sel).next().and_then(|a| a.value().attr("href")))
 }
 
 /// Applies the `items` and `next` selectors to a listing page.
-pub fn listing(_html: &str, _base: &Url, _selectors: &Selectors) -> Listing {
-    Listing::default()
+pub fn listing(html: &str, base: &Url, selectors: &Selectors) -> Listing {
+    let doc = Html::parse_document(html);
+    let base = doc_base(&doc, base);
+    let mut listing = Listing::default();
+    let (Some(items), Some(a_sel)) = (sel(&selectors.items), sel("a[href]")) else {
+        return listing;
+    };
+    let mut seen = std::collections::HashSet::new();
+    for el in doc.select(&items) {
+        if let Some(u) = item_link(el, &a_sel).and_then(|h| web_url(&base, h))
+            && seen.insert(u.clone())
+        {
+            listing.items.push(u);
+        }
+    }
+    listing.next = selectors
+        .next
+        .as_deref()
+        .and_then(sel)
+        .and_then(|s| {
+            doc.select(&s)
+                .find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h)))
+        })
+        .filter(|u| u != &base);
+    listing
+}
+
+fn element_text(el: ElementRef<'_>) -> String {
+    let mut s = String::new();
+    for t in el.text() {
+        s.push_str(t);
+    }
+    text::collapse_whitespace(&s)
+}
+
+fn first<'a>(doc: &'a Html, selector: &str) -> Option<ElementRef<'a>> {
+    sel(selector).and_then(|s| doc.select(&s).next())
+}
+
+/// A date value from an element: `datetime`, else `content`, else its text.
+fn date_value(el: ElementRef<'_>) -> String {
+    let v = el.value();
+    v.attr("datetime")
+        .or_else(|| v.attr("content"))
+        .map_or_else(|| element_text(el), |s| s.trim().to_owned())
 }
 
 /// Scrapes one item page with the title/date/content selectors (and sensible fallbacks).
-pub fn item_page(_html: &str, _selectors: &Selectors, ctx: ParseContext<'_>) -> ParsedItem {
+pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> ParsedItem {
+    let doc = Html::parse_document(html);
+    let base = doc_base(&doc, ctx.base);
+    let title = selectors
+        .title
+        .as_deref()
+        .and_then(|s| first(&doc, s))
+        .or_else(|| first(&doc, "h1"))
+        .or_else(|| first(&doc, "title"))
+        .map(element_text)
+        .unwrap_or_default();
+    let configured_date = selectors
+        .date
+        .as_deref()
+        .and_then(|s| first(&doc, s))
+        .map(date_value);
+    let published = configured_date
+        .and_then(|d| date::parse(&d, ctx.timezone))
+        .or_else(|| {
+            [
+                "meta[property=\"article:published_time\"]",
+                "time[datetime]",
+            ]
+            .iter()
+            .filter_map(|s| first(&doc, s))
+            .find_map(|el| date::parse(&date_value(el), ctx.timezone))
+        });
+    let updated = first(&doc, "meta[property=\"article:modified_time\"]")
+        .and_then(|el| date::parse(&date_value(el), ctx.timezone));
+    let content_html = selectors
+        .content
+        .as_deref()
+        .and_then(|s| first(&doc, s))
+        .or_else(|| first(&doc, "article"))
+        .or_else(|| first(&doc, "main"))
+        .or_else(|| first(&doc, "body"))
+        .map(|el| sanitize_html(&el.inner_html(), &base))
+        .unwrap_or_default();
+    let canonical = first(&doc, "link[rel=\"canonical\"][href]")
+        .and_then(|l| l.value().attr("href"))
+        .and_then(|h| web_url(&base, h));
+    let lang = first(&doc, "html[lang]")
+        .and_then(|h| h.value().attr("lang"))
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned);
+    let author = first(&doc, "meta[name=\"author\"][content]")
+        .and_then(|m| m.value().attr("content"))
+        .map(text::collapse_whitespace)
+        .filter(|a| !a.is_empty());
+    let categories = sel("meta[property=\"article:tag\"][content]")
+        .map(|s| {
+            doc.select(&s)
+                .filter_map(|m| m.value().attr("content"))
+                .map(text::collapse_whitespace)
+                .collect()
+        })
+        .unwrap_or_default();
     ParsedItem {
         guid: None,
         url: Some(ctx.base.clone()),
-        canonical: None,
-        title: String::new(),
-        author: None,
-        published: None,
-        updated: None,
-        content_html: String::new(),
-        lang: None,
-        categories: Vec::new(),
+        canonical,
+        title,
+        author,
+        published,
+        updated,
+        content_html,
+        lang,
+        categories,
     }
 }
 
@@ -53,7 +226,61 @@ pub struct SelectorMatch {
     pub samples: Vec<String>,
 }
 
+fn shorten(s: &str) -> String {
+    const MAX: usize = 80;
+    if s.chars().count() <= MAX {
+        s.to_owned()
+    } else {
+        let mut out: String = s.chars().take(MAX - 1).collect();
+        out.push('…');
+        out
+    }
+}
+
 /// Applies every configured selector to a page and reports what each matched.
-pub fn selector_report(_html: &str, _base: &Url, _selectors: &Selectors) -> Vec<SelectorMatch> {
-    Vec::new()
+pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<SelectorMatch> {
+    let doc = Html::parse_document(html);
+    let base = doc_base(&doc, base);
+    let a_sel = sel("a[href]");
+    let keys = [
+        ("items", Some(selectors.items.as_str())),
+        ("next", selectors.next.as_deref()),
+        ("title", selectors.title.as_deref()),
+        ("date", selectors.date.as_deref()),
+        ("content", selectors.content.as_deref()),
+    ];
+    let mut out = Vec::new();
+    for (key, selector) in keys {
+        let Some(selector) = selector else { continue };
+        let mut m = SelectorMatch {
+            key: key.to_owned(),
+            selector: selector.to_owned(),
+            count: 0,
+            samples: Vec::new(),
+        };
+        match sel(selector) {
+            None => m.samples.push("(invalid selector)".to_owned()),
+            Some(s) => {
+                for el in doc.select(&s) {
+                    m.count += 1;
+                    if m.samples.len() >= 3 {
+                        continue;
+                    }
+                    let value = match key {
+                        "items" | "next" => a_sel
+                            .as_ref()
+                            .and_then(|a| item_link(el, a))
+                            .and_then(|h| web_url(&base, h))
+                            .map(|u| u.to_string())
+                            .unwrap_or_else(|| "(no link)".to_owned()),
+                        "date" => date_value(el),
+                        _ => element_text(el),
+                    };
+                    m.samples.push(shorten(&value));
+                }
+            }
+        }
+        out.push(m);
+    }
+    out
 }

@@ -2,9 +2,17 @@
 //! or HTML pages through CSS selectors. Item content comes out sanitized, with absolute URLs.
 //! Malformed input is parsed leniently where the meaning is clear, and never panics.
 
+mod atom;
 pub mod date;
 pub mod html;
+mod json;
+pub mod repair;
+mod rss;
 pub mod sanitize;
+#[cfg(test)]
+mod tests;
+pub mod text;
+pub mod xml;
 
 use chrono_tz::Tz;
 use url::Url;
@@ -94,16 +102,179 @@ pub enum ParseError {
     Json(String),
 }
 
+/// Resolves `href` against `base`; `None` when it cannot be made an absolute URL.
+pub fn resolve_url(base: &Url, href: &str) -> Option<Url> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    base.join(href).ok()
+}
+
+/// Skips a BOM, whitespace, the XML declaration, processing instructions and comments.
+fn skip_prolog(mut s: &str) -> &str {
+    loop {
+        s = s.trim_start_matches('\u{feff}').trim_start();
+        if s.starts_with("<?") {
+            match s.find("?>") {
+                Some(i) => s = &s[i + 2..],
+                None => return "",
+            }
+        } else if s.starts_with("<!--") {
+            match s.find("-->") {
+                Some(i) => s = &s[i + 3..],
+                None => return "",
+            }
+        } else {
+            return s;
+        }
+    }
+}
+
+fn starts_with_ci(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// The format named by the first element's name (`<rss`, `<rdf:RDF`, `<feed`, `<html`).
+fn sniff_root(s: &str) -> Option<Format> {
+    let mut s = s;
+    if starts_with_ci(s, "<!DOCTYPE") {
+        let rest = s.get(9..).unwrap_or_default().trim_start();
+        if starts_with_ci(rest, "html") {
+            return Some(Format::Html);
+        }
+        // Another DOCTYPE (e.g. RSS 0.91's, or one with entities): skip it.
+        let end = s
+            .find("]>")
+            .map(|i| i + 2)
+            .or_else(|| s.find('>').map(|i| i + 1))?;
+        s = skip_prolog(s.get(end..)?);
+    }
+    let name_start = s.strip_prefix('<')?;
+    let end = name_start
+        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .unwrap_or(name_start.len());
+    let name = name_start.get(..end)?;
+    let local = name.rsplit(':').next().unwrap_or(name);
+    match local.to_ascii_lowercase().as_str() {
+        "rss" | "rdf" => Some(Format::Rss),
+        "feed" => Some(Format::Atom),
+        "html" | "head" | "body" => Some(Format::Html),
+        _ => None,
+    }
+}
+
 /// Guesses the format of a document from its start and Content-Type.
-pub fn sniff(_text: &str, _content_type: Option<&str>) -> Option<Format> {
-    None
+pub fn sniff(text: &str, content_type: Option<&str>) -> Option<Format> {
+    let s = skip_prolog(text);
+    if s.starts_with('{') {
+        let mut end = s.len().min(4096);
+        while !s.is_char_boundary(end) {
+            end -= 1;
+        }
+        let head = s.get(..end).unwrap_or(s);
+        if head.contains("jsonfeed.org/version") {
+            return Some(Format::JsonFeed);
+        }
+    } else if s.starts_with('<')
+        && let Some(f) = sniff_root(s)
+    {
+        return Some(f);
+    }
+    let ct = content_type?.split(';').next()?.trim().to_ascii_lowercase();
+    match ct.as_str() {
+        "application/rss+xml" | "application/rdf+xml" => Some(Format::Rss),
+        "application/atom+xml" => Some(Format::Atom),
+        "application/feed+json" => Some(Format::JsonFeed),
+        "text/html" | "application/xhtml+xml" => Some(Format::Html),
+        _ => None,
+    }
+}
+
+/// A short, safe excerpt of the start of a document for error messages.
+fn excerpt(text: &str) -> String {
+    let s: String = skip_prolog(text).chars().take(40).collect();
+    text::collapse_whitespace(&s)
 }
 
 /// Parses a feed document; `kind` forces a format unless it is `Auto` or `Html`.
 pub fn parse_feed(
-    _text: &str,
-    _kind: SourceKind,
-    _ctx: ParseContext<'_>,
+    text: &str,
+    kind: SourceKind,
+    ctx: ParseContext<'_>,
 ) -> Result<ParsedFeed, ParseError> {
-    Err(ParseError::NotAFeed("parser not built yet".into()))
+    let sniffed = sniff(text, None);
+    let forced = match kind {
+        SourceKind::Rss => Some(Format::Rss),
+        SourceKind::Atom => Some(Format::Atom),
+        SourceKind::Jsonfeed => Some(Format::JsonFeed),
+        SourceKind::Auto | SourceKind::Html => None,
+    };
+    // A forced format that clearly does not match what the content is gives way to sniffing.
+    let format = match (forced, sniffed) {
+        (_, Some(s)) => s,
+        (Some(f), None) => f,
+        (None, None) => {
+            return Err(ParseError::NotAFeed(format!(
+                "unrecognized content starting with {:?}",
+                excerpt(text)
+            )));
+        }
+    };
+    let mut feed = match format {
+        Format::Html => return Err(ParseError::NotAFeed("an HTML page".into())),
+        Format::JsonFeed => json::parse(text, ctx)?,
+        Format::Rss | Format::Atom => parse_xml(text, ctx)?,
+    };
+    if let Some(f) = forced.filter(|&f| f != feed.format) {
+        feed.warnings.insert(
+            0,
+            format!("configured as {f:?} but the content is {:?}", feed.format),
+        );
+    }
+    Ok(feed)
+}
+
+/// Repairs, builds the lenient tree and maps it by its document element.
+fn parse_xml(text: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError> {
+    let (repaired, repairs) = repair::repair_xml(text);
+    let doc = xml::parse(&repaired);
+    let mut warnings = repairs.warnings();
+    warnings.extend(doc.warnings);
+    let Some(root) = doc.root else {
+        return Err(match doc.error {
+            Some((line, column, message)) => ParseError::Xml {
+                line,
+                column,
+                message,
+            },
+            None => ParseError::NotAFeed("no XML document element".into()),
+        });
+    };
+    let mut feed = match root.local().to_ascii_lowercase().as_str() {
+        "rss" | "rdf" => rss::map(&root, ctx, &mut warnings),
+        "feed" => atom::map(&root, ctx, &mut warnings),
+        other => {
+            return Err(ParseError::NotAFeed(format!(
+                "XML document element <{other}> is not a feed"
+            )));
+        }
+    };
+    if let Some((line, column, message)) = doc.error {
+        if feed.items.is_empty() {
+            return Err(ParseError::Xml {
+                line,
+                column,
+                message,
+            });
+        }
+        warnings.push(format!(
+            "line {line}, column {column}: {message} (kept the {} items before it)",
+            feed.items.len()
+        ));
+    }
+    feed.warnings = warnings;
+    Ok(feed)
 }

@@ -1,9 +1,146 @@
-//! Sanitizing item HTML: no script, style, iframe, event handlers or javascript: URLs;
-//! relative URLs made absolute.
+//! Sanitizing item HTML: no script, style, iframe, object, embed, form, event handlers,
+//! `style` attributes or javascript:/data: URLs; relative URLs made absolute.
 
+use std::collections::HashSet;
+
+use ammonia::{Builder, UrlRelative};
 use url::Url;
 
+/// Tags kept: ordinary document structure. Everything else is unwrapped (its text kept),
+/// except `script`/`style` and friends, whose content is dropped.
+const TAGS: &[&str] = &[
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "caption",
+    "cite",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "dfn",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "ins",
+    "kbd",
+    "li",
+    "mark",
+    "ol",
+    "p",
+    "pre",
+    "q",
+    "s",
+    "samp",
+    "small",
+    "span",
+    "strike",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "tfoot",
+    "th",
+    "thead",
+    "time",
+    "tr",
+    "u",
+    "ul",
+    "var",
+];
+
+/// Tags removed together with their content.
+const DROP_WITH_CONTENT: &[&str] = &[
+    "script", "style", "iframe", "object", "embed", "form", "noscript", "template", "textarea",
+    "select", "svg", "math",
+];
+
 /// Cleans untrusted HTML and resolves its links against `base`.
-pub fn sanitize_html(html: &str, _base: &Url) -> String {
-    ammonia::clean(html)
+pub fn sanitize_html(html: &str, base: &Url) -> String {
+    let mut b = Builder::empty();
+    b.tags(TAGS.iter().copied().collect())
+        .clean_content_tags(DROP_WITH_CONTENT.iter().copied().collect())
+        .generic_attributes(["lang", "title", "dir"].into_iter().collect())
+        .add_tag_attributes("a", ["href", "hreflang"])
+        .add_tag_attributes("img", ["src", "alt", "width", "height", "title"])
+        .add_tag_attributes("td", ["colspan", "rowspan"])
+        .add_tag_attributes("th", ["colspan", "rowspan", "scope"])
+        .add_tag_attributes("ol", ["start", "reversed"])
+        .add_tag_attributes("time", ["datetime"])
+        .add_tag_attributes("blockquote", ["cite"])
+        .add_tag_attributes("q", ["cite"])
+        .url_schemes(
+            ["http", "https", "mailto", "ftp", "tel"]
+                .into_iter()
+                .collect::<HashSet<_>>(),
+        )
+        .url_relative(UrlRelative::RewriteWithBase(base.clone()))
+        .link_rel(Some("noopener noreferrer"))
+        .strip_comments(true);
+    b.clean(html).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_dangerous_and_absolutizes() {
+        let base = Url::parse("http://docker.cn/blog/2014/09/29/post.html").unwrap();
+        let out = sanitize_html(
+            r#"<p style="color:red" onclick="x()">Hi <a href="../other.html" onmouseover="y()">link</a></p>
+<script>alert(1)</script><style>p{}</style><iframe src="http://evil/"></iframe>
+<img src="/img/a.png" alt="A" width="10" onerror="alert(1)"><a href="javascript:alert(1)">js</a>
+<img src="data:text/html;base64,PHNjcmlwdD4="><form action="/x"><input name="q"></form>
+<table><tr><td>1</td></tr></table><pre><code>x &lt; y</code></pre><h2>T</h2><blockquote>q</blockquote>"#,
+            &base,
+        );
+        for bad in [
+            "script",
+            "alert",
+            "style",
+            "iframe",
+            "onerror",
+            "onclick",
+            "javascript:",
+            "data:",
+            "form",
+            "input",
+        ] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
+        assert!(
+            out.contains(r#"href="http://docker.cn/blog/2014/09/other.html""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"src="http://docker.cn/img/a.png""#), "{out}");
+        assert!(out.contains(r#"alt="A""#) && out.contains(r#"width="10""#));
+        for good in [
+            "<p>",
+            "<table>",
+            "<td>1</td>",
+            "<pre><code>x &lt; y</code></pre>",
+            "<h2>T</h2>",
+            "<blockquote>",
+        ] {
+            assert!(out.contains(good), "{good} missing in {out}");
+        }
+    }
 }

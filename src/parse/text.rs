@@ -1,0 +1,182 @@
+//! Small text helpers shared by the parsers: entity lookup and decoding, tag stripping,
+//! whitespace collapsing, HTML escaping.
+
+use std::borrow::Cow;
+
+/// Looks up a named character reference (without `&` and `;`), HTML5 names plus the XML ones.
+/// Returns the one or two code points it stands for.
+pub fn named_entity(name: &str) -> Option<(char, Option<char>)> {
+    // The table is keyed "name;" (plus legacy names without the semicolon, which we ignore).
+    let mut key = String::with_capacity(name.len() + 1);
+    key.push_str(name);
+    key.push(';');
+    let &(a, b) = web_atoms::NAMED_ENTITIES.get(key.as_str())?;
+    let first = char::from_u32(a)?;
+    let second = if b == 0 { None } else { char::from_u32(b) };
+    Some((first, second))
+}
+
+/// Resolves a numeric reference body such as `#160` or `#xA0`; invalid code points give U+FFFD.
+pub fn numeric_entity(body: &str) -> Option<char> {
+    let digits = body.strip_prefix('#')?;
+    let n = if let Some(hex) = digits.strip_prefix(['x', 'X']) {
+        u32::from_str_radix(hex, 16).ok()?
+    } else {
+        digits.parse::<u32>().ok()?
+    };
+    Some(match n {
+        0 => '\u{FFFD}',
+        _ => char::from_u32(n).unwrap_or('\u{FFFD}'),
+    })
+}
+
+/// Decodes HTML character references (named and numeric); unknown ones stay as written.
+pub fn decode_entities(s: &str) -> Cow<'_, str> {
+    if !s.contains('&') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        // A reference is at most ~32 chars before its ';'.
+        let semi = after
+            .char_indices()
+            .take(33)
+            .find(|&(_, c)| c == ';')
+            .map(|(j, _)| j);
+        let decoded = semi.and_then(|j| {
+            let body = &after[..j];
+            if body.starts_with('#') {
+                numeric_entity(body).map(|c| (c, None, j))
+            } else {
+                named_entity(body).map(|(a, b)| (a, b, j))
+            }
+        });
+        match decoded {
+            Some((a, b, j)) => {
+                out.push(a);
+                if let Some(b) = b {
+                    out.push(b);
+                }
+                rest = &after[j + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Removes HTML tags (a `<` followed by a letter, `/`, `!` or `?`, up to the next `>`).
+pub fn strip_tags(s: &str) -> Cow<'_, str> {
+    if !s.contains('<') {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let is_tag = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        match (is_tag, after.find('>')) {
+            (true, Some(j)) => {
+                out.push(' ');
+                rest = &after[j + 1..];
+            }
+            _ => {
+                out.push('<');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// Collapses runs of whitespace to one space and trims the ends.
+pub fn collapse_whitespace(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Plain text from a possibly-HTML string: tags stripped, entities decoded, whitespace collapsed.
+pub fn plain_text(s: &str) -> String {
+    let stripped = strip_tags(s);
+    let decoded = decode_entities(&stripped);
+    collapse_whitespace(&decoded)
+}
+
+/// Escapes `&`, `<`, `>` and `"` for HTML text or attribute values.
+pub fn escape_html(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '<', '>', '"']) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Plain text as HTML paragraphs (blank lines separate paragraphs).
+pub fn text_to_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for para in s.split("\n\n").map(str::trim).filter(|p| !p.is_empty()) {
+        out.push_str("<p>");
+        out.push_str(&escape_html(para));
+        out.push_str("</p>");
+    }
+    out
+}
+
+/// Byte offset to a 1-based (line, column) in `text`; columns count characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let mut end = offset.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let before = &text[..end];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[line_start..].chars().count() + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_and_strips() {
+        assert_eq!(
+            decode_entities("a&nbsp;b &amp; &#x4e2d;&#25991; &bogus; & x"),
+            "a\u{a0}b & 中文 &bogus; & x"
+        );
+        assert_eq!(
+            plain_text("  <b>Hi</b>&mdash;there\n\n you "),
+            "Hi —there you"
+        );
+        assert_eq!(plain_text("1 < 2 and 3>2"), "1 < 2 and 3>2");
+        assert_eq!(line_col("ab\ncd", 4), (2, 2));
+        assert_eq!(text_to_html("a <b>\n\nc"), "<p>a &lt;b&gt;</p><p>c</p>");
+    }
+}

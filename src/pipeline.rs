@@ -1,1 +1,0 @@
-//! Orchestration (being built).

@@ -1,0 +1,181 @@
+//! Wiring the stages together for the `digest` commands: `fetch` (fetch → parse → extract →
+//! dedup → store), `build` (store → render → deliver) and `check`.
+
+mod check;
+mod harvest;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use indicatif::ProgressBar;
+use tokio::task::JoinSet;
+
+pub use check::{CheckReport, check_sources};
+pub use harvest::Harvest;
+
+use crate::config::Config;
+use crate::deliver::{self, DeliverError, OutputFile};
+use crate::fetch::{FetchError, Fetcher};
+use crate::render::{self, RenderError, Renderer, feeds::FeedMeta};
+use crate::store::{RunOutcome, SourceRun, Store, StoreError};
+use crate::week::Week;
+use crate::dedup;
+
+/// A failure that stops a command (a failing source does not: it is reported in the summary).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The state database failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// A template failed.
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    /// An output could not be written.
+    #[error(transparent)]
+    Deliver(#[from] DeliverError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Fetch(#[from] FetchError),
+}
+
+/// How one source fared in a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SourceReport {
+    /// Source name.
+    pub name: String,
+    /// "ok", "not-modified" or "failed".
+    pub status: &'static str,
+    /// Items parsed this run.
+    pub items: usize,
+    /// The reason, when it failed.
+    pub error: Option<String>,
+    /// Problems that did not fail it.
+    pub warnings: Vec<String>,
+}
+
+/// The outcome of fetching every source.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RunSummary {
+    /// One report per source, in config order.
+    pub sources: Vec<SourceReport>,
+    /// Posts stored for the first time.
+    pub new_posts: usize,
+}
+
+impl RunSummary {
+    /// Sources that failed.
+    pub fn failed(&self) -> usize {
+        self.sources.iter().filter(|s| s.error.is_some()).count()
+    }
+}
+
+/// Fetches every source concurrently (the fetcher bounds the requests in flight), then merges
+/// what came back and stores it in one transaction. A failing source is reported, never fatal.
+pub async fn fetch_sources(
+    config: &Config,
+    store: &mut Store,
+    progress: &ProgressBar,
+    now: DateTime<Utc>,
+) -> Result<RunSummary, PipelineError> {
+    let fetcher = Fetcher::new(&config.fetch)?;
+    let cache = store.all_validators()?;
+    let shared = harvest::Shared { fetcher, cache: Arc::new(cache), robots: config.fetch.robots };
+    progress.set_length(config.sources.len() as u64);
+    let mut tasks = JoinSet::new();
+    for (i, source) in config.sources.iter().cloned().enumerate() {
+        let shared = shared.clone();
+        tasks.spawn(async move { (i, harvest::harvest(&shared, &source).await) });
+    }
+    let mut results: HashMap<usize, Result<Harvest, String>> = HashMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        match joined {
+            Ok((i, result)) => {
+                progress.set_message(config.sources[i].name.clone());
+                progress.inc(1);
+                results.insert(i, result);
+            }
+            // A panicking source task is a bug, but it must not take the run down.
+            Err(e) => tracing::error!("a source task died: {e}"),
+        }
+    }
+    let mut summary = RunSummary::default();
+    let mut runs = Vec::with_capacity(config.sources.len());
+    let mut items = Vec::new();
+    for (i, source) in config.sources.iter().enumerate() {
+        let result = results.remove(&i).unwrap_or_else(|| Err("internal error: the source task died".into()));
+        let url = source.url.to_string();
+        match result {
+            Ok(h) => {
+                let status = if h.not_modified { "not-modified" } else { "ok" };
+                tracing::info!(source = %source.name, status, items = h.items.len(), "fetched");
+                // Repairs are normal for real feeds: logged, not shouted (cron mails stderr).
+                for w in &h.warnings {
+                    tracing::info!(source = %source.name, "{w}");
+                }
+                summary.sources.push(SourceReport {
+                    name: source.name.clone(),
+                    status,
+                    items: h.items.len(),
+                    error: None,
+                    warnings: h.warnings,
+                });
+                let outcome = if h.not_modified { RunOutcome::NotModified } else { RunOutcome::Fresh };
+                runs.push(SourceRun { name: source.name.clone(), url, outcome, responses: h.responses });
+                items.extend(h.items);
+            }
+            Err(error) => {
+                tracing::warn!(source = %source.name, "failed: {error}");
+                summary.sources.push(SourceReport {
+                    name: source.name.clone(),
+                    status: "failed",
+                    items: 0,
+                    error: Some(error.clone()),
+                    warnings: Vec::new(),
+                });
+                runs.push(SourceRun { name: source.name.clone(), url, outcome: RunOutcome::Failed(error), responses: Vec::new() });
+            }
+        }
+    }
+    let posts = dedup::merge(items);
+    summary.new_posts = store.save_run(&runs, &posts, now)?;
+    progress.finish_and_clear();
+    Ok(summary)
+}
+
+/// What `build` wrote.
+#[derive(Debug, Clone)]
+pub struct BuildReport {
+    /// The week built.
+    pub week: Week,
+    /// Posts in the week's newsletter.
+    pub posts: usize,
+    /// Files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Renders a week's newsletter and the merged feeds from the store and writes them
+/// atomically under the output folder.
+pub fn build_week(
+    config: &Config,
+    store: &Store,
+    week: Week,
+    templates: Option<&Path>,
+) -> Result<BuildReport, PipelineError> {
+    let renderer = Renderer::new(templates)?;
+    let posts = store.posts_between(week.first_day(), week.last_day(), config.timezone)?;
+    let view = render::newsletter(config, week, &posts);
+    let latest = store.latest_posts(config.feed_items)?;
+    let meta = FeedMeta::from_config(config);
+    let dir = PathBuf::from(week.to_string());
+    let files = vec![
+        OutputFile { path: dir.join("index.html"), bytes: renderer.newsletter_html(&view)?.into_bytes() },
+        OutputFile { path: dir.join("newsletter.txt"), bytes: renderer.newsletter_text(&view)?.into_bytes() },
+        OutputFile { path: "feed.atom".into(), bytes: render::feeds::atom(&meta, &latest).into_bytes() },
+        OutputFile { path: "feed.rss".into(), bytes: render::feeds::rss(&meta, &latest).into_bytes() },
+        OutputFile { path: "feed.json".into(), bytes: render::feeds::json_feed(&meta, &latest).into_bytes() },
+    ];
+    let written = deliver::publish(&config.output_dir, &files)?;
+    Ok(BuildReport { week, posts: posts.len(), files: written })
+}

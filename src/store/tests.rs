@@ -1,0 +1,129 @@
+use super::*;
+use crate::dedup::merge;
+use crate::extract::{Item, Lang, PostKind};
+use crate::parse::ParsedItem;
+use chrono::FixedOffset;
+
+fn post_at(url: &str, published: Option<Timestamp>) -> Post {
+    let item = Item {
+        source: "src".into(),
+        parsed: ParsedItem {
+            guid: None,
+            url: Some(url::Url::parse(url).unwrap()),
+            canonical: None,
+            title: format!("title of {url}"),
+            author: None,
+            published,
+            updated: None,
+            content_html: "<p>x</p>".into(),
+            lang: None,
+            categories: vec![],
+        },
+        lang: Lang::Zh,
+        kind: PostKind::Other,
+        events: vec![],
+        talks: vec![],
+    };
+    merge(vec![item]).remove(0)
+}
+
+fn run(name: &str, outcome: RunOutcome, responses: Vec<CachedResponse>) -> SourceRun {
+    SourceRun { name: name.into(), url: "http://a.org/feed".into(), outcome, responses }
+}
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2015, 11, 2, 1, 0, 0).unwrap()
+}
+
+#[test]
+fn rerunning_never_duplicates_and_keeps_first_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state/digest.sqlite");
+    let posts = vec![post_at("http://a.org/1", Some(Timestamp::Day(day(2015, 10, 26))))];
+    let v = Validators { etag: Some("\"abc\"".into()), last_modified: Some("Mon, 26 Oct 2015 00:00:00 GMT".into()) };
+    {
+        let mut s = Store::open(&path).unwrap();
+        let new = s.save_run(&[run("src", RunOutcome::Fresh, vec![CachedResponse { url: "http://a.org/feed".into(), status: 200, validators: v.clone() }])], &posts, now()).unwrap();
+        assert_eq!(new, 1);
+    }
+    let mut s = Store::open(&path).unwrap();
+    let later = now() + chrono::Duration::days(7);
+    let new = s.save_run(&[run("src", RunOutcome::NotModified, vec![])], &posts, later).unwrap();
+    assert_eq!(new, 0);
+    assert_eq!(s.post_count().unwrap(), 1);
+    assert_eq!(s.validators("http://a.org/feed").unwrap(), v);
+    assert_eq!(s.validators("http://a.org/other").unwrap(), Validators::default());
+    let first_seen: String = s.conn.query_row("SELECT first_seen FROM items", [], |r| r.get(0)).unwrap();
+    assert_eq!(first_seen, now().to_rfc3339());
+}
+
+#[test]
+fn week_selection_uses_local_dates() {
+    let mut s = Store::in_memory().unwrap();
+    let shanghai = FixedOffset::east_opt(8 * 3600).unwrap();
+    let posts = vec![
+        // Sunday 2015-10-25 23:30 UTC is Monday 07:30 in Shanghai: inside W44 there.
+        post_at("http://a.org/mon", Some(Timestamp::At(Utc.with_ymd_and_hms(2015, 10, 25, 23, 30, 0).unwrap().fixed_offset()))),
+        post_at("http://a.org/sun", Some(Timestamp::Day(day(2015, 11, 1)))),
+        post_at("http://a.org/next", Some(Timestamp::At(shanghai.with_ymd_and_hms(2015, 11, 2, 0, 0, 0).unwrap()))),
+        post_at("http://a.org/undated", None),
+    ];
+    s.save_run(&[run("src", RunOutcome::Fresh, vec![])], &posts, now() - chrono::Duration::days(3)).unwrap();
+    let got: Vec<String> = s
+        .posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::Asia::Shanghai)
+        .unwrap()
+        .into_iter()
+        .map(|p| p.item.parsed.url.unwrap().path().to_string())
+        .collect();
+    // The undated post counts on the day it was first seen (2015-10-30).
+    assert_eq!(got, vec!["/mon", "/undated", "/sun"]);
+    let in_utc = s.posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
+    assert!(in_utc.iter().all(|p| p.item.parsed.url.as_ref().unwrap().path() != "/mon"));
+    assert_eq!(s.latest_posts(1).unwrap()[0].item.parsed.url.as_ref().unwrap().path(), "/next");
+}
+
+#[test]
+fn failures_count_up_and_reset_on_success() {
+    let mut s = Store::in_memory().unwrap();
+    s.save_run(&[run("bad", RunOutcome::Failed("HTTP 500".into()), vec![])], &[], now()).unwrap();
+    s.save_run(&[run("bad", RunOutcome::Failed("HTTP 503".into()), vec![])], &[], now()).unwrap();
+    let st = &s.source_states().unwrap()[0];
+    assert_eq!((st.consecutive_failures, st.last_error.as_deref()), (2, Some("HTTP 503")));
+    let mut post = post_at("http://x/1", None);
+    post.sources = vec!["bad".into()];
+    s.save_run(&[run("bad", RunOutcome::Fresh, vec![])], &[post], now()).unwrap();
+    let st = &s.source_states().unwrap()[0];
+    assert_eq!((st.consecutive_failures, st.last_status.as_deref(), st.items), (0, Some("ok"), 1));
+}
+
+#[test]
+fn newer_schema_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    drop(Store::open(&path).unwrap());
+    let c = Connection::open(&path).unwrap();
+    c.pragma_update(None, "user_version", 99).unwrap();
+    drop(c);
+    let err = Store::open(&path).err().unwrap().to_string();
+    assert!(err.contains("schema version 99"), "{err}");
+}
+
+#[test]
+fn a_stored_post_merges_with_a_copy_from_another_source() {
+    let mut s = Store::in_memory().unwrap();
+    let a = post_at("http://a.org/1", Some(Timestamp::Day(day(2015, 10, 26))));
+    let mut b = a.clone();
+    b.item.source = "other".into();
+    b.sources = vec!["other".into()];
+    b.item.parsed.published = None;
+    s.save_run(&[], &[a], now()).unwrap();
+    s.save_run(&[], &[b], now()).unwrap();
+    let got = s.latest_posts(5).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].sources, vec!["src", "other"]);
+    assert!(got[0].item.parsed.published.is_some(), "the stored date is kept");
+}
