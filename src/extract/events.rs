@@ -187,6 +187,7 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
         registration,
         source: post.url.cloned(),
         public: None,
+        deadline: None,
     })
 }
 

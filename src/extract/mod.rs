@@ -106,6 +106,8 @@ pub struct Event {
     pub source: Option<Url>,
     /// Open to the public (true), closed-door (false), or unknown.
     pub public: Option<bool>,
+    /// A submission or registration deadline (截止) the post gives for it (not an event).
+    pub deadline: Option<NaiveDate>,
 }
 
 /// A talk found in a post.
@@ -140,8 +142,6 @@ pub struct Item {
     pub events: Vec<Event>,
     /// Talks it describes.
     pub talks: Vec<Talk>,
-    /// A submission or registration deadline (截止), which is not an event.
-    pub deadline: Option<NaiveDate>,
 }
 
 /// Analyzes one parsed post from `source`, with the built-in city table.
@@ -190,8 +190,10 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
             t.event = Some(0);
         }
     }
-    let deadline = events::deadline(&doc, published);
-    Item { source: source.name.clone(), parsed, lang, kind, events: evs, talks: found_talks, deadline }
+    if let [e] = evs.as_mut_slice() {
+        e.deadline = events::deadline(&doc, published);
+    }
+    Item { source: source.name.clone(), parsed, lang, kind, events: evs, talks: found_talks }
 }
 
 /// Han characters and Latin words in `text`.

@@ -76,6 +76,7 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
                 registration: None,
                 source: None,
                 public,
+                deadline: None,
             });
         }
     }

@@ -158,7 +158,7 @@ fn seed_002_call_for_speakers_deadline_not_event() {
     let e = &it.events[0];
     assert_eq!((e.date, e.start, e.end), (d(2015, 10, 31), t(13, 30), t(17, 30)));
     assert_eq!(e.city.as_ref().map(|c| c.zh.as_str()), Some("广州"));
-    assert_eq!(it.deadline, Some(d(2015, 10, 30)));
+    assert_eq!(e.deadline, Some(d(2015, 10, 30)));
 }
 
 #[test]
