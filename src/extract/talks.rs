@@ -205,7 +205,9 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     let mut in_roster = false;
     for (i, line) in doc.lines.iter().enumerate() {
         let text = line.text.as_str();
-        let found: Option<usize> = if line.heading >= 2 {
+        // Numbered short lines ("1. 芒果 TV 的 Docker 之路") read like headings.
+        let numbered = LEAD_NUM.is_match(text) && text.chars().count() <= 40 && !text.contains(['。', '；', ';']);
+        let found: Option<usize> = if line.heading >= 2 || numbered {
             let h = TOPIC_LABEL.captures(text).and_then(|c| c.get(1)).map_or(text, |m| m.as_str());
             let lower = h.to_lowercase();
             if (STOP_HEADINGS.iter().any(|s| lower.trim_start_matches(['#', ' ']).starts_with(s)) && !QUOTED.is_match(h))
