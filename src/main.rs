@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use digest::config::Config;
 use digest::pipeline::{self, RunSummary};
-use digest::store::Store;
+use digest::store::{StateLock, Store};
 use digest::week::Week;
 
 /// Exit code when every source worked.
@@ -21,11 +21,23 @@ const EXIT_ERROR: u8 = 1;
 const EXIT_PARTIAL: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "digest", version, about = "Turn community feeds and pages into a bilingual weekly newsletter, a merged feed and a calendar.")]
-#[command(after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 partial (some sources failed; outputs were still built).")]
+#[command(
+    name = "digest",
+    version,
+    about = "Turn community feeds and pages into a bilingual weekly newsletter, a merged feed and a calendar."
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 partial (some sources failed; outputs were still built)."
+)]
 struct Cli {
     /// The config file.
-    #[arg(short, long, global = true, env = "DIGEST_CONFIG", default_value = "feeds.toml")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "DIGEST_CONFIG",
+        default_value = "feeds.toml"
+    )]
     config: PathBuf,
     /// Output folder (overrides `output` in the config).
     #[arg(long, global = true, value_name = "DIR")]
@@ -46,7 +58,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Fetch every source, then build a week's newsletter and the merged feeds.
-    #[command(after_help = "Examples:\n  digest build --week            # this week, in the configured time zone\n  digest build --week 2015-W44 --config examples/offline.toml\n  digest build --week last --no-fetch")]
+    #[command(
+        after_help = "Examples:\n  digest build --week            # this week, in the configured time zone\n  digest build --week 2015-W44 --config examples/offline.toml\n  digest build --week last --no-fetch"
+    )]
     Build {
         /// The week: YYYY-Www, `this` or `last` (default: this week).
         #[arg(long, value_name = "WEEK", num_args = 0..=1, default_missing_value = "this", default_value = "this")]
@@ -116,26 +130,43 @@ fn progress_bar(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} fetching [{bar:30}] {pos}/{len} {msg}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} fetching [{bar:30}] {pos}/{len} {msg}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 fn run(cli: Cli) -> Result<u8> {
     let config = load_config(&cli)?;
     match &cli.command {
-        Command::Build { week, no_fetch, templates } => {
+        Command::Build {
+            week,
+            no_fetch,
+            templates,
+        } => {
             let week = Week::parse(week, chrono::Utc::now(), config.timezone)?;
+            let _lock = StateLock::acquire(&config.state_dir)?;
             let mut store = Store::open(&config.database_path())?;
-            let summary = if *no_fetch { None } else { Some(fetch(&config, &mut store, cli.quiet)?) };
+            let summary = if *no_fetch {
+                None
+            } else {
+                Some(fetch(&config, &mut store, cli.quiet)?)
+            };
             let report = pipeline::build_week(&config, &store, week, templates.as_deref())?;
             if !cli.quiet {
-                println!("built {}: {} posts in the newsletter", report.week, report.posts);
+                println!(
+                    "built {}: {} posts in the newsletter",
+                    report.week, report.posts
+                );
                 for f in &report.files {
                     println!("  wrote {}", f.display());
                 }
@@ -143,6 +174,7 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(exit_code(summary.as_ref()))
         }
         Command::Fetch => {
+            let _lock = StateLock::acquire(&config.state_dir)?;
             let mut store = Store::open(&config.database_path())?;
             let summary = fetch(&config, &mut store, cli.quiet)?;
             Ok(exit_code(Some(&summary)))
@@ -153,7 +185,12 @@ fn run(cli: Cli) -> Result<u8> {
 
 fn fetch(config: &Config, store: &mut Store, quiet: bool) -> Result<RunSummary> {
     let bar = progress_bar(quiet);
-    let summary = runtime()?.block_on(pipeline::fetch_sources(config, store, &bar, chrono::Utc::now()))?;
+    let summary = runtime()?.block_on(pipeline::fetch_sources(
+        config,
+        store,
+        &bar,
+        chrono::Utc::now(),
+    ))?;
     print_summary(&summary, quiet);
     Ok(summary)
 }
@@ -186,7 +223,11 @@ fn exit_code(summary: Option<&RunSummary>) -> u8 {
 
 fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     if let Some(name) = only {
-        anyhow::ensure!(config.source(name).is_some(), "{}: no source named `{name}`", config.path.display());
+        anyhow::ensure!(
+            config.source(name).is_some(),
+            "{}: no source named `{name}`",
+            config.path.display()
+        );
     }
     let history = if config.database_path().exists() {
         Store::open(&config.database_path())?.source_states()?
@@ -197,9 +238,18 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {
-        println!("{}: config ok, {} sources", config.path.display(), config.sources.len());
+        println!(
+            "{}: config ok, {} sources",
+            config.path.display(),
+            config.sources.len()
+        );
         for r in &reports {
-            println!("\n{} ({:?}) {}", r.name, r.kind, r.url);
+            println!(
+                "\n{} ({}) {}",
+                r.name,
+                format!("{:?}", r.kind).to_lowercase(),
+                r.url
+            );
             match &r.error {
                 Some(e) => println!("  status: FAILED: {e}"),
                 None => println!("  status: ok, {} items", r.items),
@@ -208,19 +258,22 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
                 println!("  warning: {w}");
             }
             for m in &r.selectors {
-                println!("  selector {} = {:?}: {} matches", m.key, m.selector, m.count);
+                println!(
+                    "  selector {} = {:?}: {} matches",
+                    m.key, m.selector, m.count
+                );
                 for s in &m.samples {
                     println!("    {s}");
                 }
             }
-            if let Some(h) = &r.history {
-                if h.consecutive_failures > 0 {
-                    println!(
-                        "  history: failed {} runs in a row; last error: {}",
-                        h.consecutive_failures,
-                        h.last_error.as_deref().unwrap_or("?")
-                    );
-                }
+            if let Some(h) = &r.history
+                && h.consecutive_failures > 0
+            {
+                println!(
+                    "  history: failed {} runs in a row; last error: {}",
+                    h.consecutive_failures,
+                    h.last_error.as_deref().unwrap_or("?")
+                );
             }
         }
     }

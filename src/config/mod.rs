@@ -86,6 +86,10 @@ pub struct FetchSettings {
     pub max_body_bytes: u64,
     /// Whether robots.txt is honoured for HTML scraping.
     pub robots: bool,
+    /// First retry delay in milliseconds; doubles on each further retry.
+    pub backoff_ms: u64,
+    /// Proxy URL for all requests; overrides HTTP_PROXY / HTTPS_PROXY / NO_PROXY when set.
+    pub proxy: Option<String>,
 }
 
 impl Default for FetchSettings {
@@ -101,6 +105,8 @@ impl Default for FetchSettings {
             max_redirects: 5,
             max_body_bytes: 10 * 1024 * 1024,
             robots: true,
+            backoff_ms: 500,
+            proxy: None,
         }
     }
 }

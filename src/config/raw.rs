@@ -47,6 +47,8 @@ struct RawFetch {
     max_redirects: Option<usize>,
     max_body_bytes: Option<u64>,
     robots: Option<bool>,
+    backoff_ms: Option<u64>,
+    proxy: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -121,9 +123,10 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         None => chrono_tz::Asia::Shanghai,
     };
     let site_url = match &raw.site_url {
-        Some(u) => Some(Url::parse(u.get_ref()).map_err(|e| {
-            loc.error(Some(u.span()), format!("site_url: not a URL: {e}"))
-        })?),
+        Some(u) => Some(
+            Url::parse(u.get_ref())
+                .map_err(|e| loc.error(Some(u.span()), format!("site_url: not a URL: {e}")))?,
+        ),
         None => None,
     };
     let fetch = resolve_fetch(&loc, raw.fetch, raw.user_agent)?;
@@ -144,7 +147,9 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
     Ok(Config {
         path: path.to_path_buf(),
         title_zh: raw.title_zh.unwrap_or_else(|| "社区周报".to_string()),
-        title_en: raw.title_en.unwrap_or_else(|| "Community Weekly".to_string()),
+        title_en: raw
+            .title_en
+            .unwrap_or_else(|| "Community Weekly".to_string()),
         site_url,
         timezone,
         output_dir: clean_path(&base.join(raw.output.as_deref().unwrap_or("output"))),
@@ -179,6 +184,8 @@ fn resolve_fetch(
         max_redirects: raw.max_redirects.unwrap_or(d.max_redirects),
         max_body_bytes: raw.max_body_bytes.unwrap_or(d.max_body_bytes),
         robots: raw.robots.unwrap_or(d.robots),
+        backoff_ms: raw.backoff_ms.unwrap_or(d.backoff_ms),
+        proxy: raw.proxy.filter(|p| !p.trim().is_empty()),
     })
 }
 
@@ -190,11 +197,13 @@ fn resolve_source(
 ) -> Result<SourceConfig, ConfigError> {
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() {
-        return Err(loc.error(Some(raw.name.span()), "source.name: must not be empty".into()));
+        return Err(loc.error(
+            Some(raw.name.span()),
+            "source.name: must not be empty".into(),
+        ));
     }
-    let url = parse_source_url(raw.url.get_ref(), base).map_err(|why| {
-        loc.error(Some(raw.url.span()), format!("source `{name}`: url: {why}"))
-    })?;
+    let url = parse_source_url(raw.url.get_ref(), base)
+        .map_err(|why| loc.error(Some(raw.url.span()), format!("source `{name}`: url: {why}")))?;
     let lang = match raw.lang {
         Some(l) => {
             let v = l.get_ref().to_ascii_lowercase();
@@ -219,7 +228,9 @@ fn resolve_source(
     if raw.kind == SourceKind::Html && selectors.is_none() {
         return Err(loc.error(
             Some(raw.url.span()),
-            format!("source `{name}`: kind = \"html\" needs a [source.selectors] table with `items`"),
+            format!(
+                "source `{name}`: kind = \"html\" needs a [source.selectors] table with `items`"
+            ),
         ));
     }
     Ok(SourceConfig {
@@ -242,7 +253,10 @@ fn resolve_selectors(
         scraper::Selector::parse(s.get_ref()).map_err(|e| {
             loc.error(
                 Some(s.span()),
-                format!("source `{name}`: selectors.{key}: bad CSS selector {:?}: {e}", s.get_ref()),
+                format!(
+                    "source `{name}`: selectors.{key}: bad CSS selector {:?}: {e}",
+                    s.get_ref()
+                ),
             )
         })?;
         Ok(s.into_inner())
@@ -262,7 +276,10 @@ fn parse_tz(loc: &Locator, tz: &Spanned<String>, key: &str) -> Result<Tz, Config
     tz.get_ref().parse::<Tz>().map_err(|_| {
         loc.error(
             Some(tz.span()),
-            format!("{key}: unknown time zone {:?} (use an IANA name such as \"Asia/Shanghai\")", tz.get_ref()),
+            format!(
+                "{key}: unknown time zone {:?} (use an IANA name such as \"Asia/Shanghai\")",
+                tz.get_ref()
+            ),
         )
     })
 }
@@ -276,7 +293,10 @@ fn parse_source_url(text: &str, base: &Path) -> Result<Url, String> {
     }
     match Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https" | "file") => Ok(u),
-        Ok(u) => Err(format!("unsupported scheme `{}` (use http, https or file)", u.scheme())),
+        Ok(u) => Err(format!(
+            "unsupported scheme `{}` (use http, https or file)",
+            u.scheme()
+        )),
         Err(url::ParseError::RelativeUrlWithoutBase) => file_url(&base.join(text)),
         Err(e) => Err(format!("not a URL: {e}")),
     }
@@ -289,16 +309,23 @@ fn clean_path(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 out.pop();
             }
             other => out.push(other),
         }
     }
-    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }
 
 fn file_url(path: &Path) -> Result<Url, String> {
-    let abs = std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
+    let abs =
+        std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
     Url::from_file_path(&abs).map_err(|()| format!("{}: not a usable file path", abs.display()))
 }

@@ -5,10 +5,20 @@
 //! environment, and robots.txt for HTML scraping.
 
 pub mod decode;
+mod error;
+mod file;
+mod http;
+mod robots;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{OnceCell, Semaphore};
 use url::Url;
 
 use crate::config::FetchSettings;
+
+pub use error::FetchError;
 
 /// HTTP cache validators of one URL, stored verbatim.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,6 +27,17 @@ pub struct Validators {
     pub etag: Option<String>,
     /// The `Last-Modified` response header.
     pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// These validators, replaced field by field by any that `newer` carries (a 304 may
+    /// repeat only some of them).
+    pub fn updated_by(&self, newer: Validators) -> Validators {
+        Validators {
+            etag: newer.etag.or_else(|| self.etag.clone()),
+            last_modified: newer.last_modified.or_else(|| self.last_modified.clone()),
+        }
+    }
 }
 
 /// One GET to make.
@@ -29,7 +50,7 @@ pub struct Request {
 }
 
 /// A decoded response body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The body as UTF-8.
     pub text: String,
@@ -42,7 +63,7 @@ pub struct Document {
 }
 
 /// What came back.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Body {
     /// A 2xx with a body.
     Fresh(Document),
@@ -51,7 +72,7 @@ pub enum Body {
 }
 
 /// A completed fetch.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Response {
     /// The URL after redirects.
     pub final_url: Url,
@@ -63,38 +84,82 @@ pub struct Response {
     pub body: Body,
 }
 
-/// Why a fetch failed; the message names the URL.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    /// Anything; replaced by the fetch stage's real error kinds.
-    #[error("{url}: {reason}")]
-    Other {
-        /// The URL.
-        url: String,
-        /// Why.
-        reason: String,
-    },
-}
-
-/// A shareable HTTP client with the configured limits (cheap to clone).
+/// A shareable HTTP client with the configured limits (cheap to clone: clones share the
+/// connection pool, the concurrency limits and the robots.txt cache).
 #[derive(Clone)]
 pub struct Fetcher {
-    _settings: FetchSettings,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    client: reqwest::Client,
+    settings: FetchSettings,
+    /// Requests in flight overall.
+    overall: Arc<Semaphore>,
+    /// Requests in flight per host, created on first use.
+    hosts: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Parsed robots.txt per origin; `None` means "no rules" (missing or unreachable).
+    robots: Mutex<HashMap<String, Arc<OnceCell<Option<texting_robots::Robot>>>>>,
 }
 
 impl Fetcher {
     /// Builds a client from the `[fetch]` settings.
+    ///
+    /// Proxies come from HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY (either case), which
+    /// reqwest reads by default; `settings.proxy` replaces them with one proxy for everything.
     pub fn new(settings: &FetchSettings) -> Result<Fetcher, FetchError> {
-        Ok(Fetcher { _settings: settings.clone() })
+        Ok(Fetcher {
+            inner: Arc::new(Inner {
+                client: http::client(settings)?,
+                settings: settings.clone(),
+                overall: Arc::new(Semaphore::new(settings.concurrency.max(1))),
+                hosts: Mutex::default(),
+                robots: Mutex::default(),
+            }),
+        })
+    }
+
+    /// The settings this fetcher was built from.
+    pub fn settings(&self) -> &FetchSettings {
+        &self.inner.settings
     }
 
     /// Fetches one URL (http, https or file), conditionally when validators are given.
     pub async fn get(&self, request: &Request) -> Result<Response, FetchError> {
-        Err(FetchError::Other { url: request.url.to_string(), reason: "not built yet".into() })
+        match request.url.scheme() {
+            "http" | "https" => self.get_http(request).await,
+            "file" => file::get(&request.url, self.inner.settings.max_body_bytes).await,
+            other => Err(FetchError::Unsupported {
+                url: request.url.to_string(),
+                reason: format!("unsupported URL scheme `{other}` (use http, https or file)"),
+            }),
+        }
     }
 
     /// Whether robots.txt of the URL's host allows our User-Agent to fetch it.
-    pub async fn robots_allowed(&self, _url: &Url) -> bool {
-        true
+    ///
+    /// Always true for `file://` URLs and when `[fetch] robots = false`.
+    pub async fn robots_allowed(&self, url: &Url) -> bool {
+        robots::allowed(self, url).await
+    }
+}
+
+impl Request {
+    /// An unconditional GET of `url`.
+    pub fn new(url: Url) -> Request {
+        Request {
+            url,
+            validators: Validators::default(),
+        }
+    }
+}
+
+impl Response {
+    /// The document, unless the server said "not modified".
+    pub fn document(&self) -> Option<&Document> {
+        match &self.body {
+            Body::Fresh(doc) => Some(doc),
+            Body::NotModified => None,
+        }
     }
 }

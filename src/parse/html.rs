@@ -23,14 +23,21 @@ fn sel(s: &str) -> Option<Selector> {
 /// The document's base for links: `<base href>` resolved against the page URL.
 fn doc_base(doc: &Html, page: &Url) -> Url {
     sel("base[href]")
-        .and_then(|s| doc.select(&s).next().and_then(|b| b.value().attr("href")).and_then(|h| resolve_url(page, h)))
+        .and_then(|s| {
+            doc.select(&s)
+                .next()
+                .and_then(|b| b.value().attr("href"))
+                .and_then(|h| resolve_url(page, h))
+        })
         .unwrap_or_else(|| page.clone())
 }
 
 /// Only http(s) links are followed.
 fn web_url(base: &Url, href: &str) -> Option<Url> {
     let mut u = resolve_url(base, href)?;
-    if !matches!(u.scheme(), "http" | "https") {
+    // A local snapshot (file://) may link to its own files; nothing else may.
+    let local = base.scheme() == "file" && u.scheme() == "file";
+    if !matches!(u.scheme(), "http" | "https") && !local {
         return None;
     }
     u.set_fragment(None);
@@ -41,18 +48,37 @@ fn web_url(base: &Url, href: &str) -> Option<Url> {
 pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
     let doc = Html::parse_document(html);
     let base = doc_base(&doc, base);
-    let Some(links) = sel("link[rel][href][type]") else { return Vec::new() };
+    let Some(links) = sel("link[rel][href][type]") else {
+        return Vec::new();
+    };
     let mut out: Vec<Url> = Vec::new();
     for l in doc.select(&links) {
         let v = l.value();
-        let rel_ok = v.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("alternate")));
-        let ty = v.attr("type").unwrap_or_default().trim().to_ascii_lowercase();
+        let rel_ok = v.attr("rel").is_some_and(|r| {
+            r.split_ascii_whitespace()
+                .any(|w| w.eq_ignore_ascii_case("alternate"))
+        });
+        let ty = v
+            .attr("type")
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
         let ty = ty.split(';').next().unwrap_or_default().trim();
-        let type_ok = matches!(ty, "application/rss+xml" | "application/atom+xml" | "application/feed+json" | "application/json" | "application/rdf+xml");
-        if let (true, true, Some(u)) = (rel_ok, type_ok, v.attr("href").and_then(|h| web_url(&base, h))) {
-            if !out.contains(&u) {
-                out.push(u);
-            }
+        let type_ok = matches!(
+            ty,
+            "application/rss+xml"
+                | "application/atom+xml"
+                | "application/feed+json"
+                | "application/json"
+                | "application/rdf+xml"
+        );
+        if let (true, true, Some(u)) = (
+            rel_ok,
+            type_ok,
+            v.attr("href").and_then(|h| web_url(&base, h)),
+        ) && !out.contains(&u)
+        {
+            out.push(u);
         }
     }
     out
@@ -60,9 +86,10 @@ pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
 
 /// The link an `items` match stands for: its own `href`, or the first `a[href]` inside.
 fn item_link<'a>(el: ElementRef<'a>, a_sel: &Selector) -> Option<&'a str> {
-    el.value().attr("href").filter(|_| el.value().name() == "a").or_else(|| {
-        el.select(a_sel).next().and_then(|a| a.value().attr("href"))
-    })
+    el.value()
+        .attr("href")
+        .filter(|_| el.value().name() == "a")
+        .or_else(|| el.select(a_sel).next().and_then(|a| a.value().attr("href")))
 }
 
 /// Applies the `items` and `next` selectors to a listing page.
@@ -75,17 +102,20 @@ pub fn listing(html: &str, base: &Url, selectors: &Selectors) -> Listing {
     };
     let mut seen = std::collections::HashSet::new();
     for el in doc.select(&items) {
-        if let Some(u) = item_link(el, &a_sel).and_then(|h| web_url(&base, h)) {
-            if seen.insert(u.clone()) {
-                listing.items.push(u);
-            }
+        if let Some(u) = item_link(el, &a_sel).and_then(|h| web_url(&base, h))
+            && seen.insert(u.clone())
+        {
+            listing.items.push(u);
         }
     }
     listing.next = selectors
         .next
         .as_deref()
         .and_then(sel)
-        .and_then(|s| doc.select(&s).find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h))))
+        .and_then(|s| {
+            doc.select(&s)
+                .find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h)))
+        })
         .filter(|u| u != &base);
     listing
 }
@@ -102,10 +132,28 @@ fn first<'a>(doc: &'a Html, selector: &str) -> Option<ElementRef<'a>> {
     sel(selector).and_then(|s| doc.select(&s).next())
 }
 
-/// A date value from an element: `datetime`, else `content`, else its text.
-fn date_value(el: ElementRef<'_>) -> String {
+/// The date an element carries: the first of its `datetime`, `content` and `title`
+/// attributes and its text that parses (sites do write malformed `datetime`s, e.g.
+/// `2015-26-October` beside a readable `2015年10月26日`).
+fn element_date(el: ElementRef<'_>, tz: chrono_tz::Tz) -> Option<super::Timestamp> {
     let v = el.value();
-    v.attr("datetime").or_else(|| v.attr("content")).map_or_else(|| element_text(el), |s| s.trim().to_owned())
+    ["datetime", "content", "title"]
+        .iter()
+        .filter_map(|a| v.attr(a))
+        .map(str::to_owned)
+        .chain(std::iter::once(element_text(el)))
+        .find_map(|d| date::parse(&d, tz))
+}
+
+/// A `/YYYY/MM/DD/` date in a post's URL path, the permalink style of Jekyll, WordPress and
+/// most blog engines: the last resort when the page states no date.
+fn date_in_path(url: &Url) -> Option<super::Timestamp> {
+    let segs: Vec<&str> = url.path_segments()?.collect();
+    segs.windows(3).find_map(|w| {
+        let ok = w[0].len() == 4 && w[1].len() <= 2 && w[2].len() <= 2;
+        let (y, m, d) = (w[0].parse().ok()?, w[1].parse().ok()?, w[2].parse().ok()?);
+        ok.then(|| chrono::NaiveDate::from_ymd_opt(y, m, d)).flatten().map(super::Timestamp::Day)
+    })
 }
 
 /// Scrapes one item page with the title/date/content selectors (and sensible fallbacks).
@@ -120,16 +168,21 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .or_else(|| first(&doc, "title"))
         .map(element_text)
         .unwrap_or_default();
-    let configured_date = selectors.date.as_deref().and_then(|s| first(&doc, s)).map(date_value);
-    let published = configured_date
-        .and_then(|d| date::parse(&d, ctx.timezone))
+    let tz = ctx.timezone;
+    let published = selectors
+        .date
+        .as_deref()
+        .and_then(|s| first(&doc, s))
+        .and_then(|el| element_date(el, tz))
         .or_else(|| {
-            ["meta[property=\"article:published_time\"]", "time[datetime]"]
+            ["meta[property=\"article:published_time\"]", "time[datetime]", "time"]
                 .iter()
                 .filter_map(|s| first(&doc, s))
-                .find_map(|el| date::parse(&date_value(el), ctx.timezone))
-        });
-    let updated = first(&doc, "meta[property=\"article:modified_time\"]").and_then(|el| date::parse(&date_value(el), ctx.timezone));
+                .find_map(|el| element_date(el, tz))
+        })
+        .or_else(|| date_in_path(ctx.base));
+    let updated = first(&doc, "meta[property=\"article:modified_time\"]")
+        .and_then(|el| element_date(el, tz));
     let content_html = selectors
         .content
         .as_deref()
@@ -152,7 +205,12 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .map(text::collapse_whitespace)
         .filter(|a| !a.is_empty());
     let categories = sel("meta[property=\"article:tag\"][content]")
-        .map(|s| doc.select(&s).filter_map(|m| m.value().attr("content")).map(text::collapse_whitespace).collect())
+        .map(|s| {
+            doc.select(&s)
+                .filter_map(|m| m.value().attr("content"))
+                .map(text::collapse_whitespace)
+                .collect()
+        })
         .unwrap_or_default();
     ParsedItem {
         guid: None,
@@ -207,7 +265,12 @@ pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<Sel
     let mut out = Vec::new();
     for (key, selector) in keys {
         let Some(selector) = selector else { continue };
-        let mut m = SelectorMatch { key: key.to_owned(), selector: selector.to_owned(), count: 0, samples: Vec::new() };
+        let mut m = SelectorMatch {
+            key: key.to_owned(),
+            selector: selector.to_owned(),
+            count: 0,
+            samples: Vec::new(),
+        };
         match sel(selector) {
             None => m.samples.push("(invalid selector)".to_owned()),
             Some(s) => {
@@ -223,7 +286,14 @@ pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<Sel
                             .and_then(|h| web_url(&base, h))
                             .map(|u| u.to_string())
                             .unwrap_or_else(|| "(no link)".to_owned()),
-                        "date" => date_value(el),
+                        "date" => {
+                            let v = el.value();
+                            let raw = v.attr("datetime").or_else(|| v.attr("content")).map_or_else(|| element_text(el), str::to_owned);
+                            match element_date(el, chrono_tz::UTC) {
+                                Some(t) => format!("{raw} → {}", t.date()),
+                                None => format!("{raw} → (not a date)"),
+                            }
+                        }
                         _ => element_text(el),
                     };
                     m.samples.push(shorten(&value));

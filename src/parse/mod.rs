@@ -9,10 +9,10 @@ mod json;
 pub mod repair;
 mod rss;
 pub mod sanitize;
-pub mod text;
-pub mod xml;
 #[cfg(test)]
 mod tests;
+pub mod text;
+pub mod xml;
 
 use chrono_tz::Tz;
 use url::Url;
@@ -132,7 +132,9 @@ fn skip_prolog(mut s: &str) -> &str {
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
-    s.as_bytes().get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// The format named by the first element's name (`<rss`, `<rdf:RDF`, `<feed`, `<html`).
@@ -144,7 +146,10 @@ fn sniff_root(s: &str) -> Option<Format> {
             return Some(Format::Html);
         }
         // Another DOCTYPE (e.g. RSS 0.91's, or one with entities): skip it.
-        let end = s.find("]>").map(|i| i + 2).or_else(|| s.find('>').map(|i| i + 1))?;
+        let end = s
+            .find("]>")
+            .map(|i| i + 2)
+            .or_else(|| s.find('>').map(|i| i + 1))?;
         s = skip_prolog(s.get(end..)?);
     }
     let name_start = s.strip_prefix('<')?;
@@ -173,10 +178,10 @@ pub fn sniff(text: &str, content_type: Option<&str>) -> Option<Format> {
         if head.contains("jsonfeed.org/version") {
             return Some(Format::JsonFeed);
         }
-    } else if s.starts_with('<') {
-        if let Some(f) = sniff_root(s) {
-            return Some(f);
-        }
+    } else if s.starts_with('<')
+        && let Some(f) = sniff_root(s)
+    {
+        return Some(f);
     }
     let ct = content_type?.split(';').next()?.trim().to_ascii_lowercase();
     match ct.as_str() {
@@ -195,7 +200,11 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Parses a feed document; `kind` forces a format unless it is `Auto` or `Html`.
-pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError> {
+pub fn parse_feed(
+    text: &str,
+    kind: SourceKind,
+    ctx: ParseContext<'_>,
+) -> Result<ParsedFeed, ParseError> {
     let sniffed = sniff(text, None);
     let forced = match kind {
         SourceKind::Rss => Some(Format::Rss),
@@ -208,7 +217,10 @@ pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result
         (_, Some(s)) => s,
         (Some(f), None) => f,
         (None, None) => {
-            return Err(ParseError::NotAFeed(format!("unrecognized content starting with {:?}", excerpt(text))));
+            return Err(ParseError::NotAFeed(format!(
+                "unrecognized content starting with {:?}",
+                excerpt(text)
+            )));
         }
     };
     let mut feed = match format {
@@ -217,7 +229,10 @@ pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result
         Format::Rss | Format::Atom => parse_xml(text, ctx)?,
     };
     if let Some(f) = forced.filter(|&f| f != feed.format) {
-        feed.warnings.insert(0, format!("configured as {f:?} but the content is {:?}", feed.format));
+        feed.warnings.insert(
+            0,
+            format!("configured as {f:?} but the content is {:?}", feed.format),
+        );
     }
     Ok(feed)
 }
@@ -230,20 +245,35 @@ fn parse_xml(text: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError
     warnings.extend(doc.warnings);
     let Some(root) = doc.root else {
         return Err(match doc.error {
-            Some((line, column, message)) => ParseError::Xml { line, column, message },
+            Some((line, column, message)) => ParseError::Xml {
+                line,
+                column,
+                message,
+            },
             None => ParseError::NotAFeed("no XML document element".into()),
         });
     };
     let mut feed = match root.local().to_ascii_lowercase().as_str() {
         "rss" | "rdf" => rss::map(&root, ctx, &mut warnings),
         "feed" => atom::map(&root, ctx, &mut warnings),
-        other => return Err(ParseError::NotAFeed(format!("XML document element <{other}> is not a feed"))),
+        other => {
+            return Err(ParseError::NotAFeed(format!(
+                "XML document element <{other}> is not a feed"
+            )));
+        }
     };
     if let Some((line, column, message)) = doc.error {
         if feed.items.is_empty() {
-            return Err(ParseError::Xml { line, column, message });
+            return Err(ParseError::Xml {
+                line,
+                column,
+                message,
+            });
         }
-        warnings.push(format!("line {line}, column {column}: {message} (kept the {} items before it)", feed.items.len()));
+        warnings.push(format!(
+            "line {line}, column {column}: {message} (kept the {} items before it)",
+            feed.items.len()
+        ));
     }
     feed.warnings = warnings;
     Ok(feed)

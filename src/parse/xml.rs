@@ -74,7 +74,10 @@ impl Element {
     }
     /// An attribute value by name as written (e.g. `href`, `xml:lang`).
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     /// Child elements.
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
@@ -198,7 +201,14 @@ impl Scopes {
             .iter()
             .rev()
             .find(|(p, _)| p == prefix)
-            .map_or(if prefix.is_empty() { Ns::None } else { Ns::Other }, |(_, u)| ns_of(u))
+            .map_or(
+                if prefix.is_empty() {
+                    Ns::None
+                } else {
+                    Ns::Other
+                },
+                |(_, u)| ns_of(u),
+            )
     }
 }
 
@@ -213,7 +223,7 @@ fn open(e: &BytesStart<'_>, scopes: &mut Scopes, warnings: &mut Vec<String>) -> 
         };
         let key = a.key.as_ref().to_owned();
         let raw = &a.value;
-        let value = super::text::decode_entities(&raw).into_owned();
+        let value = super::text::decode_entities(raw).into_owned();
         if key == "xmlns" {
             scopes.bindings.push((String::new(), value.clone()));
             pushed += 1;
@@ -226,7 +236,13 @@ fn open(e: &BytesStart<'_>, scopes: &mut Scopes, warnings: &mut Vec<String>) -> 
     scopes.pushed.push(pushed);
     let prefix = qname.split_once(':').map_or("", |(p, _)| p);
     let ns = scopes.lookup(prefix);
-    Element { ns, qname, attrs, children: Vec::new(), complete: false }
+    Element {
+        ns,
+        qname,
+        attrs,
+        children: Vec::new(),
+        complete: false,
+    }
 }
 
 fn close(stack: &mut Vec<Element>, scopes: &mut Scopes, complete: bool) -> Option<Element> {
@@ -283,7 +299,10 @@ pub fn parse(text: &str) -> Document {
                     Some(idx) => {
                         if idx + 1 < stack.len() {
                             let (line, col) = line_col(text, reader.buffer_position() as usize);
-                            warnings.push(format!("line {line}, column {col}: unclosed elements before </{}>", name));
+                            warnings.push(format!(
+                                "line {line}, column {col}: unclosed elements before </{}>",
+                                name
+                            ));
                         }
                         while stack.len() > idx {
                             root = close(&mut stack, &mut scopes, true).or(root);
@@ -291,7 +310,10 @@ pub fn parse(text: &str) -> Document {
                     }
                     None => {
                         let (line, col) = line_col(text, reader.buffer_position() as usize);
-                        warnings.push(format!("line {line}, column {col}: stray </{}> ignored", name));
+                        warnings.push(format!(
+                            "line {line}, column {col}: stray </{}> ignored",
+                            name
+                        ));
                     }
                 }
             }
@@ -313,10 +335,21 @@ pub fn parse(text: &str) -> Document {
     }
     if !stack.is_empty() && error.is_none() {
         let (line, col) = line_col(text, text.len());
-        error = Some((line, col, format!("unexpected end of input inside <{}>", stack.last().map_or("", |e| e.qname.as_str()))));
+        error = Some((
+            line,
+            col,
+            format!(
+                "unexpected end of input inside <{}>",
+                stack.last().map_or("", |e| e.qname.as_str())
+            ),
+        ));
     }
     while !stack.is_empty() {
         root = close(&mut stack, &mut scopes, false).or(root);
     }
-    Document { root, warnings, error }
+    Document {
+        root,
+        warnings,
+        error,
+    }
 }

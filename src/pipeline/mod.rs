@@ -16,12 +16,12 @@ pub use check::{CheckReport, check_sources};
 pub use harvest::Harvest;
 
 use crate::config::Config;
+use crate::dedup;
 use crate::deliver::{self, DeliverError, OutputFile};
 use crate::fetch::{FetchError, Fetcher};
 use crate::render::{self, RenderError, Renderer, feeds::FeedMeta};
 use crate::store::{RunOutcome, SourceRun, Store, StoreError};
 use crate::week::Week;
-use crate::dedup;
 
 /// A failure that stops a command (a failing source does not: it is reported in the summary).
 #[derive(Debug, thiserror::Error)]
@@ -81,7 +81,11 @@ pub async fn fetch_sources(
 ) -> Result<RunSummary, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
-    let shared = harvest::Shared { fetcher, cache: Arc::new(cache), robots: config.fetch.robots };
+    let shared = harvest::Shared {
+        fetcher,
+        cache: Arc::new(cache),
+        robots: config.fetch.robots,
+    };
     progress.set_length(config.sources.len() as u64);
     let mut tasks = JoinSet::new();
     for (i, source) in config.sources.iter().cloned().enumerate() {
@@ -104,14 +108,17 @@ pub async fn fetch_sources(
     let mut runs = Vec::with_capacity(config.sources.len());
     let mut items = Vec::new();
     for (i, source) in config.sources.iter().enumerate() {
-        let result = results.remove(&i).unwrap_or_else(|| Err("internal error: the source task died".into()));
+        let result = results
+            .remove(&i)
+            .unwrap_or_else(|| Err("internal error: the source task died".into()));
         let url = source.url.to_string();
         match result {
             Ok(h) => {
                 let status = if h.not_modified { "not-modified" } else { "ok" };
                 tracing::info!(source = %source.name, status, items = h.items.len(), "fetched");
+                // Repairs are normal for real feeds: logged, not shouted (cron mails stderr).
                 for w in &h.warnings {
-                    tracing::warn!(source = %source.name, "{w}");
+                    tracing::info!(source = %source.name, "{w}");
                 }
                 summary.sources.push(SourceReport {
                     name: source.name.clone(),
@@ -120,8 +127,17 @@ pub async fn fetch_sources(
                     error: None,
                     warnings: h.warnings,
                 });
-                let outcome = if h.not_modified { RunOutcome::NotModified } else { RunOutcome::Fresh };
-                runs.push(SourceRun { name: source.name.clone(), url, outcome, responses: h.responses });
+                let outcome = if h.not_modified {
+                    RunOutcome::NotModified
+                } else {
+                    RunOutcome::Fresh
+                };
+                runs.push(SourceRun {
+                    name: source.name.clone(),
+                    url,
+                    outcome,
+                    responses: h.responses,
+                });
                 items.extend(h.items);
             }
             Err(error) => {
@@ -133,7 +149,12 @@ pub async fn fetch_sources(
                     error: Some(error.clone()),
                     warnings: Vec::new(),
                 });
-                runs.push(SourceRun { name: source.name.clone(), url, outcome: RunOutcome::Failed(error), responses: Vec::new() });
+                runs.push(SourceRun {
+                    name: source.name.clone(),
+                    url,
+                    outcome: RunOutcome::Failed(error),
+                    responses: Vec::new(),
+                });
             }
         }
     }
@@ -169,12 +190,31 @@ pub fn build_week(
     let meta = FeedMeta::from_config(config);
     let dir = PathBuf::from(week.to_string());
     let files = vec![
-        OutputFile { path: dir.join("index.html"), bytes: renderer.newsletter_html(&view)?.into_bytes() },
-        OutputFile { path: dir.join("newsletter.txt"), bytes: renderer.newsletter_text(&view)?.into_bytes() },
-        OutputFile { path: "feed.atom".into(), bytes: render::feeds::atom(&meta, &latest).into_bytes() },
-        OutputFile { path: "feed.rss".into(), bytes: render::feeds::rss(&meta, &latest).into_bytes() },
-        OutputFile { path: "feed.json".into(), bytes: render::feeds::json_feed(&meta, &latest).into_bytes() },
+        OutputFile {
+            path: dir.join("index.html"),
+            bytes: renderer.newsletter_html(&view)?.into_bytes(),
+        },
+        OutputFile {
+            path: dir.join("newsletter.txt"),
+            bytes: renderer.newsletter_text(&view)?.into_bytes(),
+        },
+        OutputFile {
+            path: "feed.atom".into(),
+            bytes: render::feeds::atom(&meta, &latest).into_bytes(),
+        },
+        OutputFile {
+            path: "feed.rss".into(),
+            bytes: render::feeds::rss(&meta, &latest).into_bytes(),
+        },
+        OutputFile {
+            path: "feed.json".into(),
+            bytes: render::feeds::json_feed(&meta, &latest).into_bytes(),
+        },
     ];
     let written = deliver::publish(&config.output_dir, &files)?;
-    Ok(BuildReport { week, posts: posts.len(), files: written })
+    Ok(BuildReport {
+        week,
+        posts: posts.len(),
+        files: written,
+    })
 }

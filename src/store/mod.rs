@@ -2,7 +2,10 @@
 //! cache validators, and every post seen. Versioned schema with forward migrations; writes
 //! happen in transactions so a crash never leaves half a source behind.
 
+mod lock;
 mod schema;
+
+pub use lock::{LockError, StateLock};
 
 use std::path::Path;
 
