@@ -74,6 +74,19 @@ enum Command {
     },
     /// Fetch every source and store what it yields, without building.
     Fetch,
+    /// Print the posts of a date range and the events and talks merged from them, as JSON.
+    #[command(after_help = "Example:\n  digest export --since 2015-10-01 --until 2015-11-30 --out events.json")]
+    Export {
+        /// First publication date (YYYY-MM-DD, in the configured time zone).
+        #[arg(long, value_name = "DATE")]
+        since: chrono::NaiveDate,
+        /// Last publication date, inclusive (default: today).
+        #[arg(long, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Validate the config and try every source: status, items found, what selectors match.
     Check {
         /// Only this source.
@@ -180,6 +193,19 @@ fn run(cli: Cli) -> Result<u8> {
             Ok(exit_code(Some(&summary)))
         }
         Command::Check { source, json } => check(&config, source.as_deref(), *json),
+        Command::Export { since, until, out } => {
+            let until = until.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.timezone).date_naive());
+            anyhow::ensure!(since <= &until, "--since {since} is after --until {until}");
+            let store = Store::open(&config.database_path())?;
+            let export = pipeline::export(&config, &store, *since, until)?;
+            let mut json = serde_json::to_string_pretty(&export)?;
+            json.push('\n');
+            match out {
+                Some(path) => digest::deliver::write_atomic(path, json.as_bytes())?,
+                None => print!("{json}"),
+            }
+            Ok(EXIT_OK)
+        }
     }
 }
 

@@ -237,6 +237,26 @@ fn week_2015_w44_lists_the_guangzhou_docker_salon_and_builds_reproducibly() {
     assert_eq!(json["version"], "https://jsonfeed.org/version/1.1");
     assert_eq!(json["items"].as_array().unwrap().len(), 50);
 
+    // The structured export: the Guangzhou salon announced, opened and recapped in four
+    // posts is one event; its talks point at it.
+    let out = site.run(&["export", "--since", "2015-10-01", "--until", "2015-11-30", "--out", site.path("export.json").to_str().unwrap()]);
+    assert_eq!(exit_code(&out), 0);
+    let export: serde_json::Value = serde_json::from_slice(&std::fs::read(site.path("export.json")).unwrap()).unwrap();
+    let gz: Vec<&serde_json::Value> = export["events"].as_array().unwrap().iter().filter(|e| e["city"] == "Guangzhou").collect();
+    assert_eq!(gz.len(), 1, "{gz:?}");
+    let gz = gz[0];
+    assert_eq!((gz["date"].as_str(), gz["start"].as_str(), gz["end"].as_str(), gz["city_zh"].as_str()), (Some("2015-10-31"), Some("13:30"), Some("17:30"), Some("广州")));
+    assert_eq!(gz["sources"].as_array().unwrap().len(), 4, "{gz}");
+    assert!(gz["sources"].as_array().unwrap().iter().any(|s| s == "http://www.techparty.org/guangzhou/2015/10/27/guangzhou-docker-topic-ready/"));
+    let talk = export["talks"].as_array().unwrap().iter().find(|t| t["title"] == "打造Docker航运的基础设施").expect("the Shenzhen talk");
+    assert_eq!(talk["speakers"], serde_json::json!(["刘永峰"]));
+    assert!(talk["slides"].as_str().unwrap().ends_with(".pdf"));
+    let sz = export["events"].as_array().unwrap().iter().find(|e| e["city"] == "Shenzhen").unwrap();
+    assert_eq!(talk["event_id"], sz["id"]);
+    let recap = export["items"].as_array().unwrap().iter().find(|i| i["url"] == "http://www.techparty.org/shenzhen/2015/10/26/shenzhen-docker-event-summary/").unwrap();
+    assert_eq!((recap["post_kind"].as_str(), recap["lang"].as_str()), (Some("recap"), Some("zh")));
+    assert!(chrono::DateTime::parse_from_rfc3339(recap["published"].as_str().unwrap()).is_ok());
+
     // Same inputs, same bytes: rebuild from the store into a second folder.
     let again = site.run(&[
         "build",

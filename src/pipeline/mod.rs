@@ -2,6 +2,7 @@
 //! dedup → store), `build` (store → render → deliver) and `check`.
 
 mod check;
+mod export;
 mod harvest;
 
 use std::collections::HashMap;
@@ -13,6 +14,7 @@ use indicatif::ProgressBar;
 use tokio::task::JoinSet;
 
 pub use check::{CheckReport, check_sources};
+pub use export::{Export, ExportItem, export};
 pub use harvest::Harvest;
 
 use crate::config::Config;
