@@ -62,7 +62,14 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
         for (k, &a) in list.iter().enumerate() {
             for &b in &list[k + 1..] {
                 let same_post = inst[a].post == inst[b].post;
-                if !same_post && cities_compatible(&inst[a], &inst[b]) && topics_compatible(&topics[a], &topics[b]) {
+                // Without both cities, the topics themselves must agree (an empty one says nothing).
+                let both_cities = inst[a].event.city.is_some() && inst[b].event.city.is_some();
+                let topical = if both_cities {
+                    topics_compatible(&topics[a], &topics[b])
+                } else {
+                    !topics[a].is_empty() && !topics[b].is_empty() && topics_compatible(&topics[a], &topics[b])
+                };
+                if !same_post && cities_compatible(&inst[a], &inst[b]) && topical {
                     uf.union(a, b);
                 }
             }
@@ -79,7 +86,8 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
         for (k, &a) in list.iter().enumerate() {
             for &b in &list[k + 1..] {
                 let days = (inst[a].event.date - inst[b].event.date).num_days().abs();
-                if inst[a].post != inst[b].post && days <= 60 && cities_compatible(&inst[a], &inst[b]) {
+                let topical = topics_compatible(&topics[a], &topics[b]);
+                if inst[a].post != inst[b].post && days <= 14 && topical && cities_compatible(&inst[a], &inst[b]) {
                     uf.union(a, b);
                 }
             }

@@ -49,3 +49,43 @@ fn ids_are_stable_and_fall_back_to_guid_then_title() {
     assert_eq!(key_id("x"), "2d711642b726b044");
     assert_eq!(merge(vec![a.clone(), a]).len(), 1);
 }
+
+/// An item with one event, built through serde so that new optional fields do not break it.
+fn event_item(url: &str, published: &str, title: &str, date: &str, venue: Option<&str>) -> Item {
+    serde_json::from_value(serde_json::json!({
+        "source": "s", "lang": "zh", "kind": "other", "talks": [],
+        "events": [{"title": title, "date": date, "start": "13:30:00", "end": null,
+                    "city": {"en": "Guangzhou", "zh": "广州"}, "venue": venue, "registration": null}],
+        "parsed": {"guid": null, "url": url, "canonical": null, "title": title, "author": null,
+                   "published": published, "updated": null, "content_html": format!("<p>{url}</p>"),
+                   "lang": null, "categories": []}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn a_postponed_event_is_one_event_with_history_and_others_stay_apart() {
+    let posts = merge(vec![
+        event_item("http://t.org/a/", "2015-05-21", "广州 iOS 专题沙龙主题征集", "2015-05-30", Some("广州")),
+        event_item("http://t.org/b/", "2015-05-27", "广州 iOS 专题沙龙延期到6月6日", "2015-06-06", Some("广州天河区某大厦")),
+        event_item("http://t.org/c/", "2015-06-01", "广州 Docker 专题沙龙报名", "2015-06-13", None),
+    ]);
+    let (events, _) = merge_events(&posts);
+    assert_eq!(events.len(), 2, "{events:?}");
+    let ios = events.iter().find(|e| e.sources.len() == 2).unwrap();
+    assert_eq!(ios.date.to_string(), "2015-06-06");
+    assert_eq!(ios.venue.as_deref(), Some("广州天河区某大厦"));
+    assert_eq!(ios.history.len(), 1);
+    assert_eq!((ios.history[0].from.as_str(), ios.history[0].to.as_str()), ("2015-05-30", "2015-06-06"));
+    let json = serde_json::to_value(ios).unwrap();
+    assert_eq!(json["start"], "13:30");
+    assert_eq!(json["city"], "Guangzhou");
+    assert_eq!(json["city_zh"], "广州");
+    // The id is stable across runs and does not move when the date changes.
+    let (again, _) = merge_events(&posts[..1]);
+    assert_eq!(again[0].id, ios.id);
+    let fp = fingerprint(ios, &[]);
+    let mut moved = ios.clone();
+    moved.venue = Some("别处".into());
+    assert_ne!(fingerprint(&moved, &[]), fp);
+}
