@@ -59,6 +59,8 @@ pub struct Config {
     pub feed_items: usize,
     /// HTTP behaviour.
     pub fetch: FetchSettings,
+    /// What dedup may merge (the `[dedup]` table).
+    pub dedup: DedupSettings,
     /// The sources, in file order.
     pub sources: Vec<SourceConfig>,
 }
@@ -108,6 +110,24 @@ impl Default for FetchSettings {
             backoff_ms: 500,
             proxy: None,
         }
+    }
+}
+
+/// The `[dedup]` table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedupSettings {
+    /// Query parameters to drop from links besides the built-in tracking ones (`name` or
+    /// `prefix*`).
+    pub tracking_params: Vec<String>,
+    /// Fold near-duplicate texts (reposts) into one post.
+    pub near_duplicates: bool,
+    /// Fold Chinese/English twins into one bilingual post.
+    pub translations: bool,
+}
+
+impl Default for DedupSettings {
+    fn default() -> Self {
+        DedupSettings { tracking_params: Vec::new(), near_duplicates: true, translations: true }
     }
 }
 

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
-use super::{Config, ConfigError, FetchSettings, Selectors, SourceConfig, SourceKind};
+use super::{Config, ConfigError, DedupSettings, FetchSettings, Selectors, SourceConfig, SourceKind};
 
 /// The User-Agent sent unless `[fetch] user_agent` says otherwise.
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -30,6 +30,8 @@ struct RawConfig {
     user_agent: Option<String>,
     #[serde(default)]
     fetch: RawFetch,
+    #[serde(default)]
+    dedup: RawDedup,
     #[serde(default, rename = "source")]
     sources: Vec<Spanned<RawSource>>,
 }
@@ -49,6 +51,14 @@ struct RawFetch {
     robots: Option<bool>,
     backoff_ms: Option<u64>,
     proxy: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDedup {
+    tracking_params: Option<Vec<String>>,
+    near_duplicates: Option<bool>,
+    translations: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -156,6 +166,14 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         state_dir: clean_path(&base.join(raw.state.as_deref().unwrap_or("state"))),
         feed_items: raw.feed_items.unwrap_or(50),
         fetch,
+        dedup: {
+            let d = DedupSettings::default();
+            DedupSettings {
+                tracking_params: raw.dedup.tracking_params.unwrap_or(d.tracking_params),
+                near_duplicates: raw.dedup.near_duplicates.unwrap_or(d.near_duplicates),
+                translations: raw.dedup.translations.unwrap_or(d.translations),
+            }
+        },
         sources,
     })
 }

@@ -72,3 +72,11 @@ fn unsupported_scheme_is_an_error() {
         .to_string();
     assert!(err.contains("ftp") && err.contains(":3:"), "{err}");
 }
+
+#[test]
+fn dedup_table_is_read() {
+    let c = load("[dedup]\ntracking_params = [\"ref_src\", \"mc_*\"]\ntranslations = false\n").unwrap();
+    assert_eq!(c.dedup.tracking_params, vec!["ref_src", "mc_*"]);
+    assert!(c.dedup.near_duplicates && !c.dedup.translations);
+    assert!(load("[dedup]\nnear = true\n").unwrap_err().to_string().contains("near"));
+}

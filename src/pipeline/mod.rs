@@ -160,7 +160,13 @@ pub async fn fetch_sources(
             }
         }
     }
-    let posts = dedup::merge(items);
+    let options = dedup::DedupOptions {
+        tracking_params: config.dedup.tracking_params.clone(),
+        near_duplicates: config.dedup.near_duplicates,
+        translations: config.dedup.translations,
+        ..Default::default()
+    };
+    let posts = dedup::merge_with(items, &options);
     summary.new_posts = store.save_run(&runs, &posts, now)?;
     progress.finish_and_clear();
     Ok(summary)
