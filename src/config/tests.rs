@@ -80,3 +80,13 @@ fn dedup_table_is_read() {
     assert!(c.dedup.near_duplicates && !c.dedup.translations);
     assert!(load("[dedup]\nnear = true\n").unwrap_err().to_string().contains("near"));
 }
+
+#[test]
+fn shipped_configs_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let real = Config::load(&root.join("feeds.toml")).unwrap();
+    assert_eq!(real.sources.len(), 4);
+    assert!(real.source("docker-cn-blog").unwrap().selectors.is_some());
+    let offline = Config::load(&root.join("examples/offline.toml")).unwrap();
+    assert!(offline.sources.iter().all(|s| s.url.scheme() == "file"));
+}
