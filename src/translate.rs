@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::config::TranslateSettings;
 use crate::dedup::Post;
 use crate::extract::Lang;
-use crate::render::glossary::Glossary;
+use crate::render::glossary::{Glossary, title_lang};
 use crate::render::{AltTitles, Catalog};
 use crate::store::Store;
 
@@ -111,10 +111,11 @@ pub fn alt_titles(
         titles.push((post.item.parsed.title.clone(), post.item.lang));
         titles.extend(post.item.events.iter().map(|e| (e.title.clone(), post.item.lang)));
     }
-    for (title, lang) in titles {
+    for (title, declared) in titles {
         if out.contains_key(&title) {
             continue;
         }
+        let lang = title_lang(&title, declared);
         let (from, to) = (lang.code(), other(lang).code());
         let mut found = store.cached_translation(from, to, &title).ok().flatten();
         if found.is_none() {

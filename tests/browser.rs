@@ -1,5 +1,5 @@
 //! The web edition as a browser lays it out: headless Chromium screenshots `index.html` at
-//! 600 px and 375 px (the PNGs must not be blank) and reports, from a test copy of the page
+//! 600 px and 375 px (the PNGs must not be blank) and reports, from a test page that frames it
 //! with a small probe script, whether anything overflows horizontally. CI installs Debian's
 //! `chromium` and sets CI=true, where a missing browser fails the test; elsewhere it is skipped
 //! with a notice. Screenshots are kept in `$CARGO_TARGET_TMPDIR/browser/` for a look.
@@ -58,23 +58,39 @@ fn newsletter_is_laid_out_at_600_and_375_px() {
     for file in ["index.html", "index.en.html"] {
         let page = issue::output(&config, &format!("{WEEK}/{file}"));
         let html = std::fs::read_to_string(&page).unwrap();
-        let probe = page.with_file_name(format!("probe-{file}"));
-        let script = "<script>var d=document.documentElement;document.body.insertAdjacentHTML('beforeend',\
-                      '<p id=\"pr'+'obe\">scroll='+d.scrollWidth+' inner='+window.innerWidth+'</p>');</script></body>";
-        std::fs::write(&probe, html.replace("</body>", script)).unwrap();
         for width in [600, 375] {
+            // Headless windows are at least 500 px wide, so the page is laid out in an iframe
+            // of exactly `width` px (its own viewport: media queries apply); the probe reads the
+            // frame's scroll width after load.
+            let wrapper = page.with_file_name(format!("probe-{width}-{file}"));
+            std::fs::write(&wrapper, frame(&html, width)).unwrap();
             let png = shots.join(format!("{file}-{width}.png"));
-            let size = format!("--window-size={width},2000");
-            run(&browser, &dir.path().join("profile"), &[size.clone(), format!("--screenshot={}", png.display()), page.display().to_string()]);
+            let size = format!("--window-size={},2000", width.max(500));
+            let profile = dir.path().join("profile");
+            run(&browser, &profile, &[size.clone(), format!("--screenshot={}", png.display()), wrapper.display().to_string()]);
             let ink = ink(&png);
             assert!(ink > 0.03, "{file} at {width}px looks blank ({:.1}% ink): {}", ink * 100.0, png.display());
-            let out = run(&browser, &dir.path().join("profile"), &[size, "--dump-dom".into(), probe.display().to_string()]);
+            let out = run(&browser, &profile, &[size, "--dump-dom".into(), wrapper.display().to_string()]);
             let dom = String::from_utf8_lossy(&out.stdout);
             let line = dom.split("<p id=\"probe\">").nth(1).and_then(|r| r.split('<').next()).unwrap_or_else(|| panic!("no probe in {dom}"));
             let nums: Vec<u32> = line.split(' ').filter_map(|kv| kv.split('=').nth(1)?.parse().ok()).collect();
             assert_eq!(nums.len(), 2, "{line}");
+            assert_eq!(nums[1], width, "the frame is {width} px wide: {line}");
             assert!(nums[0] <= nums[1], "{file} overflows horizontally at {width}px: {line}");
             eprintln!("{file} at {width}px: {line}, {:.1}% ink, {}", ink * 100.0, png.display());
         }
     }
+}
+
+/// A page showing `html` in a `width`-px iframe, with a probe that writes the frame's
+/// `scrollWidth` and `innerWidth` into the DOM once everything has loaded.
+fn frame(html: &str, width: u32) -> String {
+    let escaped = html.replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        "<!DOCTYPE html><html><body style=\"margin:0;background:#f4f5f7\">\
+         <iframe id=\"f\" style=\"border:0;display:block\" width=\"{width}\" height=\"2000\" srcdoc=\"{escaped}\"></iframe>\
+         <script>window.onload=function(){{var w=document.getElementById('f').contentWindow;\
+         var d=w.document.documentElement;document.body.insertAdjacentHTML('beforeend',\
+         '<p id=\"pr'+'obe\">scroll='+d.scrollWidth+' inner='+w.innerWidth+'</p>');}};</script></body></html>"
+    )
 }

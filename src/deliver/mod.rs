@@ -36,6 +36,12 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
     std::fs::create_dir_all(dir).map_err(err)?;
     let mut tmp = tempfile::Builder::new().prefix(".digest-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
+    // Published files are read by web servers and mail tools: rw-r--r--, not the temp file's 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(err)?;
+    }
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
     Ok(())

@@ -20,6 +20,12 @@ pub struct Glossary {
     terms: Vec<(Vec<char>, String)>,
 }
 
+/// The language a title is written in: Chinese when it has Han characters, else `declared`
+/// (sources mislabel their language often enough that the title's own script decides).
+pub fn title_lang(title: &str, declared: Lang) -> Lang {
+    if title.chars().any(is_han) { Lang::Zh } else { declared }
+}
+
 fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
 }

@@ -273,7 +273,7 @@ fn links(issue: &Issue, edition: Edition, medium: Medium) -> LinksView {
 
 /// The title in the other language when this edition's reader needs it.
 fn alt_title(issue: &Issue, title: &str, lang: Lang, edition: Edition) -> Option<String> {
-    let needed = edition == Edition::Both || !edition.reads(lang);
+    let needed = edition == Edition::Both || !edition.reads(super::glossary::title_lang(title, lang));
     needed.then(|| issue.alt_titles.get(title).cloned()).flatten()
 }
 
