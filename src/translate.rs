@@ -118,19 +118,17 @@ pub fn alt_titles(
         let lang = title_lang(&title, declared);
         let (from, to) = (lang.code(), other(lang).code());
         let mut found = store.cached_translation(from, to, &title).ok().flatten();
-        if found.is_none() {
-            if let Some(t) = &provider {
-                match t.translate(&title, lang, other(lang)) {
-                    Ok(text) => {
-                        if let Err(e) = store.save_translation((from, to), &title, &text, t.endpoint.as_str(), now) {
-                            tracing::warn!("{e}");
-                        }
-                        found = Some(text);
+        if let (None, Some(t)) = (&found, &provider) {
+            match t.translate(&title, lang, other(lang)) {
+                Ok(text) => {
+                    if let Err(e) = store.save_translation((from, to), &title, &text, t.endpoint.as_str(), now) {
+                        tracing::warn!("{e}");
                     }
-                    Err(e) => {
-                        tracing::warn!("{e}; the remaining titles stay untranslated");
-                        provider = None;
-                    }
+                    found = Some(text);
+                }
+                Err(e) => {
+                    tracing::warn!("{e}; the remaining titles stay untranslated");
+                    provider = None;
                 }
             }
         }

@@ -113,7 +113,7 @@ pub(super) fn resolve_email(
         None => None,
     };
     let rate = match raw.rate {
-        Some(r) if !(*r.get_ref() > 0.0) => {
+        Some(r) if r.get_ref().is_nan() || *r.get_ref() <= 0.0 => {
             return Err(loc.error(Some(r.span()), "email.rate: must be more than 0 messages per second".into()));
         }
         Some(r) => r.into_inner(),

@@ -73,11 +73,9 @@ impl Store {
     pub fn sent_to(&self, week: &str) -> Result<Vec<String>, StoreError> {
         let mut stmt =
             self.conn.prepare("SELECT address FROM sent WHERE week = ?1 ORDER BY address").map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([week], |r| r.get(0))
+        stmt.query_map([week], |r| r.get(0))
             .and_then(|rows| rows.collect::<Result<Vec<String>, _>>())
-            .map_err(|e| self.err(e));
-        rows
+            .map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })
     }
 }
 
