@@ -18,4 +18,5 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod store;
+pub mod translate;
 pub mod week;

@@ -87,6 +87,17 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
     },
+    /// Mail a built week's newsletter to the subscribers ([email] in the config), each in
+    /// their language; never twice to the same address for the same week.
+    #[command(after_help = "Examples:\n  digest send --week 2015-W44 --dry-run\n  digest send --week last\n\nExit code 3 when some subscribers could not be sent to (bad address, refused); the rest were sent.")]
+    Send {
+        /// The week: YYYY-Www, `this` or `last` (default: last week).
+        #[arg(long, value_name = "WEEK", default_value = "last")]
+        week: String,
+        /// List who would get which edition; send nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Validate the config and try every source: status, items found, what selectors match.
     Check {
         /// Only this source.
@@ -206,7 +217,40 @@ fn run(cli: Cli) -> Result<u8> {
             }
             Ok(EXIT_OK)
         }
+        Command::Send { week, dry_run } => send(&config, week, *dry_run, cli.quiet),
     }
+}
+
+fn send(config: &Config, week: &str, dry_run: bool, quiet: bool) -> Result<u8> {
+    use digest::deliver::smtp::{Outcome, send_week};
+    let week = Week::parse(week, chrono::Utc::now(), config.timezone)?;
+    let store = Store::open(&config.database_path())?;
+    let report = send_week(&config.email, &config.output_dir, &store, week, dry_run, chrono::Utc::now)?;
+    let mut failed = 0;
+    for d in &report {
+        let (status, why) = match &d.outcome {
+            Outcome::Sent => ("sent", ""),
+            Outcome::WouldSend => ("would send", ""),
+            Outcome::AlreadySent => ("already sent", ""),
+            Outcome::Failed(why) => {
+                failed += 1;
+                ("FAILED", why.as_str())
+            }
+        };
+        if !quiet || !why.is_empty() {
+            println!("{:<13} {:<4} {} {why}", status, d.subscriber.edition.code(), d.subscriber.address);
+        }
+    }
+    if !quiet {
+        let count = |o: &Outcome| report.iter().filter(|d| &d.outcome == o).count();
+        println!(
+            "{week}: {} sent, {} would send, {} already sent, {failed} failed",
+            count(&Outcome::Sent),
+            count(&Outcome::WouldSend),
+            count(&Outcome::AlreadySent)
+        );
+    }
+    Ok(if failed > 0 { EXIT_PARTIAL } else { EXIT_OK })
 }
 
 fn fetch(config: &Config, store: &mut Store, quiet: bool) -> Result<RunSummary> {

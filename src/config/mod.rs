@@ -4,6 +4,7 @@
 //! three-line config works. Unknown keys, bad URLs, bad time zones and CSS selectors that do
 //! not parse are reported with the file, line and key.
 
+mod email;
 mod raw;
 
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use std::path::{Path, PathBuf};
 use chrono_tz::Tz;
 use url::Url;
 
+pub use email::{EmailSettings, SmtpSecurity, TranslateSettings};
 pub use raw::DEFAULT_USER_AGENT;
 
 /// A problem with the configuration file, located as precisely as the file allows.
@@ -63,6 +65,12 @@ pub struct Config {
     pub dedup: DedupSettings,
     /// The sources, in file order.
     pub sources: Vec<SourceConfig>,
+    /// Weeks after the newsletter's week whose events it lists as upcoming.
+    pub upcoming_weeks: u32,
+    /// How the newsletter is mailed (`[email]`; defaults when absent).
+    pub email: EmailSettings,
+    /// The optional translation provider (`[translate]`).
+    pub translate: Option<TranslateSettings>,
 }
 
 /// HTTP client settings (the `[fetch]` table).
@@ -201,6 +209,11 @@ impl Config {
     /// The SQLite state database.
     pub fn database_path(&self) -> PathBuf {
         self.state_dir.join("digest.sqlite")
+    }
+
+    /// The domain of `site_url` (`localhost` without one), for Message-IDs and UIDs.
+    pub fn site_host(&self) -> String {
+        email::site_host(self.site_url.as_ref())
     }
 
     /// A source by name.

@@ -34,6 +34,10 @@ struct RawConfig {
     dedup: RawDedup,
     #[serde(default, rename = "source")]
     sources: Vec<Spanned<RawSource>>,
+    upcoming_weeks: Option<u32>,
+    #[serde(default)]
+    email: super::email::RawEmail,
+    translate: Option<super::email::RawTranslate>,
 }
 
 #[derive(Deserialize, Default)]
@@ -90,13 +94,13 @@ struct RawSelectors {
 }
 
 /// Builds located errors for one file.
-struct Locator<'a> {
+pub(super) struct Locator<'a> {
     text: &'a str,
     path: &'a Path,
 }
 
 impl Locator<'_> {
-    fn error(&self, span: Option<Range<usize>>, message: String) -> ConfigError {
+    pub(super) fn error(&self, span: Option<Range<usize>>, message: String) -> ConfigError {
         let (line, column) = match span {
             Some(span) => line_column(self.text, span.start),
             None => (1, 1),
@@ -140,6 +144,8 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         None => None,
     };
     let fetch = resolve_fetch(&loc, raw.fetch, raw.user_agent)?;
+    let email = super::email::resolve_email(&loc, raw.email, &base, site_url.as_ref())?;
+    let translate = raw.translate.map(|t| super::email::resolve_translate(&loc, t)).transpose()?;
 
     let mut sources: Vec<SourceConfig> = Vec::with_capacity(raw.sources.len());
     for spanned in raw.sources {
@@ -175,6 +181,9 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
             }
         },
         sources,
+        upcoming_weeks: raw.upcoming_weeks.unwrap_or(4),
+        email,
+        translate,
     })
 }
 

@@ -90,3 +90,23 @@ fn shipped_configs_are_valid() {
     let offline = Config::load(&root.join("examples/offline.toml")).unwrap();
     assert!(offline.sources.iter().all(|s| s.url.scheme() == "file"));
 }
+
+#[test]
+fn email_and_translate_tables() {
+    let c = load("site_url = \"https://weekly.example.org/\"\n[[source]]\nname = \"a\"\nurl = \"http://a/\"\n").unwrap();
+    assert_eq!(c.email.from, "digest <newsletter@weekly.example.org>");
+    assert_eq!(c.email.security, SmtpSecurity::Starttls);
+    assert_eq!(c.email.port, 587);
+    assert_eq!(c.upcoming_weeks, 4);
+    assert!(c.translate.is_none());
+    let text = "upcoming_weeks = 6\n[email]\nfrom = \"周报 <w@example.org>\"\nsecurity = \"none\"\nrate = 5.0\nsubscribers = \"list.toml\"\n\
+                [translate]\nurl = \"http://127.0.0.1:5000/\"\napi_key_env = \"LT_KEY\"\n";
+    let c = load(text).unwrap();
+    assert_eq!((c.upcoming_weeks, c.email.port, c.email.rate), (6, 25, 5.0));
+    assert_eq!(c.email.subscribers, Path::new("/etc/digest/list.toml"));
+    assert_eq!(c.translate.unwrap().api_key_env.as_deref(), Some("LT_KEY"));
+    let err = load("[email]\nrate = 0.0\n").unwrap_err().to_string();
+    assert!(err.starts_with("/etc/digest/feeds.toml:2:") && err.contains("email.rate"), "{err}");
+    let err = load("[translate]\nurl = \"ftp://x/\"\n").unwrap_err().to_string();
+    assert!(err.contains("translate.url"), "{err}");
+}

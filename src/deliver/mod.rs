@@ -2,6 +2,11 @@
 //! (a temporary file in the same folder, flushed, then renamed over the old one), so a crash
 //! or a full disk never leaves a half-written newsletter or feed behind.
 
+pub mod eml;
+pub mod ics;
+pub mod smtp;
+pub mod subscribers;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 

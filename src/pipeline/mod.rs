@@ -1,6 +1,7 @@
 //! Wiring the stages together for the `digest` commands: `fetch` (fetch → parse → extract →
 //! dedup → store), `build` (store → render → deliver) and `check`.
 
+mod build;
 mod check;
 mod export;
 mod harvest;
@@ -19,9 +20,9 @@ pub use harvest::Harvest;
 
 use crate::config::Config;
 use crate::dedup;
-use crate::deliver::{self, DeliverError, OutputFile};
+use crate::deliver::DeliverError;
 use crate::fetch::{FetchError, Fetcher};
-use crate::render::{self, RenderError, Renderer, feeds::FeedMeta};
+use crate::render::RenderError;
 use crate::store::{RunOutcome, SourceRun, Store, StoreError};
 use crate::week::Week;
 
@@ -183,46 +184,14 @@ pub struct BuildReport {
     pub files: Vec<PathBuf>,
 }
 
-/// Renders a week's newsletter and the merged feeds from the store and writes them
-/// atomically under the output folder.
+/// Renders a week's newsletter (three editions, each as a web page, plain text and an email
+/// message), its calendar, the archive page and the merged feeds from the store, and writes
+/// them atomically under the output folder.
 pub fn build_week(
     config: &Config,
     store: &Store,
     week: Week,
     templates: Option<&Path>,
 ) -> Result<BuildReport, PipelineError> {
-    let renderer = Renderer::new(templates)?;
-    let posts = store.posts_between(week.first_day(), week.last_day(), config.timezone)?;
-    let view = render::newsletter(config, week, &posts);
-    let latest = store.latest_posts(config.feed_items)?;
-    let meta = FeedMeta::from_config(config);
-    let dir = PathBuf::from(week.to_string());
-    let files = vec![
-        OutputFile {
-            path: dir.join("index.html"),
-            bytes: renderer.newsletter_html(&view)?.into_bytes(),
-        },
-        OutputFile {
-            path: dir.join("newsletter.txt"),
-            bytes: renderer.newsletter_text(&view)?.into_bytes(),
-        },
-        OutputFile {
-            path: "feed.atom".into(),
-            bytes: render::feeds::atom(&meta, &latest).into_bytes(),
-        },
-        OutputFile {
-            path: "feed.rss".into(),
-            bytes: render::feeds::rss(&meta, &latest).into_bytes(),
-        },
-        OutputFile {
-            path: "feed.json".into(),
-            bytes: render::feeds::json_feed(&meta, &latest).into_bytes(),
-        },
-    ];
-    let written = deliver::publish(&config.output_dir, &files)?;
-    Ok(BuildReport {
-        week,
-        posts: posts.len(),
-        files: written,
-    })
+    build::build_week(config, store, week, templates, chrono::Utc::now())
 }

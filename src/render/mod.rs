@@ -1,20 +1,30 @@
-//! Stage 7: render the newsletter (HTML and plain text, from handlebars templates) and the
-//! merged feeds (Atom, RSS, JSON Feed). Rendering is pure: the same posts give the same bytes.
+//! Stage 7: render the newsletter (HTML and plain text, from handlebars templates, in three
+//! editions: bilingual, Chinese, English), the archive page and the merged feeds (Atom, RSS,
+//! JSON Feed). Rendering is pure: the same posts give the same bytes.
 
+pub mod archive;
+pub mod events;
 pub mod feeds;
+pub mod glossary;
+pub mod i18n;
 pub mod text;
 pub mod view;
 
 use std::path::{Path, PathBuf};
 
+use chrono::NaiveDate;
+use chrono_tz::Tz;
 use handlebars::Handlebars;
 
-pub use view::{NewsletterView, newsletter};
+use crate::parse::Timestamp;
+pub use i18n::{Catalog, Edition, Text};
+pub use view::{AltTitles, Issue, Medium, NewsletterView, newsletter};
 
 /// The built-in templates; a `--templates DIR` file of the same name replaces one.
 const BUILTIN: &[(&str, &str)] = &[
     ("newsletter.html", include_str!("../../templates/newsletter.html.hbs")),
     ("newsletter.txt", include_str!("../../templates/newsletter.txt.hbs")),
+    ("archive.html", include_str!("../../templates/archive.html.hbs")),
 ];
 
 /// A template problem, naming the template file.
@@ -75,13 +85,40 @@ impl Renderer {
     }
 
     /// The newsletter as an HTML page.
+    /// The page is email-safe: the template's CSS is inlined into `style` attributes (mail
+    /// clients drop most `<style>` blocks) and `@media` rules (dark mode, narrow screens) are
+    /// kept in one `<style>` for the clients that honour them.
     pub fn newsletter_html(&self, view: &NewsletterView) -> Result<String, RenderError> {
-        render(&self.html, "newsletter.html", view)
+        render(&self.html, "newsletter.html", view).and_then(|html| inline_css(&html))
     }
 
     /// The newsletter as plain text.
     pub fn newsletter_text(&self, view: &NewsletterView) -> Result<String, RenderError> {
         render(&self.text, "newsletter.txt", view)
+    }
+
+    /// The archive page listing every built week.
+    pub fn archive_html(&self, view: &archive::ArchiveView) -> Result<String, RenderError> {
+        render(&self.html, "archive.html", view).and_then(|html| inline_css(&html))
+    }
+}
+
+/// Inlines the document's `<style>` rules, keeping at-rules in a `<style>` block; never loads
+/// anything remote.
+pub fn inline_css(html: &str) -> Result<String, RenderError> {
+    css_inline::CSSInliner::options()
+        .keep_at_rules(true)
+        .load_remote_stylesheets(false)
+        .build()
+        .inline(html)
+        .map_err(|e| RenderError::Render { name: "CSS inlining".into(), message: e.to_string() })
+}
+
+/// The local date of a timestamp in `tz` (a bare date is its own).
+pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
+    match t {
+        Timestamp::At(d) => d.with_timezone(&tz).date_naive(),
+        Timestamp::Day(d) => d,
     }
 }
 

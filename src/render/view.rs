@@ -1,51 +1,117 @@
-//! The template data: plain serializable structs built from stored posts. Every field is
-//! listed in `templates/README.md`; keep the two in step.
+//! The template data: plain serializable structs built from stored posts, one per edition
+//! (bilingual, Chinese, English) and medium (web page or email). Every field is listed in
+//! `templates/README.md`; keep the two in step.
 
-use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
-use chrono_tz::Tz;
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Duration, NaiveDate};
 use serde::Serialize;
 
+use super::events::EventEntry;
+use super::i18n::{Arg, Catalog, Edition, Text};
 use super::text::summary;
 use crate::config::Config;
 use crate::dedup::Post;
-use crate::extract::{Event, PostKind, Talk};
-use crate::parse::Timestamp;
+use crate::extract::{Item, Lang, PostKind, Talk};
 use crate::week::Week;
+
+/// Titles in the other language, keyed by the original title.
+pub type AltTitles = HashMap<String, String>;
+
+/// Where the rendered newsletter is read: links differ (an email needs absolute ones).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Medium {
+    /// `output/<week>/index*.html`: links relative to the page.
+    Web,
+    /// The `.eml` message: absolute links from `site_url`, none without it.
+    Email,
+}
+
+/// What one issue is made of, shared by all its editions.
+pub struct Issue<'a> {
+    /// The configuration (titles, site URL, unsubscribe link, time zone).
+    pub config: &'a Config,
+    /// The message catalogs.
+    pub catalog: &'a Catalog,
+    /// The week.
+    pub week: Week,
+    /// The week's posts, oldest first.
+    pub posts: &'a [Post],
+    /// Upcoming events, sorted.
+    pub upcoming: &'a [EventEntry],
+    /// Known titles in the other language.
+    pub alt_titles: &'a AltTitles,
+}
 
 /// Everything a newsletter template sees.
 #[derive(Debug, Serialize)]
 pub struct NewsletterView {
-    /// Chinese title.
-    pub title_zh: String,
-    /// English title.
-    pub title_en: String,
+    /// `both`, `zh` or `en`.
+    pub edition: Edition,
+    /// `web` or `email`.
+    pub medium: Medium,
+    /// HTML `lang` of the page: `zh-CN` or `en`.
+    pub lang: &'static str,
+    /// The newsletter title.
+    pub title: Text,
     /// `2015-W44`.
     pub week: String,
     /// Monday, `YYYY-MM-DD`.
     pub week_start: String,
     /// Sunday, `YYYY-MM-DD`.
     pub week_end: String,
-    /// `2015年10月26日–11月1日`.
-    pub range_zh: String,
-    /// `26 Oct – 1 Nov 2015`.
-    pub range_en: String,
-    /// Number of posts this week.
+    /// `2015年10月26日–11月1日` / `26 Oct – 1 Nov 2015`.
+    pub range: Text,
+    /// The email subject (title and week in the edition's languages).
+    pub subject: String,
+    /// The preview line mail clients show after the subject.
+    pub preheader: String,
+    /// Posts this week (recaps included).
     pub post_count: usize,
-    /// Non-empty sections in a fixed order.
-    pub sections: Vec<SectionView>,
+    /// Upcoming events listed.
+    pub event_count: usize,
+    /// Every label, section heading and footer text, by id (`labels.section_new.text`).
+    pub labels: BTreeMap<String, Text>,
+    /// "No events announced for the next N weeks".
+    pub no_events: Text,
+    /// This week's posts other than recaps: announcements, calls for speakers,
+    /// registrations, articles, others, in that order, oldest first within a kind.
+    pub new_posts: Vec<PostView>,
+    /// Upcoming events of the next weeks, by date.
+    pub upcoming: Vec<EventView>,
+    /// This week's recaps, with talks, speakers and slides.
+    pub recaps: Vec<PostView>,
+    /// Footer links.
+    pub links: LinksView,
 }
 
-/// A group of posts of related kinds.
+/// Footer links; absent ones are not shown.
 #[derive(Debug, Serialize)]
-pub struct SectionView {
-    /// Stable key: `events`, `recaps`, `articles`, `other`.
-    pub key: &'static str,
-    /// Heading in Chinese.
-    pub title_zh: &'static str,
-    /// Heading in English.
-    pub title_en: &'static str,
-    /// Posts, oldest first.
-    pub posts: Vec<PostView>,
+pub struct LinksView {
+    /// The web version of this edition (email only).
+    pub web: Option<String>,
+    /// The Atom feed.
+    pub feed: Option<String>,
+    /// This week's calendar (`events.ics`).
+    pub calendar: Option<String>,
+    /// The archive of past issues.
+    pub archive: Option<String>,
+    /// Where to unsubscribe.
+    pub unsubscribe: Option<String>,
+    /// The other editions of this issue.
+    pub editions: Vec<EditionLink>,
+    /// Web version, feed, calendar and archive, in that order, those that exist.
+    pub footer: Vec<EditionLink>,
+}
+
+/// A labelled link.
+#[derive(Debug, Serialize)]
+pub struct EditionLink {
+    /// Its text (`中文`, `English`, `网页版`…).
+    pub label: Text,
+    /// Its address.
+    pub url: String,
 }
 
 /// One post.
@@ -55,26 +121,24 @@ pub struct PostView {
     pub id: String,
     /// Title as published.
     pub title: String,
-    /// Link to the post (absent for posts without one).
+    /// The title in the other language, when known and the edition's reader needs it.
+    pub title_alt: Option<String>,
+    /// Link to the post.
     pub url: Option<String>,
+    /// `zh` or `en`: the post's language.
+    pub lang: &'static str,
     /// Names of the sources that carried it, joined with ", ".
     pub sources: String,
     /// Author, if known.
     pub author: Option<String>,
-    /// `YYYY-MM-DD` in the configured time zone.
-    pub date: Option<String>,
-    /// `10月26日（周一）`.
-    pub date_zh: Option<String>,
-    /// `Mon 26 Oct`.
-    pub date_en: Option<String>,
-    /// `zh` or `en`.
-    pub lang: &'static str,
-    /// Post kind code (`recap`, …).
+    /// Publication day, localized.
+    pub date: Option<Text>,
+    /// Kind code (`recap`, …).
     pub kind: &'static str,
-    /// Post kind in Chinese.
-    pub kind_zh: &'static str,
-    /// Post kind in English.
-    pub kind_en: &'static str,
+    /// Kind, localized.
+    pub kind_label: Text,
+    /// Submission or registration deadline, localized.
+    pub deadline: Option<Text>,
     /// The first ~160 characters of the text.
     pub summary: String,
     /// Events the post describes.
@@ -86,24 +150,26 @@ pub struct PostView {
 /// One event.
 #[derive(Debug, Serialize)]
 pub struct EventView {
+    /// Stable id.
+    pub id: String,
     /// Title.
     pub title: String,
+    /// The title in the other language, when known and needed.
+    pub title_alt: Option<String>,
     /// `YYYY-MM-DD`.
     pub date: String,
-    /// `10月31日（周六）`.
-    pub date_zh: String,
-    /// `Sat 31 Oct`.
-    pub date_en: String,
-    /// `13:30–17:30`, `13:30` or absent.
-    pub time: Option<String>,
-    /// City in Chinese.
-    pub city_zh: Option<String>,
-    /// City in English.
-    pub city_en: Option<String>,
+    /// Day and time: `10月31日（周六）13:30–17:30 · Sat 31 Oct, 13:30–17:30`.
+    pub when: Text,
+    /// City, localized.
+    pub city: Option<Text>,
     /// Venue.
     pub venue: Option<String>,
     /// Registration link.
     pub registration: Option<String>,
+    /// The post that describes it.
+    pub url: Option<String>,
+    /// Its talks.
+    pub talks: Vec<TalkView>,
 }
 
 /// One talk.
@@ -115,100 +181,148 @@ pub struct TalkView {
     pub speakers: String,
     /// Slides link.
     pub slides: Option<String>,
-    /// Video or transcript link.
+    /// Video link.
     pub video: Option<String>,
 }
 
-const SECTIONS: &[(&str, &str, &str)] = &[
-    ("events", "活动预告", "Upcoming events"),
-    ("recaps", "活动回顾", "Recaps"),
-    ("articles", "文章", "Articles"),
-    ("other", "其他", "Other posts"),
-];
+/// Kinds in the order "new this week" lists them.
+const KIND_ORDER: [PostKind; 5] =
+    [PostKind::Announcement, PostKind::CallForSpeakers, PostKind::Registration, PostKind::Article, PostKind::Other];
 
-fn section_of(kind: PostKind) -> &'static str {
-    match kind {
-        PostKind::CallForSpeakers | PostKind::Announcement | PostKind::Registration => "events",
-        PostKind::Recap => "recaps",
-        PostKind::Article => "articles",
-        PostKind::Other => "other",
+/// Builds one edition's data.
+pub fn newsletter(issue: &Issue, edition: Edition, medium: Medium) -> NewsletterView {
+    let c = issue.catalog;
+    let config = issue.config;
+    let (a, b) = (issue.week.first_day(), issue.week.last_day());
+    let title = Text::new(config.title_zh.clone(), config.title_en.clone(), edition);
+    let range = c.week_range(edition, a, b);
+    let mut new_posts = Vec::new();
+    for kind in KIND_ORDER {
+        new_posts.extend(issue.posts.iter().filter(|p| p.item.kind == kind).map(|p| post_view(issue, p, edition)));
     }
-}
-
-/// Chinese and English names of a post kind.
-pub fn kind_names(kind: PostKind) -> (&'static str, &'static str) {
-    match kind {
-        PostKind::CallForSpeakers => ("讲师征集", "Call for speakers"),
-        PostKind::Announcement => ("活动预告", "Announcement"),
-        PostKind::Registration => ("报名", "Registration"),
-        PostKind::Recap => ("回顾", "Recap"),
-        PostKind::Article => ("文章", "Article"),
-        PostKind::Other => ("其他", "Other"),
-    }
-}
-
-/// Builds the newsletter data for a week from its posts (oldest first).
-pub fn newsletter(config: &Config, week: Week, posts: &[Post]) -> NewsletterView {
-    let tz = config.timezone;
-    let sections = SECTIONS
-        .iter()
-        .filter_map(|&(key, title_zh, title_en)| {
-            let posts: Vec<PostView> = posts
-                .iter()
-                .filter(|p| section_of(p.item.kind) == key)
-                .map(|p| post_view(p, tz))
-                .collect();
-            (!posts.is_empty()).then_some(SectionView { key, title_zh, title_en, posts })
-        })
-        .collect();
-    let (a, b) = (week.first_day(), week.last_day());
+    let recaps: Vec<PostView> =
+        issue.posts.iter().filter(|p| p.item.kind == PostKind::Recap).map(|p| post_view(issue, p, edition)).collect();
+    let upcoming: Vec<EventView> = issue.upcoming.iter().map(|e| event_view(issue, e, edition)).collect();
+    let counts = [("posts", Arg::Num(issue.posts.len() as i64)), ("events", Arg::Num(upcoming.len() as i64))];
+    let preheader = c.text(edition, "preheader", &counts).text;
     NewsletterView {
-        title_zh: config.title_zh.clone(),
-        title_en: config.title_en.clone(),
-        week: week.to_string(),
+        edition,
+        medium,
+        lang: edition.html_lang(),
+        subject: format!("{} · {}", title.text, issue.week),
+        title,
+        week: issue.week.to_string(),
         week_start: a.to_string(),
         week_end: b.to_string(),
-        range_zh: format!("{}年{}月{}日–{}月{}日", a.year(), a.month(), a.day(), b.month(), b.day()),
-        range_en: format!("{} – {} {}", a.format("%-d %b"), b.format("%-d %b"), b.year()),
-        post_count: posts.len(),
-        sections,
+        range,
+        preheader,
+        post_count: issue.posts.len(),
+        event_count: upcoming.len(),
+        labels: c.labels(edition),
+        no_events: c.text(edition, "label-no-events", &[("weeks", Arg::Num(i64::from(config.upcoming_weeks)))]),
+        new_posts,
+        upcoming,
+        recaps,
+        links: links(issue, edition, medium),
     }
 }
 
-fn post_view(post: &Post, tz: Tz) -> PostView {
+fn links(issue: &Issue, edition: Edition, medium: Medium) -> LinksView {
+    let config = issue.config;
+    let week = issue.week.to_string();
+    let page = |e: Edition| format!("index{}.html", e.infix());
+    let unsubscribe = config
+        .email
+        .unsubscribe_url
+        .as_ref()
+        .map(|u| u.to_string())
+        .or_else(|| config.email.unsubscribe_mailto.as_ref().map(|m| format!("mailto:{m}?subject=unsubscribe")));
+    let abs = |path: &str| config.site_url.as_ref().and_then(|u| u.join(path).ok()).map(|u| u.to_string());
+    let (web, feed, calendar, archive, edition_url): (_, _, _, _, Box<dyn Fn(Edition) -> Option<String>>) = match medium {
+        Medium::Web => (
+            None,
+            Some("../feed.atom".to_string()),
+            Some("events.ics".to_string()),
+            Some("../index.html".to_string()),
+            Box::new(|e| Some(page(e))),
+        ),
+        Medium::Email => (
+            abs(&format!("{week}/{}", page(edition))),
+            abs("feed.atom"),
+            abs(&format!("{week}/events.ics")),
+            abs("index.html"),
+            Box::new(|e| abs(&format!("{week}/{}", page(e)))),
+        ),
+    };
+    let editions = Edition::ALL
+        .into_iter()
+        .filter(|e| *e != edition)
+        .filter_map(|e| {
+            let label = issue.catalog.text(edition, &format!("edition-{}", e.code()), &[]);
+            edition_url(e).map(|url| EditionLink { label, url })
+        })
+        .collect();
+    let footer = [("footer-web", &web), ("footer-feed", &feed), ("footer-calendar", &calendar), ("footer-archive", &archive)]
+        .into_iter()
+        .filter_map(|(id, url)| {
+            url.clone().map(|url| EditionLink { label: issue.catalog.text(edition, id, &[]), url })
+        })
+        .collect();
+    LinksView { web, feed, calendar, archive, unsubscribe, editions, footer }
+}
+
+/// The title in the other language when this edition's reader needs it.
+fn alt_title(issue: &Issue, title: &str, lang: Lang, edition: Edition) -> Option<String> {
+    let needed = edition == Edition::Both || !edition.reads(super::glossary::title_lang(title, lang));
+    needed.then(|| issue.alt_titles.get(title).cloned()).flatten()
+}
+
+fn post_view(issue: &Issue, post: &Post, edition: Edition) -> PostView {
+    let c = issue.catalog;
     let p = &post.item.parsed;
-    let day = p.published.or(p.updated).map(|t| local_date(t, tz));
-    let (kind_zh, kind_en) = kind_names(post.item.kind);
+    let day = p.published.or(p.updated).map(|t| super::local_date(t, issue.config.timezone));
+    let kind = post.item.kind;
+    let kind_id = format!("kind-{}", kind.code());
+    let date_text = |d: NaiveDate| Text::new(c.date(Lang::Zh, d), c.date(Lang::En, d), edition);
     PostView {
         id: post.id.clone(),
         title: p.title.clone(),
+        title_alt: alt_title(issue, &p.title, post.item.lang, edition),
         url: p.url.as_ref().map(|u| u.to_string()),
+        lang: post.item.lang.code(),
         sources: post.sources.join(", "),
         author: p.author.clone(),
-        date: day.map(|d| d.to_string()),
-        date_zh: day.map(date_zh),
-        date_en: day.map(date_en),
-        lang: post.item.lang.code(),
-        kind: post.item.kind.code(),
-        kind_zh,
-        kind_en,
+        date: day.map(date_text),
+        kind: kind.code(),
+        kind_label: c.text(edition, &kind_id, &[]),
+        deadline: deadline(&post.item).map(date_text),
         summary: summary(&p.content_html, 160),
-        events: post.item.events.iter().map(event_view).collect(),
+        events: super::events::collect(std::slice::from_ref(post)).iter().map(|e| event_view(issue, e, edition)).collect(),
         talks: post.item.talks.iter().map(talk_view).collect(),
     }
 }
 
-fn event_view(e: &Event) -> EventView {
+/// The post's deadline (截止), read through serde so this builds before and after the
+/// extract stage grows an `Item::deadline` field.
+fn deadline(item: &Item) -> Option<NaiveDate> {
+    let value = serde_json::to_value(item).ok()?;
+    value.get("deadline")?.as_str()?.parse().ok()
+}
+
+fn event_view(issue: &Issue, entry: &EventEntry, edition: Edition) -> EventView {
+    let c = issue.catalog;
+    let e = &entry.event;
     EventView {
+        id: entry.id.clone(),
         title: e.title.clone(),
+        title_alt: alt_title(issue, &e.title, entry.lang, edition),
         date: e.date.to_string(),
-        date_zh: date_zh(e.date),
-        date_en: date_en(e.date),
-        time: time_range(e.start, e.end),
-        city_zh: e.city.as_ref().map(|c| c.zh.clone()),
-        city_en: e.city.as_ref().map(|c| c.en.clone()),
+        when: c.when(edition, e.date, e.start, e.end),
+        city: e.city.as_ref().map(|city| c.city(edition, city)),
         venue: e.venue.clone(),
         registration: e.registration.as_ref().map(|u| u.to_string()),
+        url: entry.post_url.as_ref().map(|u| u.to_string()),
+        talks: entry.talks.iter().map(talk_view).collect(),
     }
 }
 
@@ -221,39 +335,8 @@ fn talk_view(t: &Talk) -> TalkView {
     }
 }
 
-/// The local date of a timestamp in `tz` (a bare date is its own).
-pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
-    match t {
-        Timestamp::At(d) => d.with_timezone(&tz).date_naive(),
-        Timestamp::Day(d) => d,
-    }
-}
-
-/// `10月31日（周六）`.
-pub fn date_zh(d: NaiveDate) -> String {
-    const DAYS: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
-    format!("{}月{}日（周{}）", d.month(), d.day(), DAYS[d.weekday().num_days_from_monday() as usize])
-}
-
-/// `Sat 31 Oct`.
-pub fn date_en(d: NaiveDate) -> String {
-    let wd = match d.weekday() {
-        Weekday::Mon => "Mon",
-        Weekday::Tue => "Tue",
-        Weekday::Wed => "Wed",
-        Weekday::Thu => "Thu",
-        Weekday::Fri => "Fri",
-        Weekday::Sat => "Sat",
-        Weekday::Sun => "Sun",
-    };
-    format!("{wd} {}", d.format("%-d %b"))
-}
-
-/// `13:30–17:30`, `13:30`, or nothing.
-pub fn time_range(start: Option<NaiveTime>, end: Option<NaiveTime>) -> Option<String> {
-    match (start, end) {
-        (Some(s), Some(e)) => Some(format!("{}–{}", s.format("%H:%M"), e.format("%H:%M"))),
-        (Some(s), None) => Some(s.format("%H:%M").to_string()),
-        _ => None,
-    }
+/// The days of the upcoming window after `week`: its next Monday through `weeks` weeks on.
+pub fn upcoming_window(week: Week, weeks: u32) -> (NaiveDate, NaiveDate) {
+    let from = week.last_day() + Duration::days(1);
+    (from, from + Duration::days(7 * i64::from(weeks.max(1)) - 1))
 }

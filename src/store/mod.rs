@@ -3,6 +3,7 @@
 //! happen in transactions so a crash never leaves half a source behind.
 
 mod lock;
+mod mail;
 mod schema;
 
 pub use lock::{LockError, StateLock};

@@ -44,6 +44,24 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (item_id, source)
     );
     CREATE INDEX item_sources_source ON item_sources (source);",
+    // 2: the translation cache and the send log (one row per week and address).
+    "CREATE TABLE translations (
+        source_lang TEXT NOT NULL,
+        target_lang TEXT NOT NULL,
+        text TEXT NOT NULL,
+        translated TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        created TEXT NOT NULL,
+        PRIMARY KEY (source_lang, target_lang, text)
+    );
+    CREATE TABLE sent (
+        week TEXT NOT NULL,
+        address TEXT NOT NULL,
+        edition TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        sent_at TEXT NOT NULL,
+        PRIMARY KEY (week, address)
+    );",
 ];
 
 /// The schema version this build writes.

@@ -6,7 +6,10 @@
 
 mod files;
 pub mod fixture_proxy;
+pub mod issue;
+pub mod libretranslate;
 pub mod server;
+pub mod smtp_sink;
 
 pub use fixture_proxy::FixtureProxy;
 pub use server::{Recorded, Reply, TestServer};

@@ -1,0 +1,104 @@
+//! `build`: everything a week's issue is made of, rendered from the store and written
+//! atomically. No clock or randomness reaches the outputs: the same store and templates give
+//! byte-identical files (`now` only stamps new translation-cache rows).
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use super::{BuildReport, PipelineError};
+use crate::config::Config;
+use crate::deliver::{self, OutputFile, eml, ics};
+use crate::render::feeds::{self, FeedMeta};
+use crate::render::view::upcoming_window;
+use crate::render::{self, Catalog, Edition, Issue, Medium, Renderer, archive, events};
+use crate::store::Store;
+use crate::week::Week;
+
+/// How far back posts are read for the events they announce.
+const ANNOUNCE_WEEKS: i64 = 26;
+
+pub(super) fn build_week(
+    config: &Config,
+    store: &Store,
+    week: Week,
+    templates: Option<&Path>,
+    now: DateTime<Utc>,
+) -> Result<BuildReport, PipelineError> {
+    let renderer = Renderer::new(templates)?;
+    let catalog = Catalog::builtin()?;
+    let tz = config.timezone;
+    let posts = store.posts_between(week.first_day(), week.last_day(), tz)?;
+    // Events are announced weeks ahead: read the posts of the last months up to this week
+    // (never later ones, so rebuilding an old week gives the same issue).
+    let context = store.posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
+    let all_events = events::collect(&context);
+    let (from, to) = upcoming_window(week, config.upcoming_weeks);
+    let upcoming = events::between(&all_events, from, to);
+    let mut titled: Vec<_> = posts.clone();
+    titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
+    let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, &catalog, &titled, now);
+    let issue = Issue { config, catalog: &catalog, week, posts: &posts, upcoming: &upcoming, alt_titles: &alt_titles };
+
+    let dir = PathBuf::from(week.to_string());
+    let host = config.site_host();
+    let date = eml::send_date(week, tz);
+    let mut files = Vec::new();
+    for edition in Edition::ALL {
+        let infix = edition.infix();
+        let web = render::newsletter(&issue, edition, Medium::Web);
+        files.push(OutputFile { path: dir.join(format!("index{infix}.html")), bytes: renderer.newsletter_html(&web)?.into_bytes() });
+        files.push(OutputFile { path: dir.join(format!("newsletter{infix}.txt")), bytes: renderer.newsletter_text(&web)?.into_bytes() });
+        let mail = render::newsletter(&issue, edition, Medium::Email);
+        let (html, text) = (renderer.newsletter_html(&mail)?, renderer.newsletter_text(&mail)?);
+        let message_id = eml::message_id(week, edition.code(), &host);
+        let message = eml::Message {
+            from: &config.email.from,
+            reply_to: config.email.reply_to.as_deref(),
+            subject: &mail.subject,
+            date,
+            message_id: &message_id,
+            list_id: &host,
+            unsubscribe_url: config.email.unsubscribe_url.as_ref(),
+            unsubscribe_mailto: config.email.unsubscribe_mailto.as_deref(),
+            language: match edition {
+                Edition::Both => "zh, en",
+                Edition::Zh => "zh",
+                Edition::En => "en",
+            },
+            text: &text,
+            html: &html,
+        };
+        files.push(OutputFile { path: dir.join(format!("newsletter{infix}.eml")), bytes: eml::render(&message) });
+    }
+
+    let name = format!("{} · {}", config.title_zh, config.title_en);
+    let meta = ics::CalendarMeta { name: &name, timezone: tz, host: &host, stamp: date.with_timezone(&Utc) };
+    let this_issue = events::between(&all_events, week.first_day(), to);
+    files.push(OutputFile { path: dir.join("events.ics"), bytes: ics::calendar(&meta, &catalog, &this_issue).into_bytes() });
+    let ahead = events::between(&all_events, week.first_day(), NaiveDate::MAX);
+    files.push(OutputFile { path: "events.ics".into(), bytes: ics::calendar(&meta, &catalog, &ahead).into_bytes() });
+
+    let mut weeks = built_weeks(&config.output_dir);
+    weeks.push(week);
+    let archive = archive::archive(config, &catalog, &weeks);
+    files.push(OutputFile { path: "index.html".into(), bytes: renderer.archive_html(&archive)?.into_bytes() });
+
+    let latest = store.latest_posts(config.feed_items)?;
+    let feed_meta = FeedMeta::from_config(config);
+    files.push(OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest).into_bytes() });
+    files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest).into_bytes() });
+    files.push(OutputFile { path: "feed.json".into(), bytes: feeds::json_feed(&feed_meta, &latest).into_bytes() });
+    let written = deliver::publish(&config.output_dir, &files)?;
+    Ok(BuildReport { week, posts: posts.len(), files: written })
+}
+
+/// The weeks already built under `out` (folders `YYYY-Www` holding an `index.html`).
+fn built_weeks(out: &Path) -> Vec<Week> {
+    let Ok(entries) = std::fs::read_dir(out) else { return Vec::new() };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().join("index.html").is_file())
+        .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<Week>().ok()))
+        .collect()
+}
