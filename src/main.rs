@@ -21,11 +21,23 @@ const EXIT_ERROR: u8 = 1;
 const EXIT_PARTIAL: u8 = 3;
 
 #[derive(Parser)]
-#[command(name = "digest", version, about = "Turn community feeds and pages into a bilingual weekly newsletter, a merged feed and a calendar.")]
-#[command(after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 partial (some sources failed; outputs were still built).")]
+#[command(
+    name = "digest",
+    version,
+    about = "Turn community feeds and pages into a bilingual weekly newsletter, a merged feed and a calendar."
+)]
+#[command(
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 partial (some sources failed; outputs were still built)."
+)]
 struct Cli {
     /// The config file.
-    #[arg(short, long, global = true, env = "DIGEST_CONFIG", default_value = "feeds.toml")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "DIGEST_CONFIG",
+        default_value = "feeds.toml"
+    )]
     config: PathBuf,
     /// Output folder (overrides `output` in the config).
     #[arg(long, global = true, value_name = "DIR")]
@@ -46,7 +58,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Fetch every source, then build a week's newsletter and the merged feeds.
-    #[command(after_help = "Examples:\n  digest build --week            # this week, in the configured time zone\n  digest build --week 2015-W44 --config examples/offline.toml\n  digest build --week last --no-fetch")]
+    #[command(
+        after_help = "Examples:\n  digest build --week            # this week, in the configured time zone\n  digest build --week 2015-W44 --config examples/offline.toml\n  digest build --week last --no-fetch"
+    )]
     Build {
         /// The week: YYYY-Www, `this` or `last` (default: this week).
         #[arg(long, value_name = "WEEK", num_args = 0..=1, default_missing_value = "this", default_value = "this")]
@@ -70,6 +84,19 @@ enum Command {
         /// List who would get which edition; send nothing.
         #[arg(long)]
         dry_run: bool,
+    },
+    /// Print the posts of a date range and the events and talks merged from them, as JSON.
+    #[command(after_help = "Example:\n  digest export --since 2015-10-01 --until 2015-11-30 --out events.json")]
+    Export {
+        /// First publication date (YYYY-MM-DD, in the configured time zone).
+        #[arg(long, value_name = "DATE")]
+        since: chrono::NaiveDate,
+        /// Last publication date, inclusive (default: today).
+        #[arg(long, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
+        /// Write to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Validate the config and try every source: status, items found, what selectors match.
     Check {
@@ -127,27 +154,43 @@ fn progress_bar(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template("{spinner} fetching [{bar:30}] {pos}/{len} {msg}") {
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} fetching [{bar:30}] {pos}/{len} {msg}")
+    {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
 }
 
 fn run(cli: Cli) -> Result<u8> {
     let config = load_config(&cli)?;
     match &cli.command {
-        Command::Build { week, no_fetch, templates } => {
+        Command::Build {
+            week,
+            no_fetch,
+            templates,
+        } => {
             let week = Week::parse(week, chrono::Utc::now(), config.timezone)?;
             let _lock = StateLock::acquire(&config.state_dir)?;
             let mut store = Store::open(&config.database_path())?;
-            let summary = if *no_fetch { None } else { Some(fetch(&config, &mut store, cli.quiet)?) };
+            let summary = if *no_fetch {
+                None
+            } else {
+                Some(fetch(&config, &mut store, cli.quiet)?)
+            };
             let report = pipeline::build_week(&config, &store, week, templates.as_deref())?;
             if !cli.quiet {
-                println!("built {}: {} posts in the newsletter", report.week, report.posts);
+                println!(
+                    "built {}: {} posts in the newsletter",
+                    report.week, report.posts
+                );
                 for f in &report.files {
                     println!("  wrote {}", f.display());
                 }
@@ -162,6 +205,19 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Check { source, json } => check(&config, source.as_deref(), *json),
         Command::Send { week, dry_run } => send(&config, week, *dry_run, cli.quiet),
+        Command::Export { since, until, out } => {
+            let until = until.unwrap_or_else(|| chrono::Utc::now().with_timezone(&config.timezone).date_naive());
+            anyhow::ensure!(since <= &until, "--since {since} is after --until {until}");
+            let store = Store::open(&config.database_path())?;
+            let export = pipeline::export(&config, &store, *since, until)?;
+            let mut json = serde_json::to_string_pretty(&export)?;
+            json.push('\n');
+            match out {
+                Some(path) => digest::deliver::write_atomic(path, json.as_bytes())?,
+                None => print!("{json}"),
+            }
+            Ok(EXIT_OK)
+        }
     }
 }
 
@@ -199,7 +255,12 @@ fn send(config: &Config, week: &str, dry_run: bool, quiet: bool) -> Result<u8> {
 
 fn fetch(config: &Config, store: &mut Store, quiet: bool) -> Result<RunSummary> {
     let bar = progress_bar(quiet);
-    let summary = runtime()?.block_on(pipeline::fetch_sources(config, store, &bar, chrono::Utc::now()))?;
+    let summary = runtime()?.block_on(pipeline::fetch_sources(
+        config,
+        store,
+        &bar,
+        chrono::Utc::now(),
+    ))?;
     print_summary(&summary, quiet);
     Ok(summary)
 }
@@ -232,7 +293,11 @@ fn exit_code(summary: Option<&RunSummary>) -> u8 {
 
 fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     if let Some(name) = only {
-        anyhow::ensure!(config.source(name).is_some(), "{}: no source named `{name}`", config.path.display());
+        anyhow::ensure!(
+            config.source(name).is_some(),
+            "{}: no source named `{name}`",
+            config.path.display()
+        );
     }
     let history = if config.database_path().exists() {
         Store::open(&config.database_path())?.source_states()?
@@ -243,9 +308,18 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {
-        println!("{}: config ok, {} sources", config.path.display(), config.sources.len());
+        println!(
+            "{}: config ok, {} sources",
+            config.path.display(),
+            config.sources.len()
+        );
         for r in &reports {
-            println!("\n{} ({}) {}", r.name, format!("{:?}", r.kind).to_lowercase(), r.url);
+            println!(
+                "\n{} ({}) {}",
+                r.name,
+                format!("{:?}", r.kind).to_lowercase(),
+                r.url
+            );
             match &r.error {
                 Some(e) => println!("  status: FAILED: {e}"),
                 None => println!("  status: ok, {} items", r.items),
@@ -254,19 +328,22 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
                 println!("  warning: {w}");
             }
             for m in &r.selectors {
-                println!("  selector {} = {:?}: {} matches", m.key, m.selector, m.count);
+                println!(
+                    "  selector {} = {:?}: {} matches",
+                    m.key, m.selector, m.count
+                );
                 for s in &m.samples {
                     println!("    {s}");
                 }
             }
-            if let Some(h) = &r.history {
-                if h.consecutive_failures > 0 {
-                    println!(
-                        "  history: failed {} runs in a row; last error: {}",
-                        h.consecutive_failures,
-                        h.last_error.as_deref().unwrap_or("?")
-                    );
-                }
+            if let Some(h) = &r.history
+                && h.consecutive_failures > 0
+            {
+                println!(
+                    "  history: failed {} runs in a row; last error: {}",
+                    h.consecutive_failures,
+                    h.last_error.as_deref().unwrap_or("?")
+                );
             }
         }
     }

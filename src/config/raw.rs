@@ -127,9 +127,10 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         None => chrono_tz::Asia::Shanghai,
     };
     let site_url = match &raw.site_url {
-        Some(u) => Some(Url::parse(u.get_ref()).map_err(|e| {
-            loc.error(Some(u.span()), format!("site_url: not a URL: {e}"))
-        })?),
+        Some(u) => Some(
+            Url::parse(u.get_ref())
+                .map_err(|e| loc.error(Some(u.span()), format!("site_url: not a URL: {e}")))?,
+        ),
         None => None,
     };
     let fetch = resolve_fetch(&loc, raw.fetch, raw.user_agent)?;
@@ -152,7 +153,9 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
     Ok(Config {
         path: path.to_path_buf(),
         title_zh: raw.title_zh.unwrap_or_else(|| "社区周报".to_string()),
-        title_en: raw.title_en.unwrap_or_else(|| "Community Weekly".to_string()),
+        title_en: raw
+            .title_en
+            .unwrap_or_else(|| "Community Weekly".to_string()),
         site_url,
         timezone,
         output_dir: clean_path(&base.join(raw.output.as_deref().unwrap_or("output"))),
@@ -203,11 +206,13 @@ fn resolve_source(
 ) -> Result<SourceConfig, ConfigError> {
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() {
-        return Err(loc.error(Some(raw.name.span()), "source.name: must not be empty".into()));
+        return Err(loc.error(
+            Some(raw.name.span()),
+            "source.name: must not be empty".into(),
+        ));
     }
-    let url = parse_source_url(raw.url.get_ref(), base).map_err(|why| {
-        loc.error(Some(raw.url.span()), format!("source `{name}`: url: {why}"))
-    })?;
+    let url = parse_source_url(raw.url.get_ref(), base)
+        .map_err(|why| loc.error(Some(raw.url.span()), format!("source `{name}`: url: {why}")))?;
     let lang = match raw.lang {
         Some(l) => {
             let v = l.get_ref().to_ascii_lowercase();
@@ -232,7 +237,9 @@ fn resolve_source(
     if raw.kind == SourceKind::Html && selectors.is_none() {
         return Err(loc.error(
             Some(raw.url.span()),
-            format!("source `{name}`: kind = \"html\" needs a [source.selectors] table with `items`"),
+            format!(
+                "source `{name}`: kind = \"html\" needs a [source.selectors] table with `items`"
+            ),
         ));
     }
     Ok(SourceConfig {
@@ -255,7 +262,10 @@ fn resolve_selectors(
         scraper::Selector::parse(s.get_ref()).map_err(|e| {
             loc.error(
                 Some(s.span()),
-                format!("source `{name}`: selectors.{key}: bad CSS selector {:?}: {e}", s.get_ref()),
+                format!(
+                    "source `{name}`: selectors.{key}: bad CSS selector {:?}: {e}",
+                    s.get_ref()
+                ),
             )
         })?;
         Ok(s.into_inner())
@@ -275,7 +285,10 @@ fn parse_tz(loc: &Locator, tz: &Spanned<String>, key: &str) -> Result<Tz, Config
     tz.get_ref().parse::<Tz>().map_err(|_| {
         loc.error(
             Some(tz.span()),
-            format!("{key}: unknown time zone {:?} (use an IANA name such as \"Asia/Shanghai\")", tz.get_ref()),
+            format!(
+                "{key}: unknown time zone {:?} (use an IANA name such as \"Asia/Shanghai\")",
+                tz.get_ref()
+            ),
         )
     })
 }
@@ -289,7 +302,10 @@ fn parse_source_url(text: &str, base: &Path) -> Result<Url, String> {
     }
     match Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https" | "file") => Ok(u),
-        Ok(u) => Err(format!("unsupported scheme `{}` (use http, https or file)", u.scheme())),
+        Ok(u) => Err(format!(
+            "unsupported scheme `{}` (use http, https or file)",
+            u.scheme()
+        )),
         Err(url::ParseError::RelativeUrlWithoutBase) => file_url(&base.join(text)),
         Err(e) => Err(format!("not a URL: {e}")),
     }
@@ -302,16 +318,23 @@ fn clean_path(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
+            Component::ParentDir
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
+            {
                 out.pop();
             }
             other => out.push(other),
         }
     }
-    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }
 
 fn file_url(path: &Path) -> Result<Url, String> {
-    let abs = std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
+    let abs =
+        std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
     Url::from_file_path(&abs).map_err(|()| format!("{}: not a usable file path", abs.display()))
 }

@@ -9,6 +9,12 @@ const TRACKING_PARAMS: &[&str] = &["spm", "from", "isappinstalled", "fbclid", "g
 /// port, fragment, trailing slash, `index.html` and tracking parameters dropped, percent-escapes
 /// upper-cased and the remaining query parameters sorted. It is a key, not a link to show.
 pub fn canonical_url(url: &Url) -> String {
+    canonical_url_with(url, &[])
+}
+
+/// [`canonical_url`] that also drops the query parameters named in `extra_tracking`
+/// (case-insensitive; a name ending in `*` is a prefix, like the built-in `utm_*`).
+pub fn canonical_url_with(url: &Url, extra_tracking: &[String]) -> String {
     let host = url.host_str().unwrap_or("").trim_end_matches('.').to_ascii_lowercase();
     let host = host.strip_prefix("www.").unwrap_or(&host);
     let scheme = match url.scheme() {
@@ -25,7 +31,7 @@ pub fn canonical_url(url: &Url) -> String {
     key.push_str(&upper_escapes(path));
     let mut params: Vec<(String, String)> = url
         .query_pairs()
-        .filter(|(k, _)| !is_tracking(k))
+        .filter(|(k, _)| !is_tracking(k, extra_tracking))
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect();
     if !params.is_empty() {
@@ -37,9 +43,17 @@ pub fn canonical_url(url: &Url) -> String {
     key
 }
 
-fn is_tracking(key: &str) -> bool {
+fn is_tracking(key: &str, extra: &[String]) -> bool {
     let key = key.to_ascii_lowercase();
-    key.starts_with("utm_") || TRACKING_PARAMS.contains(&key.as_str())
+    key.starts_with("utm_")
+        || TRACKING_PARAMS.contains(&key.as_str())
+        || extra.iter().any(|e| {
+            let e = e.to_ascii_lowercase();
+            match e.strip_suffix('*') {
+                Some(prefix) => key.starts_with(prefix),
+                None => key == e,
+            }
+        })
 }
 
 /// `%e5` and `%E5` are the same byte.
@@ -91,5 +105,13 @@ mod tests {
         assert_ne!(key("http://a.org/p?id=1"), key("http://a.org/p?id=2"));
         assert_eq!(key("http://a.org/p?b=2&a=1"), key("http://a.org/p?a=1&b=2&utm_medium=x"));
         assert_eq!(key("http://a.org/%e5%85%ac/"), key("http://a.org/公/"));
+    }
+
+    #[test]
+    fn configured_tracking_params_are_dropped() {
+        let u = Url::parse("http://a.org/p?id=1&share_from=x&mc_cid=2&MC_EID=3").unwrap();
+        let extra = vec!["share_from".to_string(), "mc_*".to_string()];
+        assert_eq!(canonical_url_with(&u, &extra), "http://a.org/p?id=1");
+        assert_ne!(canonical_url(&u), "http://a.org/p?id=1");
     }
 }

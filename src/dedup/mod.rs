@@ -1,16 +1,27 @@
 //! Stage 5: one entry per post. Items that are the same page (by canonical URL, or by a stable
-//! guid when there is no link) merge into one [`Post`] that lists every source it came from.
+//! guid when there is no link) merge into one [`Post`] that lists every source it came from;
+//! near-duplicates (the same text republished, reposted on another site) and Chinese/English
+//! twins are then folded into one post that lists every version as an [`Alternate`].
+//! [`merge_events`] merges the events and talks of many posts.
 
 mod canonical;
+mod events;
+mod events_match;
+mod fold;
+pub mod near;
+pub mod text;
+pub mod twins;
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use url::Url;
 
-pub use canonical::canonical_url;
+pub use canonical::{canonical_url, canonical_url_with};
+pub use events::{Change, MergedEvent, MergedTalk, fingerprint, merge_events, post_fingerprint};
 
-use crate::extract::Item;
+use crate::extract::{Item, Lang};
 
 /// A post after merging: the best-known version of the item, and everywhere it was seen.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,17 +34,102 @@ pub struct Post {
     pub item: Item,
     /// Names of every source that carried it, in first-seen order.
     pub sources: Vec<String>,
+    /// Other pages with the same text (reposts, republications) or its translation.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternates: Vec<Alternate>,
+}
+
+impl Post {
+    /// The versions of the post in another language than the shown item.
+    pub fn translations(&self) -> impl Iterator<Item = &Alternate> {
+        self.alternates.iter().filter(|a| a.relation == Relation::Translation)
+    }
+
+    /// Every page of the post: the shown item's link, then the alternates' links.
+    pub fn urls(&self) -> Vec<&Url> {
+        let p = &self.item.parsed;
+        p.url.iter().chain(self.alternates.iter().filter_map(|a| a.url.as_ref())).collect()
+    }
+}
+
+/// How an alternate relates to the shown item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The same text on another page (a repost, a republication with another title).
+    Duplicate,
+    /// The same article in another language.
+    Translation,
+}
+
+/// Another page of a post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Alternate {
+    /// Its comparison key (see [`item_key`]).
+    pub key: String,
+    /// The source it came from.
+    pub source: String,
+    /// Its link.
+    pub url: Option<Url>,
+    /// Its title.
+    pub title: String,
+    /// Its language.
+    pub lang: Lang,
+    /// Repost or translation.
+    pub relation: Relation,
+}
+
+/// What dedup may merge, and how strictly. The pipeline fills it from config; the default is
+/// what [`merge`] uses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedupOptions {
+    /// More query parameters to drop from URLs (`name` or `prefix*`), besides the built-in
+    /// `utm_*`, `spm`, `from`, `isappinstalled`, ….
+    pub tracking_params: Vec<String>,
+    /// Fold near-duplicate texts into one post.
+    pub near_duplicates: bool,
+    /// Estimated Jaccard similarity of the 5-character shingles from which two texts may be
+    /// the same (with compatible titles, within `max_days`).
+    pub near_threshold: f32,
+    /// Similarity from which two long texts are the same even with different titles.
+    pub near_strong: f32,
+    /// Texts with fewer shingles than this count as short: they need 0.95 similarity,
+    /// compatible titles and dates within a week.
+    pub min_shingles: u32,
+    /// Days between publications within which a near-duplicate or a twin is looked for.
+    pub max_days: i64,
+    /// Fold Chinese/English twins into one bilingual post.
+    pub translations: bool,
+}
+
+impl Default for DedupOptions {
+    fn default() -> Self {
+        DedupOptions {
+            tracking_params: Vec::new(),
+            near_duplicates: true,
+            near_threshold: 0.8,
+            near_strong: 0.9,
+            min_shingles: 60,
+            max_days: 30,
+            translations: true,
+        }
+    }
 }
 
 /// The key that identifies an item: its canonical link, else its guid, else source + title.
 pub fn item_key(item: &Item) -> String {
+    item_key_with(item, &[])
+}
+
+/// [`item_key`] with more tracking parameters to ignore.
+pub fn item_key_with(item: &Item, extra_tracking: &[String]) -> String {
     let p = &item.parsed;
     if let Some(url) = p.canonical.as_ref().or(p.url.as_ref()) {
-        return canonical_url(url);
+        return canonical_url_with(url, extra_tracking);
     }
     match p.guid.as_deref().map(str::trim).filter(|g| !g.is_empty()) {
         Some(guid) => match url::Url::parse(guid) {
-            Ok(u) if u.has_host() => canonical_url(&u),
+            Ok(u) if u.has_host() => canonical_url_with(&u, extra_tracking),
             _ => format!("guid:{}:{guid}", item.source),
         },
         None => format!("title:{}:{}", item.source, p.title.trim()),
@@ -42,21 +138,45 @@ pub fn item_key(item: &Item) -> String {
 
 /// The stable id of a key: 16 hex digits of its SHA-256.
 pub fn key_id(key: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = Sha256::digest(key.as_bytes());
-    hash.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    let mut out = String::with_capacity(16);
+    for b in hash.iter().take(8) {
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 15)] as char);
+    }
+    out
 }
 
-/// Merges duplicates, keeping first-seen order.
+/// Merges duplicates with the default options, keeping first-seen order.
 pub fn merge(items: Vec<Item>) -> Vec<Post> {
+    merge_with(items, &DedupOptions::default())
+}
+
+/// Merges duplicates, keeping first-seen order: the same page first (canonical key), then
+/// near-duplicate texts and translations (see [`DedupOptions`]).
+pub fn merge_with(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
+    let posts = merge_exact(items, opts);
+    fold::fold_similar(posts, opts)
+}
+
+/// Merges items with the same key only.
+pub fn merge_exact(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
     let mut posts: Vec<Post> = Vec::with_capacity(items.len());
     let mut index: HashMap<String, usize> = HashMap::with_capacity(items.len());
     for item in items {
-        let key = item_key(&item);
+        let key = item_key_with(&item, &opts.tracking_params);
         match index.get(&key) {
             Some(&i) => absorb(&mut posts[i], item),
             None => {
                 index.insert(key.clone(), posts.len());
-                posts.push(Post { id: key_id(&key), key, sources: vec![item.source.clone()], item });
+                posts.push(Post {
+                    id: key_id(&key),
+                    key,
+                    sources: vec![item.source.clone()],
+                    item,
+                    alternates: Vec::new(),
+                });
             }
         }
     }
@@ -71,6 +191,11 @@ pub fn merge_into(stored: &mut Post, incoming: Post) {
     for s in incoming.sources {
         if !stored.sources.contains(&s) {
             stored.sources.push(s);
+        }
+    }
+    for alt in incoming.alternates {
+        if alt.key != stored.key && !stored.alternates.iter().any(|a| a.key == alt.key) {
+            stored.alternates.push(alt);
         }
     }
     if same_source {
@@ -94,7 +219,7 @@ fn absorb(post: &mut Post, other: Item) {
     }
 }
 
-fn fill_missing(keep: &mut Item, from: Item) {
+pub(crate) fn fill_missing(keep: &mut Item, from: Item) {
     let (k, f) = (&mut keep.parsed, from.parsed);
     k.url = k.url.take().or(f.url);
     k.canonical = k.canonical.take().or(f.canonical);

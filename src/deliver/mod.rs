@@ -36,11 +36,13 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
     std::fs::create_dir_all(dir).map_err(err)?;
     let mut tmp = tempfile::Builder::new().prefix(".digest-").suffix(".tmp").tempfile_in(dir).map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
-    // Published files are read by web servers and mail tools: rw-r--r--, not the temp file's 0600.
+    // Temporary files are created private (0600); outputs are meant to be published, so they
+    // keep the mode of the file they replace, or get the usual 0644.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).map_err(err)?;
+        let mode = std::fs::metadata(path).map(|m| m.permissions().mode() & 0o7777).unwrap_or(0o644);
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(err)?;
     }
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -71,6 +73,12 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("2015-W44/index.html")).unwrap(), b"two");
         let names: Vec<_> = std::fs::read_dir(dir.path().join("2015-W44")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec!["index.html"]);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join("2015-W44/index.html")).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644, "published files are readable by the web server");
+        }
     }
 
     #[test]

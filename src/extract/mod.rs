@@ -1,12 +1,26 @@
 //! Stage 4: understand a post: its language, what kind of post it is, and the events and
 //! talks it describes.
 
+pub mod city;
+pub mod date;
+pub mod events;
+pub mod kind;
+pub mod schedule;
+pub mod slides;
+pub mod talks;
+pub mod text;
+#[cfg(test)]
+mod tests;
+
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::SourceConfig;
-use crate::parse::ParsedItem;
+use crate::parse::{ParsedItem, Timestamp};
+
+pub use city::CityTable;
+pub use slides::{abstract_and_keywords, clean_slide_text};
 
 /// Language of a post.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,6 +100,14 @@ pub struct Event {
     pub venue: Option<String>,
     /// Registration link.
     pub registration: Option<Url>,
+    /// Who organizes it (主办方).
+    pub organizer: Option<String>,
+    /// The post it was found in.
+    pub source: Option<Url>,
+    /// Open to the public (true), closed-door (false), or unknown.
+    pub public: Option<bool>,
+    /// A submission or registration deadline (截止) the post gives for it (not an event).
+    pub deadline: Option<NaiveDate>,
 }
 
 /// A talk found in a post.
@@ -97,8 +119,10 @@ pub struct Talk {
     pub speakers: Vec<String>,
     /// Slides link.
     pub slides: Option<Url>,
-    /// Video or transcript link.
+    /// Video link.
     pub video: Option<Url>,
+    /// Transcript (速记) link.
+    pub transcript: Option<Url>,
     /// Index into the post's `events` of the event the talk belongs to.
     pub event: Option<usize>,
 }
@@ -120,34 +144,101 @@ pub struct Item {
     pub talks: Vec<Talk>,
 }
 
-/// Analyzes one parsed post from `source`.
+/// Analyzes one parsed post from `source`, with the built-in city table.
 pub fn analyze(parsed: ParsedItem, source: &SourceConfig) -> Item {
-    let lang = detect_lang(&parsed, source);
-    Item { source: source.name.clone(), parsed, lang, kind: PostKind::Other, events: Vec::new(), talks: Vec::new() }
+    analyze_with(parsed, source, &CityTable::default())
 }
 
-/// The declared language when there is one (source hint, then the item's), else Chinese when
-/// Han characters make up a noticeable share of the letters.
-fn detect_lang(parsed: &ParsedItem, source: &SourceConfig) -> Lang {
-    let declared = parsed.lang.as_deref().or(source.lang.as_deref());
-    if let Some(code) = declared {
-        let code = code.to_ascii_lowercase();
-        if code.starts_with("zh") {
-            return Lang::Zh;
-        }
-        if code.starts_with("en") && source.lang.is_some() {
-            return Lang::En;
+/// The publication day of a post.
+fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
+    match parsed.published.or(parsed.updated)? {
+        Timestamp::At(t) => Some(t.date_naive()),
+        Timestamp::Day(d) => Some(d),
+    }
+}
+
+/// Analyzes one parsed post with a city table that may carry per-source names.
+pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTable) -> Item {
+    let lang = detect_lang(&parsed, source);
+    let doc = text::parse_html(&parsed.content_html);
+    let published = published_day(&parsed);
+    let post = events::PostInfo {
+        title: &parsed.title,
+        categories: &parsed.categories,
+        published,
+        city_hint: source.city.as_deref(),
+        url: parsed.url.as_ref(),
+    };
+    let hint = events::event_city(cities, &post, None, None);
+    let mut evs = schedule::schedule_events(&doc, published, cities, hint);
+    for e in &mut evs {
+        e.source = parsed.url.clone();
+    }
+    if evs.is_empty() {
+        evs.extend(events::main_event(&doc, &post, cities));
+    }
+    let kind = kind::classify(&parsed.title, &parsed.categories, &doc, !evs.is_empty());
+    let mut found_talks = talks::find_talks(&doc);
+    if kind == PostKind::Article {
+        evs.clear();
+    }
+    if matches!(kind, PostKind::Article | PostKind::Other) {
+        found_talks.clear();
+    }
+    if evs.len() == 1 {
+        for t in &mut found_talks {
+            t.event = Some(0);
         }
     }
-    let text = format!("{} {}", parsed.title, parsed.content_html);
-    let (mut han, mut latin) = (0usize, 0usize);
+    if let [e] = evs.as_mut_slice() {
+        e.deadline = events::deadline(&doc, published);
+    }
+    Item { source: source.name.clone(), parsed, lang, kind, events: evs, talks: found_talks }
+}
+
+/// Han characters and Latin words in `text`.
+fn script_counts(text: &str) -> (usize, usize) {
+    let (mut han, mut words, mut in_word) = (0usize, 0usize, false);
     for c in text.chars() {
         if ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c) {
             han += 1;
-        } else if c.is_ascii_alphabetic() {
-            latin += 1;
+        }
+        if c.is_ascii_alphabetic() {
+            if !in_word {
+                words += 1;
+            }
+            in_word = true;
+        } else {
+            in_word = false;
         }
     }
-    // A Han character carries roughly a word; ~5 Latin letters make one.
-    if han * 5 >= latin / 4 && han > 0 { Lang::Zh } else { Lang::En }
+    (han, words)
+}
+
+/// The source's configured language when there is one; else the item's own declaration
+/// unless the text clearly says otherwise; else Han characters vs Latin words in the text
+/// (tags stripped). A channel-level `en-us` on Chinese posts (techparty) is not trusted.
+fn detect_lang(parsed: &ParsedItem, source: &SourceConfig) -> Lang {
+    let code = |c: &str| {
+        let c = c.to_ascii_lowercase();
+        if c.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if c.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    };
+    if let Some(l) = source.lang.as_deref().and_then(code) {
+        return l;
+    }
+    let text = format!("{}\n{}", parsed.title, text::html_to_text(&parsed.content_html));
+    let (han, words) = script_counts(&text);
+    // A Han character is about half a word of content.
+    let by_text = if han > 0 && han >= words { Lang::Zh } else { Lang::En };
+    let clear = han.max(words) >= 20 && (han >= 4 * words.max(1) || words >= 4 * han.max(1));
+    match parsed.lang.as_deref().and_then(code) {
+        Some(declared) if !clear => declared,
+        _ => by_text,
+    }
 }

@@ -132,12 +132,28 @@ fn first<'a>(doc: &'a Html, selector: &str) -> Option<ElementRef<'a>> {
     sel(selector).and_then(|s| doc.select(&s).next())
 }
 
-/// A date value from an element: `datetime`, else `content`, else its text.
-fn date_value(el: ElementRef<'_>) -> String {
+/// The date an element carries: the first of its `datetime`, `content` and `title`
+/// attributes and its text that parses (sites do write malformed `datetime`s, e.g.
+/// `2015-26-October` beside a readable `2015年10月26日`).
+fn element_date(el: ElementRef<'_>, tz: chrono_tz::Tz) -> Option<super::Timestamp> {
     let v = el.value();
-    v.attr("datetime")
-        .or_else(|| v.attr("content"))
-        .map_or_else(|| element_text(el), |s| s.trim().to_owned())
+    ["datetime", "content", "title"]
+        .iter()
+        .filter_map(|a| v.attr(a))
+        .map(str::to_owned)
+        .chain(std::iter::once(element_text(el)))
+        .find_map(|d| date::parse(&d, tz))
+}
+
+/// A `/YYYY/MM/DD/` date in a post's URL path, the permalink style of Jekyll, WordPress and
+/// most blog engines: the last resort when the page states no date.
+fn date_in_path(url: &Url) -> Option<super::Timestamp> {
+    let segs: Vec<&str> = url.path_segments()?.collect();
+    segs.windows(3).find_map(|w| {
+        let ok = w[0].len() == 4 && w[1].len() <= 2 && w[2].len() <= 2;
+        let (y, m, d) = (w[0].parse().ok()?, w[1].parse().ok()?, w[2].parse().ok()?);
+        ok.then(|| chrono::NaiveDate::from_ymd_opt(y, m, d)).flatten().map(super::Timestamp::Day)
+    })
 }
 
 /// Scrapes one item page with the title/date/content selectors (and sensible fallbacks).
@@ -152,24 +168,21 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .or_else(|| first(&doc, "title"))
         .map(element_text)
         .unwrap_or_default();
-    let configured_date = selectors
+    let tz = ctx.timezone;
+    let published = selectors
         .date
         .as_deref()
         .and_then(|s| first(&doc, s))
-        .map(date_value);
-    let published = configured_date
-        .and_then(|d| date::parse(&d, ctx.timezone))
+        .and_then(|el| element_date(el, tz))
         .or_else(|| {
-            [
-                "meta[property=\"article:published_time\"]",
-                "time[datetime]",
-            ]
-            .iter()
-            .filter_map(|s| first(&doc, s))
-            .find_map(|el| date::parse(&date_value(el), ctx.timezone))
-        });
+            ["meta[property=\"article:published_time\"]", "time[datetime]", "time"]
+                .iter()
+                .filter_map(|s| first(&doc, s))
+                .find_map(|el| element_date(el, tz))
+        })
+        .or_else(|| date_in_path(ctx.base));
     let updated = first(&doc, "meta[property=\"article:modified_time\"]")
-        .and_then(|el| date::parse(&date_value(el), ctx.timezone));
+        .and_then(|el| element_date(el, tz));
     let content_html = selectors
         .content
         .as_deref()
@@ -273,7 +286,14 @@ pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<Sel
                             .and_then(|h| web_url(&base, h))
                             .map(|u| u.to_string())
                             .unwrap_or_else(|| "(no link)".to_owned()),
-                        "date" => date_value(el),
+                        "date" => {
+                            let v = el.value();
+                            let raw = v.attr("datetime").or_else(|| v.attr("content")).map_or_else(|| element_text(el), str::to_owned);
+                            match element_date(el, chrono_tz::UTC) {
+                                Some(t) => format!("{raw} → {}", t.date()),
+                                None => format!("{raw} → (not a date)"),
+                            }
+                        }
                         _ => element_text(el),
                     };
                     m.samples.push(shorten(&value));

@@ -171,7 +171,9 @@ fn skip_doctype(text: &str, start: usize, out: &mut Out<'_>, r: &mut Repairs) ->
     let end = (j + 1).min(bytes.len());
     if subset || j >= bytes.len() {
         // Keep the line count so error positions still match the input.
-        let newlines = text.get(start..end).map_or(0, |d| d.bytes().filter(|&b| b == b'\n').count());
+        let newlines = text
+            .get(start..end)
+            .map_or(0, |d| d.bytes().filter(|&b| b == b'\n').count());
         out.replace(start, end, &"\n".repeat(newlines));
         r.doctypes += 1;
     }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use futures_util::future::join_all;
 
-use super::harvest::{self, Shared};
 use super::PipelineError;
+use super::harvest::{self, Shared};
 use crate::config::{Config, SourceConfig, SourceKind};
 use crate::fetch::{Body, Fetcher, Request};
 use crate::parse::html::{self, SelectorMatch};
@@ -44,8 +44,16 @@ pub async fn check_sources(
     history: Vec<SourceState>,
 ) -> Result<Vec<CheckReport>, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
-    let shared = Shared { fetcher, cache: Arc::new(HashMap::new()), robots: config.fetch.robots };
-    let sources: Vec<&SourceConfig> = config.sources.iter().filter(|s| only.is_none_or(|n| s.name == n)).collect();
+    let shared = Shared {
+        fetcher,
+        cache: Arc::new(HashMap::new()),
+        robots: config.fetch.robots,
+    };
+    let sources: Vec<&SourceConfig> = config
+        .sources
+        .iter()
+        .filter(|s| only.is_none_or(|n| s.name == n))
+        .collect();
     let reports = join_all(sources.into_iter().map(|source| {
         let shared = shared.clone();
         let history = history.iter().find(|h| h.name == source.name).cloned();
@@ -74,9 +82,17 @@ pub async fn check_sources(
 }
 
 async fn selector_matches(fetcher: &Fetcher, source: &SourceConfig) -> Vec<SelectorMatch> {
-    let Some(sel) = &source.selectors else { return Vec::new() };
+    let Some(sel) = &source.selectors else {
+        return Vec::new();
+    };
     let fetch = |url: url::Url| async move {
-        match fetcher.get(&Request { url, validators: Default::default() }).await {
+        match fetcher
+            .get(&Request {
+                url,
+                validators: Default::default(),
+            })
+            .await
+        {
             Ok(r) => match r.body {
                 Body::Fresh(doc) => Some((r.final_url, doc.text)),
                 Body::NotModified => None,
@@ -84,16 +100,31 @@ async fn selector_matches(fetcher: &Fetcher, source: &SourceConfig) -> Vec<Selec
             Err(_) => None,
         }
     };
-    let Some((base, text)) = fetch(source.url.clone()).await else { return Vec::new() };
-    let listing_only = crate::config::Selectors { title: None, date: None, content: None, ..sel.clone() };
+    let Some((base, text)) = fetch(source.url.clone()).await else {
+        return Vec::new();
+    };
+    let listing_only = crate::config::Selectors {
+        title: None,
+        date: None,
+        content: None,
+        ..sel.clone()
+    };
     let mut out = html::selector_report(&text, &base, &listing_only);
     let first = html::listing(&text, &base, sel).items.into_iter().next();
     if let Some((base, text)) = match first {
         Some(u) => fetch(u).await,
         None => None,
     } {
-        let item_only = crate::config::Selectors { items: String::new(), next: None, ..sel.clone() };
-        out.extend(html::selector_report(&text, &base, &item_only).into_iter().filter(|m| m.key != "items"));
+        let item_only = crate::config::Selectors {
+            items: String::new(),
+            next: None,
+            ..sel.clone()
+        };
+        out.extend(
+            html::selector_report(&text, &base, &item_only)
+                .into_iter()
+                .filter(|m| m.key != "items"),
+        );
     }
     out
 }

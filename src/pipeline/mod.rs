@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod export;
 mod harvest;
 
 use std::collections::HashMap;
@@ -14,15 +15,16 @@ use indicatif::ProgressBar;
 use tokio::task::JoinSet;
 
 pub use check::{CheckReport, check_sources};
+pub use export::{Export, ExportItem, export};
 pub use harvest::Harvest;
 
 use crate::config::Config;
+use crate::dedup;
 use crate::deliver::DeliverError;
 use crate::fetch::{FetchError, Fetcher};
 use crate::render::RenderError;
 use crate::store::{RunOutcome, SourceRun, Store, StoreError};
 use crate::week::Week;
-use crate::dedup;
 
 /// A failure that stops a command (a failing source does not: it is reported in the summary).
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +84,11 @@ pub async fn fetch_sources(
 ) -> Result<RunSummary, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
-    let shared = harvest::Shared { fetcher, cache: Arc::new(cache), robots: config.fetch.robots };
+    let shared = harvest::Shared {
+        fetcher,
+        cache: Arc::new(cache),
+        robots: config.fetch.robots,
+    };
     progress.set_length(config.sources.len() as u64);
     let mut tasks = JoinSet::new();
     for (i, source) in config.sources.iter().cloned().enumerate() {
@@ -105,7 +111,9 @@ pub async fn fetch_sources(
     let mut runs = Vec::with_capacity(config.sources.len());
     let mut items = Vec::new();
     for (i, source) in config.sources.iter().enumerate() {
-        let result = results.remove(&i).unwrap_or_else(|| Err("internal error: the source task died".into()));
+        let result = results
+            .remove(&i)
+            .unwrap_or_else(|| Err("internal error: the source task died".into()));
         let url = source.url.to_string();
         match result {
             Ok(h) => {
@@ -122,8 +130,17 @@ pub async fn fetch_sources(
                     error: None,
                     warnings: h.warnings,
                 });
-                let outcome = if h.not_modified { RunOutcome::NotModified } else { RunOutcome::Fresh };
-                runs.push(SourceRun { name: source.name.clone(), url, outcome, responses: h.responses });
+                let outcome = if h.not_modified {
+                    RunOutcome::NotModified
+                } else {
+                    RunOutcome::Fresh
+                };
+                runs.push(SourceRun {
+                    name: source.name.clone(),
+                    url,
+                    outcome,
+                    responses: h.responses,
+                });
                 items.extend(h.items);
             }
             Err(error) => {
@@ -135,7 +152,12 @@ pub async fn fetch_sources(
                     error: Some(error.clone()),
                     warnings: Vec::new(),
                 });
-                runs.push(SourceRun { name: source.name.clone(), url, outcome: RunOutcome::Failed(error), responses: Vec::new() });
+                runs.push(SourceRun {
+                    name: source.name.clone(),
+                    url,
+                    outcome: RunOutcome::Failed(error),
+                    responses: Vec::new(),
+                });
             }
         }
     }

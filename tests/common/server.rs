@@ -10,8 +10,8 @@
 //! assert_eq!(server.requests_to("/feed.xml").len(), 1);
 //! ```
 //!
-//! One thread per connection; every response closes its connection, so open connections and
-//! requests in flight are the same thing ([`TestServer::max_concurrent`]).
+//! One thread per connection; every response closes its connection. A request counts as in
+//! flight ([`TestServer::max_concurrent`]) from when it is read until its answer starts.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -294,7 +294,7 @@ fn handle(state: &State, stream: TcpStream) {
     }
     let now = state.active.fetch_add(1, Ordering::SeqCst) + 1;
     state.max_active.fetch_max(now, Ordering::SeqCst);
-    let _active = Active(state);
+    let active = Active(state);
     lock(&state.log).push(request.clone());
 
     let reply = next_reply(state, &request).unwrap_or_else(|| {
@@ -304,7 +304,7 @@ fn handle(state: &State, stream: TcpStream) {
             None => Reply::status(404).body("not found\n"),
         }
     });
-    let _ = write_reply(state, stream, &reply, request.method == "HEAD");
+    let _ = write_reply(state, stream, &reply, request.method == "HEAD", active);
 }
 
 fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
@@ -374,10 +374,15 @@ fn write_reply(
     mut stream: TcpStream,
     reply: &Reply,
     head: bool,
+    active: Active<'_>,
 ) -> std::io::Result<()> {
     if let Some(delay) = reply.delay {
         wait(state, delay);
     }
+    // The request stops counting as in flight before the client can see any of the answer:
+    // a client that waits for the whole answer before sending its next request can then
+    // never appear to overlap with it while this thread is still closing the connection.
+    drop(active);
     let body_len = match &reply.body {
         Payload::Bytes(b) => b.len() as u64,
         Payload::Repeat { len, .. } => *len,

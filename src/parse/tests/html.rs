@@ -170,5 +170,28 @@ fn report() {
     );
     let post = selector_report(&fixture("docker-cn-post.html"), &base, &minima());
     let date = post.iter().find(|m| m.key == "date").unwrap();
-    assert_eq!(date.samples, ["2014-09-29T16:10:36+08:00"]);
+    assert_eq!(date.samples, ["2014-09-29T16:10:36+08:00 → 2014-09-29"]);
+}
+
+#[test]
+fn malformed_datetime_falls_back_to_title_text_then_url_path() {
+    let sel = crate::config::Selectors {
+        items: "a".into(),
+        title: None,
+        date: None,
+        content: None,
+        next: None,
+        max_pages: 1,
+    };
+    let base = Url::parse("http://www.techparty.org/shenzhen/2015/10/26/shenzhen-docker-event-summary/").unwrap();
+    let ctx = ParseContext { base: &base, timezone: chrono_tz::Asia::Shanghai };
+    // techparty's real markup: an unparseable datetime beside a readable title.
+    let page = r#"<h1>t</h1><time pubdate datetime="2015-26-October" title="2015年10月26日">2015年10月26日</time>"#;
+    let day = chrono::NaiveDate::from_ymd_opt(2015, 10, 26).unwrap();
+    assert_eq!(item_page(page, &sel, ctx).published, Some(Timestamp::Day(day)));
+    // No date on the page at all: the permalink's /YYYY/MM/DD/.
+    assert_eq!(item_page("<h1>t</h1>", &sel, ctx).published, Some(Timestamp::Day(day)));
+    let undated = Url::parse("http://example.org/about/").unwrap();
+    let ctx = ParseContext { base: &undated, timezone: chrono_tz::Asia::Shanghai };
+    assert_eq!(item_page("<h1>t</h1>", &sel, ctx).published, None);
 }

@@ -1,0 +1,124 @@
+//! Which event instances are the same event (see [`super::events`]).
+
+use std::collections::HashMap;
+
+use super::events::Instance;
+use super::near::UnionFind;
+use super::text::{bigram_dice, normalize};
+use super::canonical_url;
+
+/// Words of salon titles that say nothing about which salon it is.
+const BOILERPLATE: &[&str] = &[
+    "techparty", "珠三角技术沙龙", "珠三角", "技术沙龙", "沙龙", "专场", "专题", "主题", "报名", "开始", "接受", "开放", "征集",
+    "演讲", "活动", "总结", "回顾", "小结", "视频和ppt", "视频", "ppt", "广州", "深圳", "珠海", "东莞", "佛山", "香港", "上海", "北京",
+    "站", "场", "年", "月", "日", "号", "期", "的", "第", "十", "一", "二", "三", "四", "五", "六", "七", "八", "九", "召集", "预告",
+    "通知", "技术", "讨论", "交流", "聚会", "迷你趴", "趴", "免费", "周六", "周日", "下午", "上午", "本周", "现场", "照片", "合影",
+];
+/// Title words of a post that changes an event.
+const CHANGE_WORDS: &[&str] = &["延期", "改期", "推迟", "变更", "更改", "调整", "改到", "提前", "postponed", "rescheduled", "moved"];
+
+/// The topic of an event: its title (else the post's) without boilerplate, dates or cities.
+pub(crate) fn topic(post_title: &str, event_title: &str) -> String {
+    let t = if event_title.trim().is_empty() { post_title } else { event_title };
+    let mut n = normalize(t);
+    n.retain(|c| !c.is_ascii_digit());
+    for w in BOILERPLATE {
+        n = n.replace(w, "");
+    }
+    n
+}
+
+/// Two topics that can be the same event: one is empty, one contains the other, they share a
+/// Latin word or most bigrams.
+fn topics_compatible(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() || a.contains(b) || b.contains(a) {
+        return true;
+    }
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_string).collect()
+    };
+    let wb = words(b);
+    words(a).iter().any(|w| wb.contains(w)) || bigram_dice(a, b) >= 0.4
+}
+
+fn cities_compatible(a: &Instance<'_>, b: &Instance<'_>) -> bool {
+    match (&a.event.city, &b.event.city) {
+        (Some(x), Some(y)) => x.en.eq_ignore_ascii_case(&y.en),
+        _ => true,
+    }
+}
+
+/// Groups of instance indexes that are one event (every instance is in exactly one group),
+/// ordered by the first instance.
+pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
+    let mut uf = UnionFind::new(inst.len());
+    let topics: Vec<String> = inst.iter().map(|i| topic(i.post_title, &i.event.title)).collect();
+    // Same day, same city, compatible topics.
+    let mut by_day: HashMap<chrono::NaiveDate, Vec<usize>> = HashMap::new();
+    for (i, x) in inst.iter().enumerate() {
+        by_day.entry(x.event.date).or_default().push(i);
+    }
+    for list in by_day.values() {
+        for (k, &a) in list.iter().enumerate() {
+            for &b in &list[k + 1..] {
+                let same_post = inst[a].post == inst[b].post;
+                if !same_post && cities_compatible(&inst[a], &inst[b]) && topics_compatible(&topics[a], &topics[b]) {
+                    uf.union(a, b);
+                }
+            }
+        }
+    }
+    // The same registration page.
+    let mut by_reg: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, x) in inst.iter().enumerate() {
+        if let Some(u) = x.event.registration.as_ref().filter(|u| u.path().trim_matches('/').len() > 3) {
+            by_reg.entry(canonical_url(u)).or_default().push(i);
+        }
+    }
+    for list in by_reg.values().filter(|l| l.len() < 20) {
+        for (k, &a) in list.iter().enumerate() {
+            for &b in &list[k + 1..] {
+                let days = (inst[a].event.date - inst[b].event.date).num_days().abs();
+                if inst[a].post != inst[b].post && days <= 60 && cities_compatible(&inst[a], &inst[b]) {
+                    uf.union(a, b);
+                }
+            }
+        }
+    }
+    // A post that changes the date: the same city and topic, within three weeks, announced before.
+    let mut by_city: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, x) in inst.iter().enumerate() {
+        if let Some(c) = &x.event.city {
+            by_city.entry(c.en.to_ascii_lowercase()).or_default().push(i);
+        }
+    }
+    for (u, x) in inst.iter().enumerate() {
+        let lower = x.post_title.to_lowercase();
+        if !CHANGE_WORDS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        let Some(city) = &x.event.city else { continue };
+        for &b in by_city.get(&city.en.to_ascii_lowercase()).map_or(&[][..], |v| v.as_slice()) {
+            let y = &inst[b];
+            let days = (x.event.date - y.event.date).num_days().abs();
+            let earlier = match (y.published, x.published) {
+                (Some(p), Some(q)) => p <= q,
+                _ => true,
+            };
+            if b != u && y.post != x.post && days <= 21 && earlier && topics_compatible(&topics[u], &topics[b]) {
+                uf.union(u, b);
+            }
+        }
+    }
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for i in 0..inst.len() {
+        let r = uf.find(i);
+        let g = *slot.entry(r).or_insert_with(|| {
+            groups.push(Vec::new());
+            groups.len() - 1
+        });
+        groups[g].push(i);
+    }
+    groups
+}

@@ -1,0 +1,199 @@
+//! Folding near-duplicate posts and translations into one post each.
+
+use chrono::NaiveDate;
+
+use super::near::{UnionFind, cluster, sketch_all};
+use super::text::{Sketch, bigram_dice, normalize};
+use super::twins::twin_pairs;
+use super::{Alternate, DedupOptions, Post, Relation, fill_missing};
+
+/// Title decorations that a republication adds or drops: `[转]`, `【转载】`, `转：`, `Re:`.
+const TITLE_PREFIXES: &[&str] = &["[转]", "[转载]", "【转】", "【转载】", "转载:", "转载：", "转:", "转：", "re:", "fw:", "fwd:"];
+
+/// The title without repost prefixes, normalized (NFKC, lowercase, letters and digits only).
+pub(crate) fn title_core(title: &str) -> String {
+    let mut t = title.trim();
+    loop {
+        let lower = t.to_lowercase();
+        match TITLE_PREFIXES.iter().find(|p| lower.starts_with(*p)) {
+            Some(p) => t = t[p.len().min(t.len())..].trim_start(),
+            None => break,
+        }
+        if !t.is_char_boundary(0) {
+            break;
+        }
+    }
+    normalize(t)
+}
+
+/// Digit runs of a title (`10 月 31 日` → {10, 31}), sorted.
+pub(crate) fn title_numbers(title: &str) -> Vec<u32> {
+    let folded: String = unicode_normalization::UnicodeNormalization::nfkc(title).collect();
+    let mut v: Vec<u32> = folded
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty() && s.len() <= 6)
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Whether two titles can name the same text: no conflicting numbers (one set within the
+/// other), and one contains the other or they share most character bigrams.
+pub(crate) fn titles_compatible(a: &str, b: &str) -> bool {
+    let (na, nb) = (title_numbers(a), title_numbers(b));
+    let subset = |x: &[u32], y: &[u32]| x.iter().all(|n| y.contains(n));
+    if !(subset(&na, &nb) || subset(&nb, &na)) {
+        return false;
+    }
+    let (ca, cb) = (title_core(a), title_core(b));
+    if ca.is_empty() || cb.is_empty() {
+        return ca == cb;
+    }
+    ca.contains(&cb) || cb.contains(&ca) || bigram_dice(&ca, &cb) >= 0.5
+}
+
+fn day(p: &Post) -> Option<NaiveDate> {
+    p.item.parsed.published.or(p.item.parsed.updated).map(|t| t.date())
+}
+
+fn days_apart(a: &Post, b: &Post) -> i64 {
+    match (day(a), day(b)) {
+        (Some(x), Some(y)) => (x - y).num_days().abs(),
+        _ => 0,
+    }
+}
+
+/// Two posts that describe events on different days or in different cities are different.
+fn events_conflict(a: &Post, b: &Post) -> bool {
+    let (ea, eb) = (&a.item.events, &b.item.events);
+    if ea.is_empty() || eb.is_empty() {
+        return false;
+    }
+    !ea.iter().any(|x| eb.iter().any(|y| x.date == y.date && (x.city.is_none() || y.city.is_none() || x.city == y.city)))
+}
+
+/// The near-duplicate decision for a candidate pair with estimated similarity `sim`.
+pub(crate) fn near_same(a: &Post, b: &Post, sa: &Sketch, sb: &Sketch, sim: f32, o: &DedupOptions) -> bool {
+    if sim < o.near_threshold || events_conflict(a, b) {
+        return false;
+    }
+    let (ta, tb) = (&a.item.parsed.title, &b.item.parsed.title);
+    let days = days_apart(a, b);
+    let titles = titles_compatible(ta, tb);
+    let short = sa.shingles.min(sb.shingles) < o.min_shingles;
+    // Very different lengths cannot be the same text, whatever the sketch says.
+    let (lo, hi) = (sa.shingles.min(sb.shingles), sa.shingles.max(sb.shingles));
+    if lo * 3 < hi * 2 && sim < 0.95 {
+        return false;
+    }
+    if short {
+        return sim >= 0.95 && titles && days <= 7;
+    }
+    if sim >= o.near_strong {
+        return titles || days <= o.max_days || sim >= 0.97;
+    }
+    titles && days <= o.max_days
+}
+
+/// Finds near-duplicates and twins among `posts` and folds each group into one post.
+pub(crate) fn fold_similar(posts: Vec<Post>, opts: &DedupOptions) -> Vec<Post> {
+    if posts.len() < 2 || !(opts.near_duplicates || opts.translations) {
+        return posts;
+    }
+    let mut uf = if opts.near_duplicates {
+        let sketches = sketch_all(posts.len(), |i| posts[i].item.parsed.content_html.as_str());
+        cluster(&sketches, |a, b, sim| near_same(&posts[a], &posts[b], &sketches[a], &sketches[b], sim, opts))
+    } else {
+        UnionFind::new(posts.len())
+    };
+    if opts.translations {
+        for (a, b) in twin_pairs(&posts, opts.max_days) {
+            uf.union(a, b);
+        }
+    }
+    let groups = uf.groups();
+    if groups.is_empty() {
+        return posts;
+    }
+    // Take the members out of the list in one pass (the smallest index of a group stays and
+    // receives the others), then fold each group into its first member.
+    let mut member_of = vec![u32::MAX; posts.len()];
+    for (g, group) in groups.iter().enumerate() {
+        for &i in group {
+            member_of[i] = g as u32;
+        }
+    }
+    let mut taken: Vec<Vec<Post>> = (0..groups.len()).map(|_| Vec::new()).collect();
+    let mut first_at: Vec<usize> = vec![usize::MAX; groups.len()];
+    let mut out: Vec<Post> = Vec::with_capacity(posts.len());
+    for (i, p) in posts.into_iter().enumerate() {
+        match member_of[i] {
+            u32::MAX => out.push(p),
+            g => {
+                let g = g as usize;
+                if first_at[g] == usize::MAX {
+                    first_at[g] = out.len();
+                    out.push(p);
+                } else {
+                    taken[g].push(p);
+                }
+            }
+        }
+    }
+    for (g, others) in taken.into_iter().enumerate() {
+        let at = first_at[g];
+        if at == usize::MAX {
+            continue;
+        }
+        fold_group(&mut out[at], others);
+    }
+    out
+}
+
+/// Folds a group into its first post. The earliest published member is shown (its key gives
+/// the id, so the id does not change when a later repost appears); the others become alternates.
+fn fold_group(slot: &mut Post, others: Vec<Post>) {
+    let mut members = others;
+    let earliest = (0..members.len()).min_by_key(|&i| (day(&members[i]).unwrap_or(NaiveDate::MAX), i));
+    if let Some(e) = earliest
+        && day(&members[e]).unwrap_or(NaiveDate::MAX) < day(slot).unwrap_or(NaiveDate::MAX)
+    {
+        std::mem::swap(slot, &mut members[e]);
+    }
+    let main = slot;
+    for other in members {
+        for s in &other.sources {
+            if !main.sources.contains(s) {
+                main.sources.push(s.clone());
+            }
+        }
+        let relation = if other.item.lang == main.item.lang { Relation::Duplicate } else { Relation::Translation };
+        main.alternates.push(Alternate {
+            key: other.key.clone(),
+            source: other.item.source.clone(),
+            url: other.item.parsed.url.clone(),
+            title: other.item.parsed.title.clone(),
+            lang: other.item.lang,
+            relation,
+        });
+        main.alternates.extend(other.alternates);
+        if relation == Relation::Duplicate {
+            fill_missing(&mut main.item, other.item);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_compatibility() {
+        assert!(titles_compatible("[转]Docker 命令行教程", "Docker 命令行教程"));
+        assert!(titles_compatible("Docker 命令行教程：在 Docker 容器中运行 Apache", "在 Docker 容器中运行 Apache"));
+        assert!(!titles_compatible("Techparty-深圳 10 月 18 日 Docker 专场", "Techparty-广州 10 月 31 日 Docker 专场"));
+        assert!(!titles_compatible("微信小程序专场沙龙开始报名", "Docker 专场沙龙演讲征集"));
+    }
+}

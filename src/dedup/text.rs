@@ -1,0 +1,297 @@
+//! Text normalization and sketches for near-duplicate detection.
+//!
+//! A post's body is reduced to a comparison string (tags stripped, entities decoded, NFKC,
+//! lowercase, only letters and digits kept: no whitespace, no punctuation), then to a
+//! [`Sketch`]: a one-permutation MinHash over character 5-grams. Character shingles need no
+//! word segmentation, so Chinese and English work the same way. Shingles are hashed from a
+//! rolling window of chars; nothing is allocated per shingle.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+
+use crate::parse::text::{decode_entities, strip_tags};
+
+/// Characters per shingle.
+pub const SHINGLE: usize = 5;
+/// Bins of the one-permutation MinHash signature.
+pub const BINS: usize = 64;
+
+/// The comparison text of an HTML fragment or plain string: tags stripped, entities decoded,
+/// NFKC, lowercase, only alphanumeric characters kept.
+pub fn normalize(html: &str) -> String {
+    let stripped = strip_tags(html);
+    let decoded = decode_entities(&stripped);
+    let nfkc: Cow<'_, str> = match is_nfkc_quick(decoded.chars()) {
+        IsNormalized::Yes => decoded,
+        _ => Cow::Owned(decoded.nfkc().collect()),
+    };
+    let mut out = String::with_capacity(nfkc.len());
+    for c in nfkc.chars() {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            }
+        } else if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// A compact summary of a text: `BINS` MinHash values and how many shingles it had.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sketch {
+    /// One-permutation MinHash, densified: every bin is filled when the text has a shingle.
+    pub sig: [u16; BINS],
+    /// Number of shingles (≈ characters) in the text; 0 for an empty text.
+    pub shingles: u32,
+}
+
+impl Sketch {
+    /// Estimated Jaccard similarity of the two shingle sets (fraction of equal bins).
+    pub fn similarity(&self, other: &Sketch) -> f32 {
+        if self.shingles == 0 || other.shingles == 0 {
+            return 0.0;
+        }
+        let same = self.sig.iter().zip(other.sig.iter()).filter(|(a, b)| a == b).count();
+        same as f32 / BINS as f32
+    }
+
+    /// The `band`-th group of `rows` bins, packed into one key (with the band number mixed in).
+    pub fn band_key(&self, band: usize, rows: usize) -> u64 {
+        let mut k = band as u64;
+        for &v in &self.sig[band * rows..(band + 1) * rows] {
+            k = (k << 16) ^ u64::from(v) ^ (k >> 48);
+        }
+        fmix(k ^ ((band as u64) << 59))
+    }
+}
+
+/// Finalizer of MurmurHash3: spreads every input bit over the output.
+#[inline]
+pub fn fmix(mut h: u64) -> u64 {
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    h ^ (h >> 33)
+}
+
+/// A cheap finalizer for shingle hashes (one multiplication).
+#[inline]
+fn mix(h: u64) -> u64 {
+    let x = (h ^ (h >> 31)).wrapping_mul(0xd6e8_feb8_6659_fd93);
+    x ^ (x >> 32)
+}
+
+/// Multiplier of the rolling polynomial hash over a window of chars.
+const BASE: u64 = 0x100_0000_01b3;
+/// Marks a bin that no shingle fell into.
+const EMPTY: u64 = u64::MAX;
+
+/// Streams characters of a normalized text into a [`Sketch`].
+struct Sketcher {
+    mins: [u64; BINS],
+    window: [u32; SHINGLE],
+    n: usize,
+    slot: usize,
+    rolling: u64,
+    base_pow: u64,
+    shingles: u32,
+}
+
+impl Sketcher {
+    fn new() -> Self {
+        let mut base_pow = 1u64;
+        for _ in 0..SHINGLE {
+            base_pow = base_pow.wrapping_mul(BASE);
+        }
+        Sketcher { mins: [EMPTY; BINS], window: [0; SHINGLE], n: 0, slot: 0, rolling: 0, base_pow, shingles: 0 }
+    }
+
+    #[inline]
+    fn add(&mut self, h: u64) {
+        let bin = (h >> 58) as usize;
+        let v = h & ((1 << 58) - 1);
+        if v < self.mins[bin] {
+            self.mins[bin] = v;
+        }
+    }
+
+    /// One character of the normalized text.
+    #[inline]
+    fn push(&mut self, c: char) {
+        let slot = self.slot;
+        self.slot = if slot + 1 == SHINGLE { 0 } else { slot + 1 };
+        let out = u64::from(self.window[slot]);
+        let c = u64::from(c as u32) + 1;
+        self.window[slot] = c as u32;
+        self.n += 1;
+        self.rolling = self.rolling.wrapping_mul(BASE).wrapping_add(c).wrapping_sub(out.wrapping_mul(self.base_pow));
+        if self.n >= SHINGLE {
+            self.add(mix(self.rolling));
+            self.shingles = self.shingles.saturating_add(1);
+        }
+    }
+
+    fn finish(mut self) -> Sketch {
+        if self.n > 0 && self.n < SHINGLE {
+            // A text shorter than a shingle is one shingle.
+            self.add(mix(self.rolling));
+            self.shingles = 1;
+        }
+        let mut sig = [0u16; BINS];
+        if self.shingles > 0 {
+            // Densify by rotation: an empty bin borrows the next filled bin to its right,
+            // offset by the distance, so that equal texts give equal signatures and short
+            // texts stay usable.
+            for (j, out) in sig.iter_mut().enumerate() {
+                let mut d = 0;
+                while self.mins[(j + d) % BINS] == EMPTY {
+                    d += 1;
+                }
+                let v = self.mins[(j + d) % BINS];
+                *out = fmix(v.wrapping_add((d as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))) as u16;
+            }
+        }
+        Sketch { sig, shingles: self.shingles }
+    }
+}
+
+/// The sketch of an already normalized text (see [`normalize`]).
+pub fn sketch(norm: &str) -> Sketch {
+    let mut s = Sketcher::new();
+    for c in norm.chars() {
+        s.push(c);
+    }
+    s.finish()
+}
+
+/// The sketch of an HTML fragment: the same as `sketch(&normalize(html))`, computed in one
+/// pass without allocating for the common case (ASCII, CJK ideographs, full-width forms, CJK
+/// and general punctuation, no entities); anything else takes the general path.
+pub fn sketch_html(html: &str) -> Sketch {
+    fast_sketch(html).unwrap_or_else(|| sketch(&normalize(html)))
+}
+
+fn fast_sketch(html: &str) -> Option<Sketch> {
+    let mut s = Sketcher::new();
+    let b = html.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            i += 1;
+            match x {
+                // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
+                // later `>` (as strip_tags); else it is punctuation.
+                b'<' if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) => {
+                    if let Some(p) = b[i..].iter().position(|&c| c == b'>') {
+                        i += p + 1;
+                    }
+                }
+                b'&' => return None,
+                b'0'..=b'9' | b'a'..=b'z' => s.push(char::from(x)),
+                b'A'..=b'Z' => s.push(char::from(x.to_ascii_lowercase())),
+                _ => {}
+            }
+            continue;
+        }
+        // Multi-byte: decode (the input is valid UTF-8).
+        let (c, len) = if x >= 0xf0 {
+            (0x110000u32, 4)
+        } else if x >= 0xe0 {
+            (u32::from(x & 0x0f) << 12 | u32::from(b[i + 1] & 0x3f) << 6 | u32::from(b[i + 2] & 0x3f), 3)
+        } else {
+            (u32::from(x & 0x1f) << 6 | u32::from(b[i + 1] & 0x3f), 2)
+        };
+        i += len;
+        match c {
+            0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
+            0x3005..=0x3007 | 0x4e00..=0x9fff => s.push(char::from_u32(c)?),
+            0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c - 0xfee0)?),
+            0xff21..=0xff3a => s.push(char::from_u32(c - 0xfee0)?.to_ascii_lowercase()),
+            0xff01..=0xff0f | 0xff1a..=0xff20 | 0xff3b..=0xff40 | 0xff5b..=0xff5e => {}
+            _ => return None,
+        }
+    }
+    Some(s.finish())
+}
+
+/// Exact Jaccard similarity of the shingle sets of two normalized texts (for tests and audits;
+/// allocates).
+pub fn jaccard(a: &str, b: &str) -> f32 {
+    let set = |s: &str| -> std::collections::HashSet<Vec<char>> {
+        let cs: Vec<char> = s.chars().collect();
+        cs.windows(SHINGLE.min(cs.len().max(1))).map(<[char]>::to_vec).collect()
+    };
+    let (x, y) = (set(a), set(b));
+    let union = x.union(&y).count();
+    if union == 0 {
+        return 0.0;
+    }
+    x.intersection(&y).count() as f32 / union as f32
+}
+
+/// Character-bigram Dice coefficient of two short strings (titles), in [0, 1].
+pub fn bigram_dice(a: &str, b: &str) -> f32 {
+    let grams = |s: &str| -> Vec<(char, char)> {
+        let cs: Vec<char> = s.chars().collect();
+        let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+        if cs.len() == 1 {
+            g.push((cs[0], '\0'));
+        }
+        g.sort_unstable();
+        g
+    };
+    let (x, y) = (grams(a), grams(b));
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0);
+    while i < x.len() && j < y.len() {
+        match x[i].cmp(&y[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    2.0 * common as f32 / (x.len() + y.len()) as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalization_ignores_spacing_punctuation_width_and_case() {
+        let a = normalize("<p>Docker 专场沙龙，开始报名！</p> <b>HTTP</b>&amp;Go");
+        let b = normalize("Docker专场沙龙,开始报名!\n\nＨＴＴＰ & go");
+        assert_eq!(a, b);
+        assert_eq!(a, "docker专场沙龙开始报名httpgo");
+    }
+
+    #[test]
+    fn sketches_estimate_similarity() {
+        let base: String = (0..400).map(|i| char::from_u32(0x4e00 + (i * 7919 % 2000)).unwrap()).collect();
+        let mut edited = base.clone();
+        edited.replace_range(edited.char_indices().nth(200).unwrap().0..edited.char_indices().nth(201).unwrap().0, "x");
+        let other: String = (0..400).map(|i| char::from_u32(0x4e00 + (i * 104_729 % 3000)).unwrap()).collect();
+        let (a, b, c) = (sketch(&base), sketch(&edited), sketch(&other));
+        assert_eq!(a, sketch(&base));
+        assert!(a.similarity(&b) > 0.85, "{}", a.similarity(&b));
+        assert!(a.similarity(&c) < 0.2, "{}", a.similarity(&c));
+        assert_eq!(sketch("").shingles, 0);
+        assert_eq!(sketch("ab").shingles, 1);
+        assert!(jaccard(&base, &edited) > 0.9);
+        assert!(bigram_dice("docker专场", "docker专场沙龙") > 0.8);
+        for html in ["<p>Docker 专场，ＨＴＴＰ１２ 报名!</p>", "a&amp;b <b>c</b>", "é café ﬁ", "<a href=x>Go</a>—〇々〻〡", "a <b c", "x<y 😀"] {
+            assert_eq!(sketch_html(html), sketch(&normalize(html)), "{html}");
+        }
+    }
+}

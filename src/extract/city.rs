@@ -1,0 +1,118 @@
+//! Cities in both languages, found in text, categories or a source hint. The table is built in
+//! and can take extra names (per-source overrides from config).
+
+use super::City;
+
+/// Known cities: English name, Chinese name, extra aliases (lowercase for Latin).
+#[derive(Debug, Clone)]
+pub struct CityTable {
+    entries: Vec<(String, String, Vec<String>)>,
+}
+
+const BUILTIN: &[(&str, &str, &[&str])] = &[
+    ("Guangzhou", "广州", &["guangzhou", "天河", "珠江新城", "海珠区", "gztechparty"]),
+    ("Shenzhen", "深圳", &["shenzhen", "南山区", "福田", "sztechparty"]),
+    ("Beijing", "北京", &["beijing", "帝都", "中关村"]),
+    ("Shanghai", "上海", &["shanghai"]),
+    ("Zhuhai", "珠海", &["zhuhai"]),
+    ("Foshan", "佛山", &["foshan"]),
+    ("Dongguan", "东莞", &["dongguan"]),
+    ("Hangzhou", "杭州", &["hangzhou"]),
+    ("Chengdu", "成都", &["chengdu"]),
+    ("Hong Kong", "香港", &["hong kong", "hongkong"]),
+    ("Zhongshan", "中山", &["zhongshan"]),
+    ("Nanjing", "南京", &["nanjing"]),
+    ("Xiamen", "厦门", &["xiamen"]),
+    ("Wuhan", "武汉", &["wuhan"]),
+    ("Tianjin", "天津", &["tianjin"]),
+    ("Shantou", "汕头", &["shantou"]),
+];
+
+impl Default for CityTable {
+    fn default() -> Self {
+        CityTable {
+            entries: BUILTIN
+                .iter()
+                .map(|(en, zh, a)| (en.to_string(), zh.to_string(), a.iter().map(|s| s.to_string()).collect()))
+                .collect(),
+        }
+    }
+}
+
+impl CityTable {
+    /// Adds a city (or aliases of a known one, matched by English or Chinese name).
+    pub fn add(&mut self, en: &str, zh: &str, aliases: &[&str]) {
+        let extra = aliases.iter().map(|s| s.to_lowercase());
+        if let Some(e) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(en) || e.1 == zh) {
+            e.2.extend(extra);
+        } else {
+            self.entries.push((en.to_string(), zh.to_string(), extra.collect()));
+        }
+    }
+
+    fn city(&self, i: usize) -> Option<City> {
+        self.entries.get(i).map(|e| City { en: e.0.clone(), zh: e.1.clone() })
+    }
+
+    /// The city named by a whole string (category, hint): English, Chinese or alias.
+    pub fn lookup(&self, name: &str) -> Option<City> {
+        let n = name.trim().to_lowercase();
+        let i = self.entries.iter().position(|e| e.0.to_lowercase() == n || e.1 == name.trim() || e.2.contains(&n))?;
+        self.city(i)
+    }
+
+    /// Cities mentioned in `text`, with the byte offset of their first mention, in text order.
+    /// Skips "中山大学" (a university, not Zhongshan) and similar.
+    pub fn mentions(&self, text: &str) -> Vec<(usize, City)> {
+        let lower = text.to_lowercase();
+        let mut out = Vec::new();
+        for (i, e) in self.entries.iter().enumerate() {
+            let mut first: Option<usize> = None;
+            let names = std::iter::once(&e.1).chain(e.2.iter());
+            for n in names {
+                let hay = if n.is_ascii() { &lower } else { text };
+                let mut from = 0;
+                while let Some(p) = hay.get(from..).and_then(|h| h.find(n.as_str())) {
+                    let at = from + p;
+                    let after = hay.get(at + n.len()..).unwrap_or("");
+                    let ok = !(e.1 == "中山" && (after.starts_with("大学") || after.starts_with("路") || after.starts_with("公园")));
+                    let word_ok = !n.is_ascii()
+                        || (!hay.get(..at).and_then(|s| s.chars().next_back()).is_some_and(|c| c.is_ascii_alphanumeric())
+                            && !after.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
+                    if ok && word_ok {
+                        first = Some(first.map_or(at, |f: usize| f.min(at)));
+                        break;
+                    }
+                    from = at + n.len();
+                }
+            }
+            if let (Some(p), Some(c)) = (first, self.city(i)) {
+                out.push((p, c));
+            }
+        }
+        out.sort_by_key(|(p, _)| *p);
+        out
+    }
+
+    /// The first city named in `text`.
+    pub fn first_in(&self, text: &str) -> Option<City> {
+        self.mentions(text).into_iter().next().map(|(_, c)| c)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cities_in_both_languages() {
+        let t = CityTable::default();
+        assert_eq!(t.first_in("Techparty-深圳 10 月").map(|c| c.en), Some("Shenzhen".into()));
+        assert_eq!(t.lookup("guangzhou").map(|c| c.zh), Some("广州".into()));
+        assert_eq!(t.first_in("中山大学西门"), None);
+        assert_eq!(t.first_in("Meetup in Beijing").map(|c| c.zh), Some("北京".into()));
+        let mut t2 = t.clone();
+        t2.add("Macau", "澳门", &["macao"]);
+        assert_eq!(t2.first_in("macao meetup").map(|c| c.en), Some("Macau".into()));
+    }
+}

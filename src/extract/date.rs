@@ -1,0 +1,323 @@
+//! Dates and times as communities write them: `2015年10月31日`, `10 月 31 日`, `10/14/2014`,
+//! `2012.01.08`, `10.31` (in a date context), `Oct 31`, `111023 13:30`, `周六（26 日）`;
+//! `13:30 - 17:30`, `下午 1 点半`, `1：30至6：00`, `10:00 AM - 5:00 PM`. The year, when
+//! missing, is the one that puts the date nearest the publication date.
+
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
+use regex::Regex;
+
+/// A date found in a line; byte offsets are char boundaries of that line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateHit {
+    /// Start byte offset.
+    pub start: usize,
+    /// End byte offset.
+    pub end: usize,
+    /// Year, when written.
+    pub year: Option<i32>,
+    /// Month (1–12); 0 when only the day was written.
+    pub month: u32,
+    /// Day of month.
+    pub day: u32,
+}
+
+static CN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:[-–~～至到]\s*\d{1,2}\s*)?[日号號]").unwrap()
+});
+static ISO: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})").unwrap());
+static US: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,2})/(\d{1,2})/(\d{4})").unwrap());
+static EN_MD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?").unwrap()
+});
+static EN_DM: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:,?\s+(\d{4}))?").unwrap()
+});
+static DOTTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,2})\.(\d{1,2})").unwrap());
+static COMPACT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(\d{2})(\d{2})(\d{2})\s*\d{1,2}[:：]\d{2}").unwrap());
+static DAY_ONLY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:周|星期)[一二三四五六日天]\s*[（(]\s*(\d{1,2})\s*[日号]|(\d{1,2})\s*[日号]\s*[（(]?\s*(?:周|星期)[一二三四五六日天]").unwrap()
+});
+
+fn month_of(name: &str) -> u32 {
+    let n = name.to_ascii_lowercase();
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        .iter()
+        .position(|m| n.starts_with(m))
+        .map_or(0, |i| i as u32 + 1)
+}
+
+fn num(s: Option<regex::Match<'_>>) -> Option<u32> {
+    s.and_then(|m| m.as_str().parse().ok())
+}
+
+fn valid(month: u32, day: u32) -> bool {
+    (1..=12).contains(&month) && (1..=31).contains(&day)
+}
+
+fn overlaps(hits: &[DateHit], s: usize, e: usize) -> bool {
+    hits.iter().any(|h| s < h.end && h.start < e)
+}
+
+/// Character before byte `i` of `s`, if any.
+fn char_before(s: &str, i: usize) -> Option<char> {
+    s.get(..i).and_then(|p| p.chars().next_back())
+}
+
+/// Character at byte `i` of `s`, if any.
+fn char_at(s: &str, i: usize) -> Option<char> {
+    s.get(i..).and_then(|p| p.chars().next())
+}
+
+/// Finds the dates in one line, in order. `loose` also accepts `MM.DD` (for lines that are
+/// known to talk about a date: labelled 时间, or naming a meetup).
+pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
+    let mut hits: Vec<DateHit> = Vec::new();
+    let push = |hits: &mut Vec<DateHit>, s: usize, e: usize, y: Option<i32>, m: u32, d: u32| {
+        if (valid(m, d) || (m == 0 && (1..=31).contains(&d))) && !overlaps(hits, s, e) {
+            hits.push(DateHit { start: s, end: e, year: y, month: m, day: d });
+        }
+    };
+    for c in CN.captures_iter(line) {
+        let m0 = c.get(0).map_or(0..0, |m| m.range());
+        let y = num(c.get(1)).map(|y| y as i32);
+        if let (Some(m), Some(d)) = (num(c.get(2)), num(c.get(3))) {
+            push(&mut hits, m0.start, m0.end, y, m, d);
+        }
+    }
+    for c in ISO.captures_iter(line) {
+        let r = c.get(0).map_or(0..0, |m| m.range());
+        if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)))
+            && (1990..=2100).contains(&y)
+        {
+            push(&mut hits, r.start, r.end, Some(y as i32), m, d);
+        }
+    }
+    for c in US.captures_iter(line) {
+        let r = c.get(0).map_or(0..0, |m| m.range());
+        if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+            push(&mut hits, r.start, r.end, Some(y as i32), m, d);
+        }
+    }
+    for (re, mi, di) in [(&*EN_MD, 1, 2), (&*EN_DM, 2, 1)] {
+        for c in re.captures_iter(line) {
+            let r = c.get(0).map_or(0..0, |m| m.range());
+            let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
+            if let Some(d) = num(c.get(di)) {
+                push(&mut hits, r.start, r.end, num(c.get(3)).map(|y| y as i32), m, d);
+            }
+        }
+    }
+    for c in COMPACT.captures_iter(line) {
+        let r = c.get(0).map_or(0..0, |m| m.range());
+        if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            continue;
+        }
+        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+            let end = c.get(3).map_or(r.end, |m| m.end());
+            push(&mut hits, r.start, end, Some(2000 + y as i32), m, d);
+        }
+    }
+    for c in DAY_ONLY.captures_iter(line) {
+        let g = c.get(1).or(c.get(2));
+        if let (Some(g), Some(d)) = (g, num(g)) {
+            push(&mut hits, g.start(), g.end(), None, 0, d);
+        }
+    }
+    if loose {
+        for c in DOTTED.captures_iter(line) {
+            let r = c.get(0).map_or(0..0, |m| m.range());
+            let before = char_before(line, r.start);
+            let after = char_at(line, r.end);
+            let bad = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '.');
+            if bad(before) || bad(after) {
+                continue;
+            }
+            // "10.31下午", "时间为11.27", "(9.14)"; not "Docker 1.3 发布".
+            let tail = line.get(r.end..).unwrap_or("");
+            let head = line.get(..r.start).unwrap_or("").trim_end();
+            let ctx_after = ["下午", "上午", "晚上", "周", "星期", "号", "日", "（", "(", "）", ")", "，", ","]
+                .iter()
+                .any(|w| tail.starts_with(w));
+            let ctx_before = ["于", "为", "在", "是", "（", "(", "：", ":", "间"].iter().any(|w| head.ends_with(w));
+            if !(ctx_after || ctx_before || tail.trim().is_empty()) {
+                continue;
+            }
+            if let (Some(m), Some(d)) = (num(c.get(1)), num(c.get(2))) {
+                push(&mut hits, r.start, r.end, None, m, d);
+            }
+        }
+    }
+    hits.sort_by_key(|h| h.start);
+    hits
+}
+
+/// Turns a hit into a date, taking the missing year (and month) from the publication date:
+/// the candidate nearest to it wins, so a late-December post about `1 月 5 日` means January
+/// of the next year.
+pub fn resolve(hit: &DateHit, published: Option<NaiveDate>) -> Option<NaiveDate> {
+    if let Some(y) = hit.year {
+        if hit.month == 0 {
+            return None;
+        }
+        return NaiveDate::from_ymd_opt(y, hit.month, hit.day);
+    }
+    let p = published?;
+    let mut best: Option<(i64, NaiveDate)> = None;
+    let candidates: Vec<(i32, u32)> = if hit.month == 0 {
+        // Day only: this month or the next, after the post.
+        let (y, m) = (p.year(), p.month());
+        let next = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+        vec![(y, m), next]
+    } else {
+        vec![(p.year() - 1, hit.month), (p.year(), hit.month), (p.year() + 1, hit.month)]
+    };
+    for (y, m) in candidates {
+        if let Some(d) = NaiveDate::from_ymd_opt(y, m, hit.day) {
+            let mut dist = (d - p).num_days().abs();
+            if hit.month == 0 && d < p {
+                dist += 1000;
+            }
+            if best.is_none_or(|(bd, _)| dist < bd) {
+                best = Some((dist, d));
+            }
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+const T: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)\s*(?i:(am|pm)\b)?";
+
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap()
+});
+
+fn cn_num(s: &str) -> Option<u32> {
+    if let Ok(n) = s.parse() {
+        return Some(n);
+    }
+    let d = |c: char| "零一二三四五六七八九".chars().position(|x| x == c).map(|i| i as u32).or((c == '两').then_some(2));
+    let cs: Vec<char> = s.chars().collect();
+    match cs.as_slice() {
+        ['十'] => Some(10),
+        ['十', b] => Some(10 + d(*b)?),
+        [a, '十'] => Some(d(*a)? * 10),
+        [a, '十', b] => Some(d(*a)? * 10 + d(*b)?),
+        [a] => d(*a),
+        _ => None,
+    }
+}
+
+fn one_time(c: &regex::Captures<'_>, base: usize, prev_pm: bool) -> Option<(NaiveTime, bool)> {
+    let period = c.get(base).map(|m| m.as_str());
+    let mut h = cn_num(c.get(base + 1)?.as_str())?;
+    let mut min = match (c.get(base + 2), c.get(base + 3)) {
+        (Some(m), _) => m.as_str().parse().ok()?,
+        (None, Some(m)) if m.as_str() == "半" => 30,
+        (None, Some(m)) => cn_num(m.as_str())?,
+        _ => 0,
+    };
+    if min > 59 {
+        min = 0;
+    }
+    let ampm = c.get(base + 4).map(|m| m.as_str().to_ascii_lowercase());
+    let pm = matches!(period, Some("下午" | "晚上" | "晚")) || ampm.as_deref() == Some("pm")
+        || (period == Some("中午") && h < 6);
+    let am = matches!(period, Some("上午" | "早上" | "凌晨")) || ampm.as_deref() == Some("am");
+    if (pm || (prev_pm && !am)) && h < 12 {
+        h += 12;
+    } else if !am && period.is_none() && (1..=7).contains(&h) {
+        // Meetups do not start at 3 a.m.: "1:30-6:00" is the afternoon.
+        h += 12;
+    }
+    Some((NaiveTime::from_hms_opt(h, min, 0)?, pm || h >= 12))
+}
+
+/// The first time or time range in `s`: start and optional end.
+pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
+    for c in RANGE.captures_iter(s) {
+        let whole = c.get(0)?;
+        // A bare number followed by 点 inside a word like "几点建议" is not a time: require a
+        // period word, a colon, or 点 right after digits.
+        let txt = whole.as_str();
+        if c.get(3).is_none() && c.get(1).is_none() && !txt.contains('点') && !txt.contains('时') {
+            continue;
+        }
+        if char_before(s, whole.start()).is_some_and(|ch| ch.is_ascii_digit() || ch == ':') {
+            continue;
+        }
+        let Some((start, pm)) = one_time(&c, 1, false) else { continue };
+        let end = if c.get(7).is_some() {
+            one_time(&c, 6, pm).map(|(mut e, _)| {
+                if e < start && e.hour() < 12 {
+                    e = e.overflowing_add_signed(chrono::Duration::hours(12)).0;
+                }
+                e
+            })
+        } else {
+            None
+        };
+        return Some((start, end));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+    }
+    fn t(h: u32, m: u32) -> NaiveTime {
+        NaiveTime::from_hms_opt(h, m, 0).unwrap()
+    }
+    fn first(s: &str, loose: bool, p: NaiveDate) -> Option<NaiveDate> {
+        find_dates(s, loose).first().and_then(|h| resolve(h, Some(p)))
+    }
+
+    #[test]
+    fn date_forms() {
+        let p = d(2015, 10, 20);
+        assert_eq!(first("定于 10 月 31 日下午", false, p), Some(d(2015, 10, 31)));
+        assert_eq!(first("2015年10月31日", false, p), Some(d(2015, 10, 31)));
+        assert_eq!(first("时间：2009 年 11 月 14 日（周六）", false, p), Some(d(2009, 11, 14)));
+        assert_eq!(first("| 10/14/2014 | | 17:35 |", false, p), Some(d(2014, 10, 14)));
+        assert_eq!(first("沙龙预计举行时间为10.31下午", true, p), Some(d(2015, 10, 31)));
+        assert_eq!(first("Docker 1.3 发布", true, p), None);
+        assert_eq!(first("See you on Oct 31!", false, p), Some(d(2015, 10, 31)));
+        assert_eq!(first("October 31, 2014", false, p), Some(d(2014, 10, 31)));
+        assert_eq!(first("时间：2012-02-26（周日）下午二点", false, p), Some(d(2012, 2, 26)));
+        assert_eq!(first("于2012.01.08在腾讯大厦", false, p), Some(d(2012, 1, 8)));
+        assert_eq!(first("111023 13:30~18:00 珠海潘达咖啡", false, p), Some(d(2011, 10, 23)));
+        assert_eq!(first("9月20-21日(09:00-16:30)", false, p), Some(d(2015, 9, 20)));
+        assert_eq!(first("在这个周六（26 日）下午", false, d(2013, 10, 22)), Some(d(2013, 10, 26)));
+    }
+
+    #[test]
+    fn year_inferred_across_new_year() {
+        assert_eq!(first("1 月 5 日举行", false, d(2011, 12, 23)), Some(d(2012, 1, 5)));
+        assert_eq!(first("12 月 28 日的活动回顾", false, d(2012, 1, 3)), Some(d(2011, 12, 28)));
+        assert_eq!(first("10 月 18 日举办", false, d(2015, 10, 26)), Some(d(2015, 10, 18)));
+    }
+
+    #[test]
+    fn time_forms() {
+        assert_eq!(find_time_range("下午 13:30 - 17:30"), Some((t(13, 30), Some(t(17, 30)))));
+        assert_eq!(find_time_range("13:30～18:00（准时开始）"), Some((t(13, 30), Some(t(18, 0)))));
+        assert_eq!(find_time_range("下午 2:30 至 5:30"), Some((t(14, 30), Some(t(17, 30)))));
+        assert_eq!(find_time_range("下午1：30至6：00"), Some((t(13, 30), Some(t(18, 0)))));
+        assert_eq!(find_time_range("下午 1 点半开始"), Some((t(13, 30), None)));
+        assert_eq!(find_time_range("下午一时三十分准时开始"), Some((t(13, 30), None)));
+        assert_eq!(find_time_range("下午二点"), Some((t(14, 0), None)));
+        assert_eq!(find_time_range("10:00 AM - 5:00 PM"), Some((t(10, 0), Some(t(17, 0)))));
+        assert_eq!(find_time_range("| 8:40 |"), Some((t(8, 40), None)));
+        assert_eq!(find_time_range("几点建议"), None);
+    }
+}

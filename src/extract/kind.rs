@@ -1,0 +1,48 @@
+//! What a post is for, from its title first, then its categories and text.
+
+use super::PostKind;
+use super::text::Doc;
+
+fn has(s: &str, words: &[&str]) -> bool {
+    let l = s.to_lowercase();
+    words.iter().any(|w| l.contains(w))
+}
+
+/// Classifies a post. `has_event` tells whether an event date was found.
+pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) -> PostKind {
+    let cats = categories.join(" ");
+    if has(title, &["征集", "call for speakers", "call for papers", "call for proposals", "cfp"]) {
+        return PostKind::CallForSpeakers;
+    }
+    if has(title, &["总结", "回顾", "后记", "小结", "记要", "报道", "讲稿", "汇总", "recap", "summary", "review"]) {
+        return PostKind::Recap;
+    }
+    if has(title, &["报名", "召集", "registration", "sign up", "signup"]) {
+        return PostKind::Registration;
+    }
+    if has(title, &["推荐", "峰会", "大会", "工作坊", "安排", "summit", "conference"]) && has_event {
+        return PostKind::Announcement;
+    }
+    if has(&cats, &["总结"]) && has_event {
+        return PostKind::Recap;
+    }
+    let text = doc.plain();
+    if has_event {
+        if has(&cats, &["报名"])
+            || has(&text, &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"])
+        {
+            return PostKind::Registration;
+        }
+        if has(&text, &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"]) {
+            return PostKind::CallForSpeakers;
+        }
+        return PostKind::Announcement;
+    }
+    if has(title, &["发布", "宣布", "融资", "released", "announc"]) {
+        return PostKind::Other;
+    }
+    if doc.has_code || has(&text, &["作者：", "译者：", "author：", "author:", "原文："]) {
+        return PostKind::Article;
+    }
+    PostKind::Other
+}

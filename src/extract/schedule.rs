@@ -1,0 +1,84 @@
+//! Schedule tables (Date | Start | End | Activity): one event per row, the city carried over
+//! from the row before when a row names none, public meetups told from closed-door items.
+
+use chrono::NaiveDate;
+
+use super::city::CityTable;
+use super::date::{find_dates, find_time_range, resolve};
+use super::text::Doc;
+use super::{City, Event};
+
+fn col(header: &[String], words: &[&str]) -> Option<usize> {
+    header.iter().position(|h| {
+        let l = h.to_lowercase();
+        words.iter().any(|w| l.contains(w))
+    })
+}
+
+fn is_closed(s: &str) -> bool {
+    let l = s.to_lowercase();
+    ["闭门", "内部", "private", "closed", "聚餐", "晚宴", "抵达", "飞抵", "会谈"].iter().any(|w| l.contains(w))
+}
+
+fn is_public(s: &str) -> bool {
+    let l = s.to_lowercase();
+    ["meetup", "公开", "public", "沙龙", "大会"].iter().any(|w| l.contains(w))
+}
+
+/// Events from the schedule tables of a post. `hint` is the city when no row names one yet.
+pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTable, hint: Option<City>) -> Vec<Event> {
+    let text = doc.plain();
+    // "…除了 X 面向公众开放外，其它皆为闭门活动": the sentence that tells which rows are public.
+    let public_sentence = text
+        .split(['。', '\n'])
+        .find(|s| (s.contains("公众") || s.contains("公开")) && s.contains("闭门"))
+        .unwrap_or("");
+    let mut out = Vec::new();
+    for table in &doc.tables {
+        let Some(header) = table.first() else { continue };
+        let (Some(dc), Some(ac)) = (col(header, &["date", "日期"]), col(header, &["activit", "活动", "event", "事项", "内容"])) else {
+            continue;
+        };
+        let sc = col(header, &["start", "开始", "time", "时间"]);
+        let ec = col(header, &["end", "结束"]);
+        let mut city = hint.clone();
+        for row in table.iter().skip(1) {
+            let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::as_str).unwrap_or("");
+            let Some(date) = find_dates(cell(Some(dc)), false).first().and_then(|h| resolve(h, published)) else {
+                continue;
+            };
+            let title = cell(Some(ac)).trim().to_string();
+            if let Some(c) = cities.first_in(&title) {
+                city = Some(c);
+            }
+            let start = find_time_range(cell(sc)).map(|t| t.0);
+            let end = find_time_range(cell(ec)).map(|t| t.0);
+            let key: String = title.chars().take(12).collect();
+            let others_closed = !public_sentence.is_empty()
+                && (public_sentence.contains("其它") || public_sentence.contains("其他") || public_sentence.contains("其余"));
+            let public = if !key.is_empty() && public_sentence.contains(key.as_str()) {
+                Some(true)
+            } else if others_closed || is_closed(&title) {
+                Some(false)
+            } else if is_public(&title) {
+                Some(true)
+            } else {
+                None
+            };
+            out.push(Event {
+                title,
+                date,
+                start,
+                end,
+                city: city.clone(),
+                venue: None,
+                organizer: None,
+                registration: None,
+                source: None,
+                public,
+                deadline: None,
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,236 @@
+//! HTML → text: lines (with heading levels), links and tables, enough for the extraction
+//! rules. Iterative tree walk, so deeply nested input cannot overflow the stack.
+
+use ego_tree::iter::Edge;
+use scraper::{Html, Node};
+
+/// One line of text, with its heading level when it came from `<h1>`…`<h6>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    /// Whitespace-collapsed text.
+    pub text: String,
+    /// 1–6 for headings (and lines that are entirely bold), else 0.
+    pub heading: u8,
+}
+
+/// A hyperlink.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The link's text.
+    pub text: String,
+    /// The `href` as written (absolute after the parse stage).
+    pub href: String,
+    /// Index of the line the link sits on.
+    pub line: usize,
+}
+
+/// The text of a post, ready for the rules.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    /// Non-empty lines in document order.
+    pub lines: Vec<Line>,
+    /// Links in document order.
+    pub links: Vec<Link>,
+    /// Tables: rows of cell texts.
+    pub tables: Vec<Vec<Vec<String>>>,
+    /// Whether the body holds preformatted code (symbol-heavy, not quoted prose).
+    pub has_code: bool,
+}
+
+impl Doc {
+    /// All lines joined with newlines.
+    pub fn plain(&self) -> String {
+        let mut s = String::new();
+        for l in &self.lines {
+            s.push_str(&l.text);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
+            | "table" | "section" | "article" | "pre" | "blockquote" | "dt" | "dd" | "hr"
+            | "header" | "footer" | "figure" | "figcaption" | "td" | "th"
+    )
+}
+
+/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
+pub fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            space = true;
+        } else {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Parses sanitized HTML into a [`Doc`].
+pub fn parse_html(html: &str) -> Doc {
+    let frag = Html::parse_fragment(html);
+    let mut doc = Doc::default();
+    let mut cur = String::new();
+    let mut heading: u8 = 0;
+    let mut link: Option<(String, String)> = None;
+    let mut table_depth = 0usize;
+    let mut row: Option<Vec<String>> = None;
+    let mut cell: Option<String> = None;
+    let mut pre_depth = 0usize;
+    let (mut code_ascii, mut code_han) = (0usize, 0usize);
+
+    let flush = |cur: &mut String, heading: u8, doc: &mut Doc| {
+        let t = collapse_ws(cur);
+        if !t.is_empty() {
+            doc.lines.push(Line { text: t, heading });
+        }
+        cur.clear();
+    };
+
+    for edge in frag.root_element().traverse() {
+        match edge {
+            Edge::Open(node) => match node.value() {
+                Node::Text(t) => {
+                    let text: &str = &t.text;
+                    if pre_depth > 0 {
+                        for ch in text.chars() {
+                            if ch.is_ascii_punctuation() {
+                                code_ascii += 1;
+                            } else if ('\u{4e00}'..='\u{9fff}').contains(&ch) {
+                                code_han += 1;
+                            }
+                        }
+                        // Keep code lines apart.
+                        for (i, part) in text.split('\n').enumerate() {
+                            if i > 0 {
+                                flush(&mut cur, heading, &mut doc);
+                            }
+                            cur.push_str(part);
+                        }
+                    } else {
+                        // Authors' line breaks (Markdown soft breaks) separate list rows and
+                        // "时间：… 地点：…" fields: keep them.
+                        for (i, part) in text.split('\n').enumerate() {
+                            if i > 0 {
+                                flush(&mut cur, heading, &mut doc);
+                            }
+                            cur.push_str(part);
+                        }
+                    }
+                    if let Some((lt, _)) = link.as_mut() {
+                        lt.push_str(text);
+                    }
+                    if let Some(c) = cell.as_mut() {
+                        c.push_str(text);
+                        c.push(' ');
+                    }
+                }
+                Node::Element(e) => {
+                    let name = e.name();
+                    if is_block(name) {
+                        flush(&mut cur, heading, &mut doc);
+                    }
+                    match name {
+                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                            heading = name.as_bytes().get(1).map_or(3, |b| b.saturating_sub(b'0'));
+                        }
+                        "a" => {
+                            if let Some(h) = e.attr("href") {
+                                link = Some((String::new(), h.to_string()));
+                            }
+                        }
+                        "table" => {
+                            table_depth += 1;
+                            if table_depth == 1 {
+                                doc.tables.push(Vec::new());
+                            }
+                        }
+                        "tr" if table_depth == 1 => row = Some(Vec::new()),
+                        "td" | "th" if table_depth == 1 => cell = Some(String::new()),
+                        "pre" | "code" if name == "pre" => {
+                            pre_depth += 1;
+                        }
+                        _ => {}
+                    }
+                }
+                _ => {}
+            },
+            Edge::Close(node) => {
+                if let Node::Element(e) = node.value() {
+                    let name = e.name();
+                    match name {
+                        "a" => {
+                            if let Some((t, h)) = link.take() {
+                                let line = doc.lines.len();
+                                doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+                            }
+                        }
+                        "td" | "th" if table_depth == 1 => {
+                            if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
+                                r.push(collapse_ws(&c));
+                            }
+                        }
+                        "tr" if table_depth == 1 => {
+                            if let (Some(r), Some(t)) = (row.take(), doc.tables.last_mut()) {
+                                t.push(r);
+                            }
+                        }
+                        "table" => table_depth = table_depth.saturating_sub(1),
+                        "pre" => pre_depth = pre_depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    if is_block(name) {
+                        flush(&mut cur, heading, &mut doc);
+                        if name.len() == 2 && name.starts_with('h') {
+                            heading = 0;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    flush(&mut cur, heading, &mut doc);
+    // Code, not a quoted block of prose: symbols outnumber Han characters.
+    doc.has_code = code_ascii >= 10 && code_han * 2 < code_ascii;
+    doc
+}
+
+/// Plain text of an HTML fragment (tags stripped, one line per block).
+pub fn html_to_text(html: &str) -> String {
+    parse_html(html).plain()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_headings_links_tables() {
+        let d = parse_html(
+            "<h3>《T》 - 张三</h3><p>a<br>b <a href=\"x.pdf\">slides</a></p>\
+             <table><tr><th>Date</th><th>Start</th></tr><tr><td>1</td><td>2</td></tr></table>",
+        );
+        assert_eq!(d.lines[0], Line { text: "《T》 - 张三".into(), heading: 3 });
+        assert_eq!(d.lines[1].text, "a");
+        assert_eq!(d.lines[2].text, "b slides");
+        assert_eq!(d.links[0].href, "x.pdf");
+        assert_eq!(d.tables[0][1], vec!["1".to_string(), "2".to_string()]);
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let html = "<div>".repeat(20000) + "x" + &"</div>".repeat(20000);
+        let d = parse_html(&html);
+        assert!(d.plain().contains('x'));
+    }
+}
