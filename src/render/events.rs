@@ -2,14 +2,13 @@
 //! with the talks that belong to it and the post it came from, merged across posts that
 //! describe the same meetup, sorted by day and time.
 //!
-//! [`collect`] is the one seam between posts and the event list: when cross-post merging
-//! lands in `dedup`, it is the only function to switch.
+//! [`collect`] is the one seam between posts and the event list.
 
 use chrono::{NaiveDate, NaiveTime};
 use url::Url;
 
-use crate::dedup::{Post, key_id};
-use crate::extract::{Event, Lang, Talk};
+use crate::dedup::{self, Post};
+use crate::extract::{City, Event, Lang, Talk};
 
 /// One event with where it came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,38 +34,57 @@ impl EventEntry {
     }
 }
 
-/// The events of `posts`, one entry per meetup, sorted by day, start time and title.
+/// The events of `posts`, one entry per meetup (merged across posts by
+/// [`dedup::merge_events`], so ids match `digest export`), sorted by day, start time and title.
 pub fn collect(posts: &[Post]) -> Vec<EventEntry> {
-    let mut out: Vec<EventEntry> = Vec::new();
-    for post in posts {
-        let item = &post.item;
-        let single = item.events.len() == 1;
-        for (i, event) in item.events.iter().enumerate() {
-            let talks: Vec<Talk> = item
-                .talks
+    let (events, talks) = dedup::merge_events(posts);
+    let post_of = |link: &str| posts.iter().find(|p| p.urls().iter().any(|u| u.as_str() == link));
+    let mut out: Vec<EventEntry> = events
+        .into_iter()
+        .map(|m| {
+            let sources: Vec<&Post> = m.sources.iter().filter_map(|s| post_of(s)).collect();
+            // What the merged event does not carry, from the posts' own statements of it.
+            let stated: Vec<&Event> = sources
                 .iter()
-                .filter(|t| t.event == Some(i) || (single && t.event.is_none()))
-                .cloned()
+                .flat_map(|p| p.item.events.iter())
+                .filter(|e| e.date == m.date || m.history.iter().any(|c| c.from == e.date.to_string()))
                 .collect();
-            let entry = EventEntry {
-                id: key_id(&format!(
-                    "{}|{}|{}",
-                    event.date,
-                    event.city.as_ref().map_or("", |c| c.en.as_str()),
-                    event.title
-                )),
-                event: event.clone(),
-                talks,
-                post_url: item.parsed.url.clone(),
-                post_title: item.parsed.title.clone(),
-                lang: item.lang,
+            let first = sources.first();
+            let event = Event {
+                title: m.title,
+                date: m.date,
+                start: m.start,
+                end: m.end,
+                city: m.city.map(|en| City { en, zh: m.city_zh.unwrap_or_default() }),
+                venue: m.venue,
+                registration: m.registration,
+                organizer: stated.iter().find_map(|e| e.organizer.clone()),
+                source: first.and_then(|p| p.item.parsed.url.clone()),
+                public: stated.iter().find_map(|e| e.public),
+                deadline: stated.iter().find_map(|e| e.deadline),
             };
-            match out.iter_mut().find(|e| same_meetup(&e.event, event)) {
-                Some(known) => absorb(known, entry),
-                None => out.push(entry),
+            let talks = talks
+                .iter()
+                .filter(|t| t.event_id.as_deref() == Some(m.id.as_str()))
+                .map(|t| Talk {
+                    title: t.title.clone(),
+                    speakers: t.speakers.clone(),
+                    slides: t.slides.clone(),
+                    video: None,
+                    transcript: None,
+                    event: None,
+                })
+                .collect();
+            EventEntry {
+                event,
+                talks,
+                post_url: first.and_then(|p| p.item.parsed.url.clone()),
+                post_title: first.map(|p| p.item.parsed.title.clone()).unwrap_or_default(),
+                lang: first.map_or(Lang::Zh, |p| p.item.lang),
+                id: m.id,
             }
-        }
-    }
+        })
+        .collect();
     out.sort_by(|a, b| {
         (a.event.date, a.start(), &a.event.title, &a.id).cmp(&(b.event.date, b.start(), &b.event.title, &b.id))
     });
@@ -78,32 +96,3 @@ pub fn between(entries: &[EventEntry], from: NaiveDate, to: NaiveDate) -> Vec<Ev
     entries.iter().filter(|e| e.event.date >= from && e.event.date <= to).cloned().collect()
 }
 
-/// Two posts describe the same meetup when the day and city agree (or one lacks a city) and
-/// the start times do not disagree.
-fn same_meetup(a: &Event, b: &Event) -> bool {
-    let city = match (&a.city, &b.city) {
-        (Some(x), Some(y)) => x.en == y.en,
-        _ => true,
-    };
-    let start = match (a.start, b.start) {
-        (Some(x), Some(y)) => x == y,
-        _ => true,
-    };
-    a.date == b.date && city && start
-}
-
-/// Fills what `known` lacks from `other` and adds talks it does not have.
-fn absorb(known: &mut EventEntry, other: EventEntry) {
-    let e = &mut known.event;
-    let o = other.event;
-    e.start = e.start.or(o.start);
-    e.end = e.end.or(o.end);
-    e.city = e.city.take().or(o.city);
-    e.venue = e.venue.take().or(o.venue);
-    e.registration = e.registration.take().or(o.registration);
-    for t in other.talks {
-        if !known.talks.iter().any(|k| k.title == t.title) {
-            known.talks.push(t);
-        }
-    }
-}
