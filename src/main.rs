@@ -185,7 +185,7 @@ fn run(cli: Cli) -> Result<u8> {
             } else {
                 Some(fetch(&config, &mut store, cli.quiet)?)
             };
-            let report = pipeline::build_week(&config, &store, week, templates.as_deref())?;
+            let report = pipeline::build_week(&config, &mut store, week, templates.as_deref())?;
             if !cli.quiet {
                 println!(
                     "built {}: {} posts in the newsletter",

@@ -149,8 +149,8 @@ fn translation_provider_is_used_cached_and_never_required() {
     let zh = read(&config, &format!("{WEEK}/index.zh.html"));
     assert!(zh.contains("zh: Understanding Docker networking"), "English titles get Chinese beneath");
     // A rebuild is served from the cache in the state database.
-    let store = digest::store::Store::open(&config.database_path()).unwrap();
-    digest::pipeline::build_week(&config, &store, WEEK.parse().unwrap(), None).unwrap();
+    let mut store = digest::store::Store::open(&config.database_path()).unwrap();
+    digest::pipeline::build_week(&config, &mut store, WEEK.parse().unwrap(), None).unwrap();
     assert_eq!(server.requests(), asked, "cached");
     assert_eq!(read(&config, &format!("{WEEK}/index.en.html")), en);
     // A failing provider leaves the original text (and the glossary) and the build succeeds.

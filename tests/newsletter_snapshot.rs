@@ -30,7 +30,7 @@ fn newsletter_2015_w44_from_the_offline_example() {
         .unwrap();
     assert_eq!(summary.failed(), 0, "{summary:?}");
     let week: Week = "2015-W44".parse().unwrap();
-    let report = pipeline::build_week(&config, &store, week, None).unwrap();
+    let report = pipeline::build_week(&config, &mut store, week, None).unwrap();
     assert_eq!(report.posts, 4);
     let read = |f: &str| std::fs::read_to_string(config.output_dir.join(f)).unwrap();
     insta::assert_snapshot!("newsletter_2015_w44_txt", read("2015-W44/newsletter.txt"));

@@ -43,6 +43,7 @@ kind-other = Other
 ## Labels
 label-venue = Venue
 label-register = Register
+label-updated = Updated
 label-deadline = Deadline
 label-talks = Talks
 label-slides = Slides

@@ -43,6 +43,7 @@ kind-other = 其他
 ## 标签
 label-venue = 地点
 label-register = 报名
+label-updated = 已更新
 label-deadline = 截止日期
 label-talks = 议题
 label-slides = 幻灯片

@@ -20,7 +20,7 @@ const ANNOUNCE_WEEKS: i64 = 26;
 
 pub(super) fn build_week(
     config: &Config,
-    store: &Store,
+    store: &mut Store,
     week: Week,
     templates: Option<&Path>,
     now: DateTime<Utc>,
@@ -34,7 +34,10 @@ pub(super) fn build_week(
     let context = store.posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
     let all_events = events::collect(&context);
     let (from, to) = upcoming_window(week, config.upcoming_weeks);
-    let upcoming = events::between(&all_events, from, to);
+    // An event an earlier issue featured is left out unless its details changed since.
+    let label = week.to_string();
+    let featured = store.featured_before(&label, "event")?;
+    let upcoming = events::unseen_or_changed(events::between(&all_events, from, to), &featured);
     let mut titled: Vec<_> = posts.clone();
     titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
     let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, &catalog, &titled, now);
@@ -90,6 +93,8 @@ pub(super) fn build_week(
     files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest).into_bytes() });
     files.push(OutputFile { path: "feed.json".into(), bytes: feeds::json_feed(&feed_meta, &latest).into_bytes() });
     let written = deliver::publish(&config.output_dir, &files)?;
+    let shown: Vec<(String, String)> = upcoming.iter().map(|e| (e.id.clone(), e.fingerprint())).collect();
+    store.record_featured(&label, "event", &shown)?;
     Ok(BuildReport { week, posts: posts.len(), files: written })
 }
 

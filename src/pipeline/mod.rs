@@ -189,7 +189,7 @@ pub struct BuildReport {
 /// them atomically under the output folder.
 pub fn build_week(
     config: &Config,
-    store: &Store,
+    store: &mut Store,
     week: Week,
     templates: Option<&Path>,
 ) -> Result<BuildReport, PipelineError> {

@@ -25,6 +25,45 @@ pub struct EventEntry {
     pub lang: Lang,
     /// Stable id (16 hex digits) from the day, city and title.
     pub id: String,
+    /// An earlier issue featured it with other details (day, time, venue, talks, slides).
+    pub updated: bool,
+}
+
+impl EventEntry {
+    /// What a reader would notice changing: day, times, city, venue, registration, and the
+    /// talks with their speakers and slides.
+    pub fn fingerprint(&self) -> String {
+        let e = &self.event;
+        let mut text = format!(
+            "{}|{:?}|{:?}|{:?}|{:?}|{:?}",
+            e.date,
+            e.start,
+            e.end,
+            e.city.as_ref().map(|c| &c.en),
+            e.venue,
+            e.registration.as_ref().map(Url::as_str)
+        );
+        for t in &self.talks {
+            text.push_str(&format!("|{}:{}:{:?}", t.title, t.speakers.join(","), t.slides.as_ref().map(Url::as_str)));
+        }
+        dedup::key_id(&text)
+    }
+}
+
+/// Drops the entries an earlier issue already featured unchanged, and marks the changed ones
+/// as updated. `before` maps ids to the fingerprints they were featured with.
+pub fn unseen_or_changed(entries: Vec<EventEntry>, before: &std::collections::HashMap<String, String>) -> Vec<EventEntry> {
+    entries
+        .into_iter()
+        .filter_map(|mut e| match before.get(&e.id) {
+            Some(fp) if *fp == e.fingerprint() => None,
+            Some(_) => {
+                e.updated = true;
+                Some(e)
+            }
+            None => Some(e),
+        })
+        .collect()
 }
 
 impl EventEntry {
@@ -82,6 +121,7 @@ pub fn collect(posts: &[Post]) -> Vec<EventEntry> {
                 post_title: first.map(|p| p.item.parsed.title.clone()).unwrap_or_default(),
                 lang: first.map_or(Lang::Zh, |p| p.item.lang),
                 id: m.id,
+                updated: false,
             }
         })
         .collect();

@@ -170,6 +170,8 @@ pub struct EventView {
     pub url: Option<String>,
     /// Its talks.
     pub talks: Vec<TalkView>,
+    /// An earlier issue featured it with other details (shown with `label_updated`).
+    pub updated: bool,
 }
 
 /// One talk.
@@ -302,11 +304,9 @@ fn post_view(issue: &Issue, post: &Post, edition: Edition) -> PostView {
     }
 }
 
-/// The post's deadline (截止), read through serde so this builds before and after the
-/// extract stage grows an `Item::deadline` field.
+/// The deadline (截止) the post gives for its event, if any.
 fn deadline(item: &Item) -> Option<NaiveDate> {
-    let value = serde_json::to_value(item).ok()?;
-    value.get("deadline")?.as_str()?.parse().ok()
+    item.events.iter().find_map(|e| e.deadline)
 }
 
 fn event_view(issue: &Issue, entry: &EventEntry, edition: Edition) -> EventView {
@@ -323,6 +323,7 @@ fn event_view(issue: &Issue, entry: &EventEntry, edition: Edition) -> EventView 
         registration: e.registration.as_ref().map(|u| u.to_string()),
         url: entry.post_url.as_ref().map(|u| u.to_string()),
         talks: entry.talks.iter().map(talk_view).collect(),
+        updated: entry.updated,
     }
 }
 

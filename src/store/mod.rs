@@ -8,6 +8,7 @@ mod schema;
 
 pub use lock::{LockError, StateLock};
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -275,6 +276,37 @@ impl Store {
             .into_iter()
             .map(|(p, _)| p)
             .collect())
+    }
+
+    /// What issues before `week` featured of `kind` ("event", "post"): each id with the
+    /// fingerprint it had in the latest issue that featured it. Weeks compare as `YYYY-Www`.
+    pub fn featured_before(&self, week: &str, kind: &str) -> Result<HashMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, fingerprint FROM featured WHERE kind = ?1 AND week < ?2 ORDER BY week")
+            .map_err(|e| self.err(e))?;
+        let rows = stmt
+            .query_map(params![kind, week], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e))?;
+        // Later weeks come last and overwrite earlier fingerprints.
+        Ok(rows.into_iter().collect())
+    }
+
+    /// Records what the issue of `week` features of `kind`, replacing an earlier build of it.
+    pub fn record_featured(&mut self, week: &str, kind: &str, items: &[(String, String)]) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
+        let tx = self.conn.transaction().map_err(wrap)?;
+        tx.execute("DELETE FROM featured WHERE week = ?1 AND kind = ?2", params![week, kind]).map_err(wrap)?;
+        for (id, fingerprint) in items {
+            tx.execute(
+                "INSERT OR REPLACE INTO featured (week, kind, id, fingerprint) VALUES (?1, ?2, ?3, ?4)",
+                params![week, kind, id, fingerprint],
+            )
+            .map_err(wrap)?;
+        }
+        tx.commit().map_err(wrap)
     }
 
     /// Number of posts stored.

@@ -62,6 +62,14 @@ const MIGRATIONS: &[&str] = &[
         sent_at TEXT NOT NULL,
         PRIMARY KEY (week, address)
     );",
+    // 3: what each built issue featured, so a later issue repeats only what changed.
+    "CREATE TABLE featured (
+        week TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        id TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        PRIMARY KEY (week, kind, id)
+    );",
 ];
 
 /// The schema version this build writes.

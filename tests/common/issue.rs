@@ -91,7 +91,7 @@ pub fn build(dir: &Path, translate_url: Option<&str>) -> Config {
     let mut store = Store::open(&config.database_path()).unwrap();
     let now = chrono::DateTime::parse_from_rfc3339("2015-11-02T07:00:00+08:00").unwrap().to_utc();
     store.save_run(&[], &posts(), now).unwrap();
-    digest::pipeline::build_week(&config, &store, WEEK.parse().unwrap(), None).unwrap();
+    digest::pipeline::build_week(&config, &mut store, WEEK.parse().unwrap(), None).unwrap();
     config
 }
 
