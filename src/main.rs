@@ -224,6 +224,8 @@ fn run(cli: Cli) -> Result<u8> {
 fn send(config: &Config, week: &str, dry_run: bool, quiet: bool) -> Result<u8> {
     use digest::deliver::smtp::{Outcome, send_week};
     let week = Week::parse(week, chrono::Utc::now(), config.timezone)?;
+    // Two sends at once could both see an address as not yet sent.
+    let _lock = StateLock::acquire(&config.state_dir)?;
     let store = Store::open(&config.database_path())?;
     let report = send_week(&config.email, &config.output_dir, &store, week, dry_run, chrono::Utc::now)?;
     let mut failed = 0;
