@@ -30,11 +30,43 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "docker", "container", "golang", "proxy", "kubernetes", "deploy", "cluster", "registry", "image", "network", "storage",
-    "microservice", "react", "native", "javascript", "security", "wechat", "devops", "python", "database", "cache", "nginx",
-    "openresty", "swift", "android", "machine", "learning", "data", "pipeline", "salon", "meetup", "talk", "slides", "video",
+    "docker",
+    "container",
+    "golang",
+    "proxy",
+    "kubernetes",
+    "deploy",
+    "cluster",
+    "registry",
+    "image",
+    "network",
+    "storage",
+    "microservice",
+    "react",
+    "native",
+    "javascript",
+    "security",
+    "wechat",
+    "devops",
+    "python",
+    "database",
+    "cache",
+    "nginx",
+    "openresty",
+    "swift",
+    "android",
+    "machine",
+    "learning",
+    "data",
+    "pipeline",
+    "salon",
+    "meetup",
+    "talk",
+    "slides",
+    "video",
 ];
-const FOOTER: &str = "作者: 珠三角技术沙龙 打造泛珠三角技术圈线上线下交流的平台。欢迎关注我们的微信公众号，获取最新活动信息。";
+const FOOTER: &str =
+    "作者: 珠三角技术沙龙 打造泛珠三角技术圈线上线下交流的平台。欢迎关注我们的微信公众号，获取最新活动信息。";
 
 fn text(rng: &mut Rng) -> String {
     let mut s = String::with_capacity(1024);
@@ -92,14 +124,16 @@ fn items(n: usize, seed: u64) -> (Vec<Item>, Vec<usize>) {
     let day0 = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
     for i in 0..n {
         let mut it = template.clone();
-        let dup_of = (i > 10 && (rng.next() as f64 / u64::MAX as f64) < DUP_FRACTION).then(|| rng.below(i as u64) as usize);
+        let dup_of =
+            (i > 10 && (rng.next() as f64 / u64::MAX as f64) < DUP_FRACTION).then(|| rng.below(i as u64) as usize);
         match dup_of {
             Some(j) if origin[j] == j => {
                 let o = &out[j];
                 it.source = "mirror".into();
                 it.parsed.title = format!("[转]{}", o.parsed.title);
                 it.parsed.content_html = format!("<div>{}</div>", perturb(&mut rng, &o.parsed.content_html));
-                let d = o.parsed.published.map(|t| t.date()).unwrap_or(day0) + chrono::Duration::days(rng.below(3) as i64);
+                let d =
+                    o.parsed.published.map(|t| t.date()).unwrap_or(day0) + chrono::Duration::days(rng.below(3) as i64);
                 it.parsed.published = Some(digest::parse::Timestamp::Day(d));
                 origin.push(j);
             }
@@ -107,7 +141,8 @@ fn items(n: usize, seed: u64) -> (Vec<Item>, Vec<usize>) {
                 it.source = format!("site{}", rng.below(20));
                 it.parsed.title = format!("{} {}", WORDS[rng.below(WORDS.len() as u64) as usize], i);
                 it.parsed.content_html = format!("<p>{}</p>", text(&mut rng));
-                it.parsed.published = Some(digest::parse::Timestamp::Day(day0 + chrono::Duration::days(rng.below(365) as i64)));
+                it.parsed.published =
+                    Some(digest::parse::Timestamp::Day(day0 + chrono::Duration::days(rng.below(365) as i64)));
                 origin.push(i);
             }
         }
@@ -173,7 +208,9 @@ fn phases(n: usize) {
     let t = Instant::now();
     let tw = twins::twin_pairs(&posts, opts.max_days).len();
     let t_twins = t.elapsed();
-    println!("{n:>9} items: exact {t_exact:?}, sketch {t_sketch:?}, lsh {t_cluster:?} ({groups} groups), twins {t_twins:?} ({tw})");
+    println!(
+        "{n:>9} items: exact {t_exact:?}, sketch {t_sketch:?}, lsh {t_cluster:?} ({groups} groups), twins {t_twins:?} ({tw})"
+    );
 }
 
 fn main() {

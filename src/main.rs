@@ -31,13 +31,7 @@ const EXIT_PARTIAL: u8 = 3;
 )]
 struct Cli {
     /// The config file.
-    #[arg(
-        short,
-        long,
-        global = true,
-        env = "DIGEST_CONFIG",
-        default_value = "feeds.toml"
-    )]
+    #[arg(short, long, global = true, env = "DIGEST_CONFIG", default_value = "feeds.toml")]
     config: PathBuf,
     /// Output folder (overrides `output` in the config).
     #[arg(long, global = true, value_name = "DIR")]
@@ -89,7 +83,9 @@ enum Command {
     },
     /// Mail a built week's newsletter to the subscribers ([email] in the config), each in
     /// their language; never twice to the same address for the same week.
-    #[command(after_help = "Examples:\n  digest send --week 2015-W44 --dry-run\n  digest send --week last\n\nExit code 3 when some subscribers could not be sent to (bad address, refused); the rest were sent.")]
+    #[command(
+        after_help = "Examples:\n  digest send --week 2015-W44 --dry-run\n  digest send --week last\n\nExit code 3 when some subscribers could not be sent to (bad address, refused); the rest were sent."
+    )]
     Send {
         /// The week: YYYY-Www, `this` or `last` (default: last week).
         #[arg(long, value_name = "WEEK", default_value = "last")]
@@ -154,43 +150,27 @@ fn progress_bar(quiet: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
-    if let Ok(style) =
-        ProgressStyle::with_template("{spinner} fetching [{bar:30}] {pos}/{len} {msg}")
-    {
+    if let Ok(style) = ProgressStyle::with_template("{spinner} fetching [{bar:30}] {pos}/{len} {msg}") {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")
 }
 
 fn run(cli: Cli) -> Result<u8> {
     let config = load_config(&cli)?;
     match &cli.command {
-        Command::Build {
-            week,
-            no_fetch,
-            templates,
-        } => {
+        Command::Build { week, no_fetch, templates } => {
             let week = Week::parse(week, chrono::Utc::now(), config.timezone)?;
             let _lock = StateLock::acquire(&config.state_dir)?;
             let mut store = Store::open(&config.database_path())?;
-            let summary = if *no_fetch {
-                None
-            } else {
-                Some(fetch(&config, &mut store, cli.quiet)?)
-            };
+            let summary = if *no_fetch { None } else { Some(fetch(&config, &mut store, cli.quiet)?) };
             let report = pipeline::build_week(&config, &mut store, week, templates.as_deref())?;
             if !cli.quiet {
-                println!(
-                    "built {}: {} posts in the newsletter",
-                    report.week, report.posts
-                );
+                println!("built {}: {} posts in the newsletter", report.week, report.posts);
                 for f in &report.files {
                     println!("  wrote {}", f.display());
                 }
@@ -257,12 +237,7 @@ fn send(config: &Config, week: &str, dry_run: bool, quiet: bool) -> Result<u8> {
 
 fn fetch(config: &Config, store: &mut Store, quiet: bool) -> Result<RunSummary> {
     let bar = progress_bar(quiet);
-    let summary = runtime()?.block_on(pipeline::fetch_sources(
-        config,
-        store,
-        &bar,
-        chrono::Utc::now(),
-    ))?;
+    let summary = runtime()?.block_on(pipeline::fetch_sources(config, store, &bar, chrono::Utc::now()))?;
     print_summary(&summary, quiet);
     Ok(summary)
 }
@@ -295,11 +270,7 @@ fn exit_code(summary: Option<&RunSummary>) -> u8 {
 
 fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     if let Some(name) = only {
-        anyhow::ensure!(
-            config.source(name).is_some(),
-            "{}: no source named `{name}`",
-            config.path.display()
-        );
+        anyhow::ensure!(config.source(name).is_some(), "{}: no source named `{name}`", config.path.display());
     }
     let history = if config.database_path().exists() {
         Store::open(&config.database_path())?.source_states()?
@@ -310,18 +281,9 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     if json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
     } else {
-        println!(
-            "{}: config ok, {} sources",
-            config.path.display(),
-            config.sources.len()
-        );
+        println!("{}: config ok, {} sources", config.path.display(), config.sources.len());
         for r in &reports {
-            println!(
-                "\n{} ({}) {}",
-                r.name,
-                format!("{:?}", r.kind).to_lowercase(),
-                r.url
-            );
+            println!("\n{} ({}) {}", r.name, format!("{:?}", r.kind).to_lowercase(), r.url);
             match &r.error {
                 Some(e) => println!("  status: FAILED: {e}"),
                 None => println!("  status: ok, {} items", r.items),
@@ -330,10 +292,7 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
                 println!("  warning: {w}");
             }
             for m in &r.selectors {
-                println!(
-                    "  selector {} = {:?}: {} matches",
-                    m.key, m.selector, m.count
-                );
+                println!("  selector {} = {:?}: {} matches", m.key, m.selector, m.count);
                 for s in &m.samples {
                     println!("    {s}");
                 }

@@ -147,9 +147,11 @@ fn twins(posts: &[Post]) -> AltTitles {
     let mut out = AltTitles::new();
     for a in posts {
         for b in posts.iter().filter(|b| b.item.lang != a.item.lang) {
-            let same = a.item.events.iter().any(|x| {
-                b.item.events.iter().any(|y| x.date == y.date && x.city.is_some() && x.city == y.city)
-            });
+            let same = a
+                .item
+                .events
+                .iter()
+                .any(|x| b.item.events.iter().any(|y| x.date == y.date && x.city.is_some() && x.city == y.city));
             if same {
                 out.entry(a.item.parsed.title.clone()).or_insert_with(|| b.item.parsed.title.clone());
             }

@@ -25,8 +25,7 @@ impl Week {
 
     fn from_iso(w: IsoWeek) -> Week {
         // Every ISO week has a Monday, so this cannot fail for a week chrono produced.
-        let monday =
-            NaiveDate::from_isoywd_opt(w.year(), w.week(), Weekday::Mon).unwrap_or(NaiveDate::MIN);
+        let monday = NaiveDate::from_isoywd_opt(w.year(), w.week(), Weekday::Mon).unwrap_or(NaiveDate::MIN);
         Week { monday }
     }
 
@@ -52,17 +51,12 @@ impl Week {
 
     /// The week after this one.
     pub fn next(self) -> Week {
-        Week {
-            monday: self.monday + Days::new(7),
-        }
+        Week { monday: self.monday + Days::new(7) }
     }
 
     /// `[Monday 00:00, next Monday 00:00)` in `tz`, as UTC instants.
     pub fn bounds(self, tz: Tz) -> (DateTime<Utc>, DateTime<Utc>) {
-        (
-            start_of_day(self.monday, tz),
-            start_of_day(self.next().monday, tz),
-        )
+        (start_of_day(self.monday, tz), start_of_day(self.next().monday, tz))
     }
 
     /// Whether a local date falls in this week.
@@ -76,10 +70,7 @@ fn start_of_day(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     tz.from_local_datetime(&midnight)
         .earliest()
-        .or_else(|| {
-            tz.from_local_datetime(&(midnight + chrono::Duration::hours(1)))
-                .earliest()
-        })
+        .or_else(|| tz.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
         .map(|d| d.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
@@ -93,9 +84,7 @@ impl FromStr for Week {
         let week = week.strip_prefix(['W', 'w']).ok_or_else(bad)?;
         let year: i32 = year.parse().map_err(|_| bad())?;
         let week: u32 = week.parse().map_err(|_| bad())?;
-        NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)
-            .map(|monday| Week { monday })
-            .ok_or_else(bad)
+        NaiveDate::from_isoywd_opt(year, week, Weekday::Mon).map(|monday| Week { monday }).ok_or_else(bad)
     }
 }
 
@@ -137,28 +126,14 @@ mod tests {
         // Sunday 2015-11-01 20:00 UTC is already Monday 04:00 in Shanghai.
         let now = Utc.with_ymd_and_hms(2015, 11, 1, 20, 0, 0).unwrap();
         let tz = chrono_tz::Asia::Shanghai;
-        assert_eq!(
-            Week::parse("this", now, tz).unwrap().to_string(),
-            "2015-W45"
-        );
-        assert_eq!(
-            Week::parse("last", now, tz).unwrap().to_string(),
-            "2015-W44"
-        );
-        assert_eq!(
-            Week::parse("this", now, chrono_tz::UTC)
-                .unwrap()
-                .to_string(),
-            "2015-W44"
-        );
+        assert_eq!(Week::parse("this", now, tz).unwrap().to_string(), "2015-W45");
+        assert_eq!(Week::parse("last", now, tz).unwrap().to_string(), "2015-W44");
+        assert_eq!(Week::parse("this", now, chrono_tz::UTC).unwrap().to_string(), "2015-W44");
     }
 
     #[test]
     fn bounds_are_local_midnights() {
-        let (start, end) = "2015-W44"
-            .parse::<Week>()
-            .unwrap()
-            .bounds(chrono_tz::Asia::Shanghai);
+        let (start, end) = "2015-W44".parse::<Week>().unwrap().bounds(chrono_tz::Asia::Shanghai);
         assert_eq!(start.to_rfc3339(), "2015-10-25T16:00:00+00:00");
         assert_eq!(end.to_rfc3339(), "2015-11-01T16:00:00+00:00");
     }

@@ -67,12 +67,20 @@ fn newsletter_is_laid_out_at_600_and_375_px() {
             let png = shots.join(format!("{file}-{width}.png"));
             let size = format!("--window-size={},2000", width.max(500));
             let profile = dir.path().join("profile");
-            run(&browser, &profile, &[size.clone(), format!("--screenshot={}", png.display()), wrapper.display().to_string()]);
+            run(
+                &browser,
+                &profile,
+                &[size.clone(), format!("--screenshot={}", png.display()), wrapper.display().to_string()],
+            );
             let ink = ink(&png);
             assert!(ink > 0.03, "{file} at {width}px looks blank ({:.1}% ink): {}", ink * 100.0, png.display());
             let out = run(&browser, &profile, &[size, "--dump-dom".into(), wrapper.display().to_string()]);
             let dom = String::from_utf8_lossy(&out.stdout);
-            let line = dom.split("<p id=\"probe\">").nth(1).and_then(|r| r.split('<').next()).unwrap_or_else(|| panic!("no probe in {dom}"));
+            let line = dom
+                .split("<p id=\"probe\">")
+                .nth(1)
+                .and_then(|r| r.split('<').next())
+                .unwrap_or_else(|| panic!("no probe in {dom}"));
             let nums: Vec<u32> = line.split(' ').filter_map(|kv| kv.split('=').nth(1)?.parse().ok()).collect();
             assert_eq!(nums.len(), 2, "{line}");
             assert_eq!(nums[1], width, "the frame is {width} px wide: {line}");

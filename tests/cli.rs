@@ -9,10 +9,7 @@ use common::fixture_proxy::FixtureProxy;
 
 fn digest(dir: &Path, args: &[&str], proxy: Option<&FixtureProxy>) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_digest"));
-    cmd.args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("DIGEST_CONFIG");
+    cmd.args(args).current_dir(dir).env_remove("RUST_LOG").env_remove("DIGEST_CONFIG");
     if let Some(p) = proxy {
         cmd.env("HTTP_PROXY", &p.url).env("NO_PROXY", "");
     }
@@ -20,11 +17,7 @@ fn digest(dir: &Path, args: &[&str], proxy: Option<&FixtureProxy>) -> Output {
 }
 
 fn text(out: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
+    format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr))
 }
 
 const DOCKER_HTML: &str = r#"[[source]]
@@ -50,10 +43,7 @@ fn config_errors_name_file_line_and_key_and_exit_1() {
     let out = digest(dir.path(), &["build", "--no-fetch"], None);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("feeds.toml:4:1") && err.contains("kinds"),
-        "{err}"
-    );
+    assert!(err.contains("feeds.toml:4:1") && err.contains("kinds"), "{err}");
 
     let out = digest(dir.path(), &["--config", "missing.toml", "fetch"], None);
     assert_eq!(out.status.code(), Some(1));
@@ -64,11 +54,7 @@ fn config_errors_name_file_line_and_key_and_exit_1() {
 fn bad_week_and_unknown_option_are_clear() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("feeds.toml"), "").unwrap();
-    let out = digest(
-        dir.path(),
-        &["build", "--week", "2015-44", "--no-fetch"],
-        None,
-    );
+    let out = digest(dir.path(), &["build", "--week", "2015-44", "--no-fetch"], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("expected YYYY-Www"), "{}", text(&out));
     let out = digest(dir.path(), &["build", "--bogus"], None);
@@ -84,30 +70,14 @@ fn check_shows_status_items_and_what_each_selector_matched() {
     let t = text(&out);
     assert_eq!(out.status.code(), Some(0), "{t}");
     assert!(t.contains("status: ok, 95 items"), "{t}");
-    assert!(
-        t.contains(r#"selector items = "ul.post-list a.post-link": 95 matches"#),
-        "{t}"
-    );
-    assert!(
-        t.contains("http://docker.cn/blog/2014/09/29/build-your-own-docker-repository.html"),
-        "{t}"
-    );
-    assert!(
-        t.contains(r#"selector title = "h1.post-title": 1 matches"#),
-        "{t}"
-    );
-    assert!(
-        t.contains("创建自己的 Docker Repository"),
-        "the title sample is shown: {t}"
-    );
+    assert!(t.contains(r#"selector items = "ul.post-list a.post-link": 95 matches"#), "{t}");
+    assert!(t.contains("http://docker.cn/blog/2014/09/29/build-your-own-docker-repository.html"), "{t}");
+    assert!(t.contains(r#"selector title = "h1.post-title": 1 matches"#), "{t}");
+    assert!(t.contains("创建自己的 Docker Repository"), "the title sample is shown: {t}");
     // check stores nothing.
     assert!(!dir.path().join("state").exists());
 
-    let out = digest(
-        dir.path(),
-        &["check", "--json", "--source", "docker-cn-blog"],
-        Some(&proxy),
-    );
+    let out = digest(dir.path(), &["check", "--json", "--source", "docker-cn-blog"], Some(&proxy));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json[0]["items"], 95);
     let out = digest(dir.path(), &["check", "--source", "nope"], Some(&proxy));
@@ -121,16 +91,8 @@ fn templates_can_be_overridden_and_broken_ones_are_named() {
     std::fs::write(dir.path().join("feeds.toml"), "").unwrap();
     let tpl = dir.path().join("tpl");
     std::fs::create_dir(&tpl).unwrap();
-    std::fs::write(
-        tpl.join("newsletter.txt.hbs"),
-        "custom {{week}} {{post_count}}\n",
-    )
-    .unwrap();
-    let out = digest(
-        dir.path(),
-        &["build", "--week", "2015-W44", "--templates", "tpl"],
-        None,
-    );
+    std::fs::write(tpl.join("newsletter.txt.hbs"), "custom {{week}} {{post_count}}\n").unwrap();
+    let out = digest(dir.path(), &["build", "--week", "2015-W44", "--templates", "tpl"], None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("output/2015-W44/newsletter.txt")).unwrap(),
@@ -138,11 +100,7 @@ fn templates_can_be_overridden_and_broken_ones_are_named() {
     );
 
     std::fs::write(tpl.join("newsletter.txt.hbs"), "{{#each sections}}oops").unwrap();
-    let out = digest(
-        dir.path(),
-        &["build", "--week", "2015-W44", "--templates", "tpl"],
-        None,
-    );
+    let out = digest(dir.path(), &["build", "--week", "2015-W44", "--templates", "tpl"], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("newsletter.txt.hbs"), "{}", text(&out));
     // The earlier output is intact.
@@ -152,11 +110,7 @@ fn templates_can_be_overridden_and_broken_ones_are_named() {
     );
 
     std::fs::write(tpl.join("newsletter.txt.hbs"), "{{no_such_variable}}").unwrap();
-    let out = digest(
-        dir.path(),
-        &["build", "--week", "2015-W44", "--templates", "tpl"],
-        None,
-    );
+    let out = digest(dir.path(), &["build", "--week", "2015-W44", "--templates", "tpl"], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no_such_variable"), "{}", text(&out));
 }

@@ -75,7 +75,9 @@ fn source(name: &str, url: &str, kind: SourceKind, lang: Option<&str>) -> Source
 
 fn load_feed(site: &str, file: &str, name: &str, kind: SourceKind, lang: Option<&str>) -> Vec<Item> {
     let text = std::fs::read_to_string(sites().join(site).join(file)).expect("fixture feed");
-    let base = Url::parse(&format!("http://{}/{file}", if site == "techparty.org" { "www.techparty.org" } else { site })).unwrap();
+    let base =
+        Url::parse(&format!("http://{}/{file}", if site == "techparty.org" { "www.techparty.org" } else { site }))
+            .unwrap();
     let src = source(name, base.as_str(), kind, lang);
     let ctx = ParseContext { base: &base, timezone: chrono_tz::Asia::Shanghai };
     let feed = parse_feed(&text, kind, ctx).expect("fixture feed parses");
@@ -193,7 +195,9 @@ fn cluster_ids(keys: &[String]) -> Vec<usize> {
 
 #[test]
 fn dedup_matches_hand_labels() {
-    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labels/dedup.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labels/dedup.toml"))
+            .unwrap();
     let labels: Labels = toml::from_str(&text).expect("labels parse");
     let mut items = Vec::new();
     items.extend(load_feed("techparty.org", "feed.xml", "techparty-rss", SourceKind::Rss, Some("zh")));
@@ -225,9 +229,17 @@ fn dedup_matches_hand_labels() {
     }
     let pred: Vec<usize> = item_keys.iter().map(|k| post_of[k.as_str()]).collect();
     let (ip, ir, tp, pp, tpall) = pairwise(&pred, &cluster_ids(&truth));
-    eprintln!("items: {} in, {} posts out in {elapsed:?}; pairwise precision {ip:.3}, recall {ir:.3} ({tp} of {pp} predicted pairs right, {tp} of {tpall} true pairs found)", item_keys.len(), posts.len());
+    eprintln!(
+        "items: {} in, {} posts out in {elapsed:?}; pairwise precision {ip:.3}, recall {ir:.3} ({tp} of {pp} predicted pairs right, {tp} of {tpall} true pairs found)",
+        item_keys.len(),
+        posts.len()
+    );
     for p in posts.iter().filter(|p| !p.alternates.is_empty()) {
-        eprintln!("  {} <- {:?}", p.item.parsed.title, p.alternates.iter().map(|a| (&a.title, a.relation)).collect::<Vec<_>>());
+        eprintln!(
+            "  {} <- {:?}",
+            p.item.parsed.title,
+            p.alternates.iter().map(|a| (&a.title, a.relation)).collect::<Vec<_>>()
+        );
     }
     let expected_posts = 218 + 95 - labels.same.iter().map(|s| s.urls.len() - 1).sum::<usize>();
     assert_eq!(posts.len(), expected_posts, "atom/rss and feed/page copies merge, labelled groups fold");
@@ -252,9 +264,16 @@ fn dedup_matches_hand_labels() {
         }
     }
     let (ep, er, etp, epp, etall) = pairwise(&pred_e, &truth_e);
-    eprintln!("events: {} posts with events -> {} events; pairwise precision {ep:.3}, recall {er:.3} ({etp}/{epp} predicted, {etp}/{etall} true)", pred_e.len(), events.len());
+    eprintln!(
+        "events: {} posts with events -> {} events; pairwise precision {ep:.3}, recall {er:.3} ({etp}/{epp} predicted, {etp}/{etall} true)",
+        pred_e.len(),
+        events.len()
+    );
 
-    let gz = events.iter().find(|e| e.date.to_string() == "2015-10-31" && e.city.as_deref() == Some("Guangzhou")).expect("GZ Docker salon");
+    let gz = events
+        .iter()
+        .find(|e| e.date.to_string() == "2015-10-31" && e.city.as_deref() == Some("Guangzhou"))
+        .expect("GZ Docker salon");
     eprintln!("{}", serde_json::to_string_pretty(gz).unwrap());
     assert_eq!(gz.sources.len(), 4);
     assert!(gz.venue.as_deref().is_some_and(|v| v.contains("全球通大厦")), "venue from the registration post");
@@ -262,7 +281,13 @@ fn dedup_matches_hand_labels() {
     eprintln!("iOS salon history: {:?}", ios.history);
     let gz_talks: Vec<_> = talks.iter().filter(|t| t.event_id.as_deref() == Some(gz.id.as_str())).collect();
     for t in &gz_talks {
-        eprintln!("  talk {} {:?} slides={:?} sources={}", t.title, t.speakers, t.slides.as_ref().map(Url::as_str), t.sources.len());
+        eprintln!(
+            "  talk {} {:?} slides={:?} sources={}",
+            t.title,
+            t.speakers,
+            t.slides.as_ref().map(Url::as_str),
+            t.sources.len()
+        );
     }
     assert_eq!(gz_talks.len(), 5, "announcement and recap list the same five talks");
     // Every talk has the recap's slides; those the announcement lists too (extraction finds 4
@@ -273,7 +298,10 @@ fn dedup_matches_hand_labels() {
     for t in talks.iter().filter(|t| t.title.contains("Coding")) {
         assert!(t.event_id.as_deref() != Some(gz.id.as_str()) || t.speakers.iter().all(|s| s != "吴柯"), "{t:?}");
     }
-    assert_eq!(dedup::fingerprint(gz, &talks), dedup::fingerprint(&merge_events(&posts).0.into_iter().find(|e| e.id == gz.id).unwrap(), &talks));
+    assert_eq!(
+        dedup::fingerprint(gz, &talks),
+        dedup::fingerprint(&merge_events(&posts).0.into_iter().find(|e| e.id == gz.id).unwrap(), &talks)
+    );
 
     assert!(ip >= 0.95 && ir >= 0.9, "item-level precision {ip:.3} / recall {ir:.3}");
     assert!(ep >= 0.95 && er >= 0.9, "event-level precision {ep:.3} / recall {er:.3}");
@@ -282,7 +310,9 @@ fn dedup_matches_hand_labels() {
 #[test]
 #[ignore]
 fn debug_event_merges() {
-    let text = std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labels/dedup.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labels/dedup.toml"))
+            .unwrap();
     let labels: Labels = toml::from_str(&text).unwrap();
     let mut items = load_feed("techparty.org", "feed.xml", "techparty-rss", SourceKind::Rss, Some("zh"));
     add_labelled(&mut items, &labels);
@@ -292,7 +322,14 @@ fn debug_event_merges() {
         eprintln!("{} {:?} {}", e.date, e.city, e.title);
         for s in &e.sources {
             let p = posts.iter().find(|p| p.item.parsed.url.as_ref().map(|u| u.as_str()) == Some(s.as_str())).unwrap();
-            eprintln!("    {s} {:?}", p.item.events.iter().map(|x| (x.date.to_string(), x.city.as_ref().map(|c| c.en.clone()), x.title.clone())).collect::<Vec<_>>());
+            eprintln!(
+                "    {s} {:?}",
+                p.item
+                    .events
+                    .iter()
+                    .map(|x| (x.date.to_string(), x.city.as_ref().map(|c| c.en.clone()), x.title.clone()))
+                    .collect::<Vec<_>>()
+            );
         }
     }
 }

@@ -7,9 +7,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use digest::config::{SourceConfig, SourceKind};
-use digest::extract::{analyze, talks::norm_title, Item};
 use digest::config::Selectors;
+use digest::config::{SourceConfig, SourceKind};
+use digest::extract::{Item, analyze, talks::norm_title};
 use digest::parse::html::item_page;
 use digest::parse::{ParseContext, ParsedItem, Timestamp};
 use serde::Deserialize;
@@ -66,7 +66,11 @@ fn load(site: &str, key: &str) -> Option<ParsedItem> {
     let segs: Vec<&str> = key.trim_matches('/').split('/').collect();
     let y = segs.iter().position(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()))?;
     if item.published.is_none() {
-        let date = NaiveDate::from_ymd_opt(segs.get(y)?.parse().ok()?, segs.get(y + 1)?.parse().ok()?, segs.get(y + 2)?.parse().ok()?)?;
+        let date = NaiveDate::from_ymd_opt(
+            segs.get(y)?.parse().ok()?,
+            segs.get(y + 1)?.parse().ok()?,
+            segs.get(y + 2)?.parse().ok()?,
+        )?;
         item.published = Some(Timestamp::Day(date));
     }
     if item.categories.is_empty() {

@@ -15,17 +15,10 @@ fn failing_sources_are_reported_and_the_rest_is_built() {
     bad.route("/500.xml", Reply::status(500).body("boom"));
     bad.route(
         "/garbage.xml",
-        Reply::ok(vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 1, 2, 3])
-            .header("Content-Type", "application/rss+xml"),
+        Reply::ok(vec![0x89, b'P', b'N', b'G', 0, 0xff, 0xfe, 1, 2, 3]).header("Content-Type", "application/rss+xml"),
     );
-    bad.route(
-        "/robots.txt",
-        Reply::ok("User-agent: *\nDisallow: /private/\n"),
-    );
-    bad.route(
-        "/private/list.html",
-        Reply::ok("<ul><li><a href='/p/1.html'>x</a></ul>"),
-    );
+    bad.route("/robots.txt", Reply::ok("User-agent: *\nDisallow: /private/\n"));
+    bad.route("/private/list.html", Reply::ok("<ul><li><a href='/p/1.html'>x</a></ul>"));
     let config = format!(
         r#"
 [fetch]
@@ -70,27 +63,12 @@ items = "li a"
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stdout}{stderr}");
-    assert!(
-        stderr.contains("server-error") && stderr.contains("HTTP 500 after 2 attempts"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("garbage") && stderr.contains("not a feed"),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("robots") && stderr.contains("robots.txt"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("server-error") && stderr.contains("HTTP 500 after 2 attempts"), "{stderr}");
+    assert!(stderr.contains("garbage") && stderr.contains("not a feed"), "{stderr}");
+    assert!(stderr.contains("robots") && stderr.contains("robots.txt"), "{stderr}");
     assert_eq!(bad.requests_to("/500.xml").len(), 2, "retried once");
-    assert!(
-        bad.requests_to("/private/list.html").is_empty(),
-        "robots.txt was honoured"
-    );
-    assert!(
-        stdout.contains("healthy") && stdout.contains("218 items"),
-        "{stdout}"
-    );
+    assert!(bad.requests_to("/private/list.html").is_empty(), "robots.txt was honoured");
+    assert!(stdout.contains("healthy") && stdout.contains("218 items"), "{stdout}");
     let html = std::fs::read_to_string(dir.path().join("output/2015-W44/index.html")).unwrap();
     assert!(html.contains("guangzhou-docker-event-summary"));
 }

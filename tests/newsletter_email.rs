@@ -47,7 +47,9 @@ fn editions_show_every_label_in_their_languages() {
     let txt_en = read(&config, &format!("{WEEK}/newsletter.en.txt"));
     assert!(txt_both.contains("== 本周新帖 · New this week =="), "{txt_both}");
     assert!(txt_zh.contains("== 近期活动 ==") && !txt_zh.contains("Upcoming"));
-    assert!(txt_en.contains("== Upcoming events ==") && txt_en.contains("Register: http://www.huodongxing.com/event/1234"));
+    assert!(
+        txt_en.contains("== Upcoming events ==") && txt_en.contains("Register: http://www.huodongxing.com/event/1234")
+    );
     assert!(!txt_both.contains('<'), "no markup in plain text");
     // The archive lists the week in both languages.
     let archive = read(&config, "index.html");
@@ -61,7 +63,11 @@ fn templates_hold_no_words_of_their_own() {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "hbs") {
             let text = std::fs::read_to_string(&path).unwrap();
-            assert!(!text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)), "{} has Chinese text", path.display());
+            assert!(
+                !text.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{} has Chinese text",
+                path.display()
+            );
             for word in ["Upcoming", "Register", "Slides", "Unsubscribe", "Venue", "Deadline"] {
                 assert!(!text.contains(word), "{} hard-codes {word}", path.display());
             }
@@ -90,7 +96,10 @@ fn eml_is_multipart_alternative_with_list_headers_and_stable_ids() {
     let html = msg.body_html(0).unwrap();
     assert_eq!(msg.text_body.len(), 1);
     assert_eq!(msg.html_body.len(), 1);
-    assert!(text.contains("== 近期活动 · Upcoming events ==") && text.contains("https://weekly.example.org/2015-W44/index.html"));
+    assert!(
+        text.contains("== 近期活动 · Upcoming events ==")
+            && text.contains("https://weekly.example.org/2015-W44/index.html")
+    );
     assert!(html.contains("<a href=\"https://weekly.example.org/2015-W44/events.ics\""), "absolute links in mail");
     assert!(html.contains("本周 5 篇新帖，2 场近期活动。 · 5 new posts and 2 upcoming events this week."), "preheader");
     // Single-language editions.
@@ -118,7 +127,10 @@ fn html_follows_mail_client_rules() {
         let html = read(&config, &format!("{WEEK}/{file}"));
         let lower = html.to_lowercase();
         assert!(!lower.contains("<script") && !lower.contains("<form") && !lower.contains("<iframe"), "{file}");
-        assert!(!lower.contains("<link") && !lower.contains("@import") && !lower.contains("@font-face"), "no external CSS or fonts");
+        assert!(
+            !lower.contains("<link") && !lower.contains("@import") && !lower.contains("@font-face"),
+            "no external CSS or fonts"
+        );
         assert!(lower.contains("<table class=\"wrap\" role=\"presentation\""), "table layout");
         assert!(lower.contains("max-width: 600px") || lower.contains("max-width:600px"), "600 px max width");
         assert!(lower.contains("<meta name=\"color-scheme\" content=\"light dark\">"));

@@ -35,7 +35,10 @@ fn sends_each_edition_once_and_reports_failures() {
     .unwrap();
     let config_path = dir.path().join("feeds.toml");
     let mut text = issue::config_text(dir.path(), None);
-    text.push_str(&format!("host = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nrate = 20.0\nsubscribers = \"subscribers.csv\"\n", sink.port()));
+    text.push_str(&format!(
+        "host = \"127.0.0.1\"\nport = {}\nsecurity = \"none\"\nrate = 20.0\nsubscribers = \"subscribers.csv\"\n",
+        sink.port()
+    ));
     std::fs::write(&config_path, text).unwrap();
 
     let (code, out) = send(&config_path, &["--dry-run"]);
@@ -70,7 +73,11 @@ fn sends_each_edition_once_and_reports_failures() {
     // A rerun (say after a crash) sends nobody a second copy; the failures are retried.
     let (code, out) = send(&config_path, &[]);
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("already sent  zh   zh@example.org") && out.contains("0 sent, 0 would send, 3 already sent, 2 failed"), "{out}");
+    assert!(
+        out.contains("already sent  zh   zh@example.org")
+            && out.contains("0 sent, 0 would send, 3 already sent, 2 failed"),
+        "{out}"
+    );
     assert_eq!(sink.messages().len(), 3, "no second copy");
 }
 

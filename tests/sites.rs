@@ -57,10 +57,7 @@ impl Site {
     fn with_sites(config: &str, extra: &[(&str, &Path)]) -> Site {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("feeds.toml"), config).unwrap();
-        Site {
-            dir,
-            proxy: FixtureProxy::start_with(extra),
-        }
+        Site { dir, proxy: FixtureProxy::start_with(extra) }
     }
 
     fn path(&self, rel: &str) -> PathBuf {
@@ -92,15 +89,12 @@ impl Site {
 /// the test does not trust the parser it checks.
 fn fixture_entries(file: &Path, item: &str) -> Vec<(String, String)> {
     let text = std::fs::read_to_string(file).unwrap();
-    let title =
-        regex::Regex::new(r"(?s)<title[^>]*>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</title>").unwrap();
+    let title = regex::Regex::new(r"(?s)<title[^>]*>(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?</title>").unwrap();
     let link = regex::Regex::new(r#"(?s)<link>(.*?)</link>|<link href="([^"]+)""#).unwrap();
     text.split(&format!("<{item}"))
         .skip(1)
         .map(|chunk| {
-            let t = title.captures(chunk).unwrap()[1]
-                .trim()
-                .replace("&amp;", "&");
+            let t = title.captures(chunk).unwrap()[1].trim().replace("&amp;", "&");
             let l = link.captures(chunk).unwrap();
             let l = l.get(1).or(l.get(2)).unwrap().as_str().trim().to_string();
             (t, l)
@@ -116,12 +110,7 @@ fn exit_code(out: &Output) -> i32 {
 fn fetches_every_entry_stores_it_once_then_revalidates_with_304s() {
     let site = Site::new(CONFIG);
     let out = site.run(&["fetch"]);
-    assert_eq!(
-        exit_code(&out),
-        0,
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_eq!(exit_code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
 
     let store = site.store();
     let posts = store.latest_posts(10_000).unwrap();
@@ -153,18 +142,11 @@ fn fetches_every_entry_stores_it_once_then_revalidates_with_304s() {
             .chain(post.alternates.iter().map(|a| a.title.as_str()))
             .collect();
         assert!(titles.contains(&title.as_str()), "{link}: {titles:?}");
-        assert!(
-            post.sources.contains(&"docker-cn-blog".to_string()),
-            "{link}"
-        );
+        assert!(post.sources.contains(&"docker-cn-blog".to_string()), "{link}");
     }
 
-    let recap =
-        by_url("http://www.techparty.org/shenzhen/2015/10/26/shenzhen-docker-event-summary/");
-    assert_eq!(
-        recap.item.parsed.title,
-        "Techparty-深圳 10 月 18 日 Docker 专场沙龙活动总结"
-    );
+    let recap = by_url("http://www.techparty.org/shenzhen/2015/10/26/shenzhen-docker-event-summary/");
+    assert_eq!(recap.item.parsed.title, "Techparty-深圳 10 月 18 日 Docker 专场沙龙活动总结");
     let day = match recap.item.parsed.published.unwrap() {
         Timestamp::At(d) => d.date_naive(),
         Timestamp::Day(d) => d,
@@ -178,27 +160,17 @@ fn fetches_every_entry_stores_it_once_then_revalidates_with_304s() {
 
     // First run: plain GETs naming the project.
     let first = site.proxy.requests();
-    assert!(first.iter().all(|r| {
-        r.user_agent
-            .as_deref()
-            .is_some_and(|ua| ua.starts_with("digest/"))
-    }));
+    assert!(first.iter().all(|r| { r.user_agent.as_deref().is_some_and(|ua| ua.starts_with("digest/")) }));
     site.proxy.clear();
 
     // Second run: every request is conditional and answered 304; nothing is duplicated.
     let out = site.run(&["fetch"]);
     assert_eq!(exit_code(&out), 0);
     let second = site.proxy.requests();
-    let fetched: Vec<_> = second
-        .iter()
-        .filter(|r| !r.url.ends_with("/robots.txt"))
-        .collect();
+    let fetched: Vec<_> = second.iter().filter(|r| !r.url.ends_with("/robots.txt")).collect();
     assert!(fetched.len() >= 4, "{second:?}");
     for r in &fetched {
-        assert!(
-            r.if_none_match.is_some() && r.if_modified_since.is_some(),
-            "not conditional: {r:?}"
-        );
+        assert!(r.if_none_match.is_some() && r.if_modified_since.is_some(), "not conditional: {r:?}");
         assert_eq!(r.status, 304, "{r:?}");
     }
     assert_eq!(site.store().post_count().unwrap(), 218 + 95 - 3);
@@ -208,12 +180,7 @@ fn fetches_every_entry_stores_it_once_then_revalidates_with_304s() {
 fn week_2015_w44_lists_the_guangzhou_docker_salon_and_builds_reproducibly() {
     let site = Site::new(CONFIG);
     let out = site.run(&["build", "--week", "2015-W44"]);
-    assert_eq!(
-        exit_code(&out),
-        0,
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_eq!(exit_code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
     let html = std::fs::read_to_string(site.path("output/2015-W44/index.html")).unwrap();
     for title in [
         "Techparty-深圳 10 月 18 日 Docker 专场沙龙活动总结",
@@ -237,41 +204,57 @@ fn week_2015_w44_lists_the_guangzhou_docker_salon_and_builds_reproducibly() {
 
     // The structured export: the Guangzhou salon announced, opened and recapped in four
     // posts is one event; its talks point at it.
-    let out = site.run(&["export", "--since", "2015-10-01", "--until", "2015-11-30", "--out", site.path("export.json").to_str().unwrap()]);
+    let out = site.run(&[
+        "export",
+        "--since",
+        "2015-10-01",
+        "--until",
+        "2015-11-30",
+        "--out",
+        site.path("export.json").to_str().unwrap(),
+    ]);
     assert_eq!(exit_code(&out), 0);
     let export: serde_json::Value = serde_json::from_slice(&std::fs::read(site.path("export.json")).unwrap()).unwrap();
-    let gz: Vec<&serde_json::Value> = export["events"].as_array().unwrap().iter().filter(|e| e["city"] == "Guangzhou").collect();
+    let gz: Vec<&serde_json::Value> =
+        export["events"].as_array().unwrap().iter().filter(|e| e["city"] == "Guangzhou").collect();
     assert_eq!(gz.len(), 1, "{gz:?}");
     let gz = gz[0];
-    assert_eq!((gz["date"].as_str(), gz["start"].as_str(), gz["end"].as_str(), gz["city_zh"].as_str()), (Some("2015-10-31"), Some("13:30"), Some("17:30"), Some("广州")));
+    assert_eq!(
+        (gz["date"].as_str(), gz["start"].as_str(), gz["end"].as_str(), gz["city_zh"].as_str()),
+        (Some("2015-10-31"), Some("13:30"), Some("17:30"), Some("广州"))
+    );
     assert_eq!(gz["sources"].as_array().unwrap().len(), 4, "{gz}");
-    assert!(gz["sources"].as_array().unwrap().iter().any(|s| s == "http://www.techparty.org/guangzhou/2015/10/27/guangzhou-docker-topic-ready/"));
-    let talk = export["talks"].as_array().unwrap().iter().find(|t| t["title"] == "打造Docker航运的基础设施").expect("the Shenzhen talk");
+    assert!(
+        gz["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "http://www.techparty.org/guangzhou/2015/10/27/guangzhou-docker-topic-ready/")
+    );
+    let talk = export["talks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "打造Docker航运的基础设施")
+        .expect("the Shenzhen talk");
     assert_eq!(talk["speakers"], serde_json::json!(["刘永峰"]));
     assert!(talk["slides"].as_str().unwrap().ends_with(".pdf"));
     let sz = export["events"].as_array().unwrap().iter().find(|e| e["city"] == "Shenzhen").unwrap();
     assert_eq!(talk["event_id"], sz["id"]);
-    let recap = export["items"].as_array().unwrap().iter().find(|i| i["url"] == "http://www.techparty.org/shenzhen/2015/10/26/shenzhen-docker-event-summary/").unwrap();
+    let recap = export["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["url"] == "http://www.techparty.org/shenzhen/2015/10/26/shenzhen-docker-event-summary/")
+        .unwrap();
     assert_eq!((recap["post_kind"].as_str(), recap["lang"].as_str()), (Some("recap"), Some("zh")));
     assert!(chrono::DateTime::parse_from_rfc3339(recap["published"].as_str().unwrap()).is_ok());
 
     // Same inputs, same bytes: rebuild from the store into a second folder.
-    let again = site.run(&[
-        "build",
-        "--week",
-        "2015-W44",
-        "--no-fetch",
-        "--output",
-        site.path("again").to_str().unwrap(),
-    ]);
+    let again =
+        site.run(&["build", "--week", "2015-W44", "--no-fetch", "--output", site.path("again").to_str().unwrap()]);
     assert_eq!(exit_code(&again), 0);
-    for f in [
-        "2015-W44/index.html",
-        "2015-W44/newsletter.txt",
-        "feed.atom",
-        "feed.rss",
-        "feed.json",
-    ] {
+    for f in ["2015-W44/index.html", "2015-W44/newsletter.txt", "feed.atom", "feed.rss", "feed.json"] {
         assert_eq!(
             std::fs::read(site.path("output").join(f)).unwrap(),
             std::fs::read(site.path("again").join(f)).unwrap(),
@@ -291,36 +274,25 @@ fn a_broken_source_makes_the_build_partial_but_complete() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     for name in ["gone", "garbage"] {
-        assert!(
-            stdout.contains(name) && stderr.contains(name),
-            "{name} not reported"
-        );
+        assert!(stdout.contains(name) && stderr.contains(name), "{name} not reported");
     }
     assert!(stderr.contains("404"), "the reason is given: {stderr}");
     let html = std::fs::read_to_string(site.path("output/2015-W44/index.html")).unwrap();
     assert!(html.contains("guangzhou-docker-event-summary"));
     let states = site.store().source_states().unwrap();
     let gone = states.iter().find(|s| s.name == "gone").unwrap();
-    assert_eq!(
-        (gone.last_status.as_deref(), gone.consecutive_failures),
-        (Some("failed"), 1)
-    );
+    assert_eq!((gone.last_status.as_deref(), gone.consecutive_failures), (Some("failed"), 1));
 }
 
 #[test]
 fn gb18030_copies_of_a_feed_decode_to_the_same_titles() {
     // The techparty Atom feed re-encoded as GB18030: once declared in the XML declaration,
     // once undeclared (left to detection). Served with no charset in Content-Type.
-    let original =
-        std::fs::read_to_string(shared_dir().join("fixtures/sites/techparty.org/atom.xml"))
-            .unwrap();
+    let original = std::fs::read_to_string(shared_dir().join("fixtures/sites/techparty.org/atom.xml")).unwrap();
     let gb_site = tempfile::tempdir().unwrap();
     let declared = original.replacen(r#"encoding="utf-8""#, r#"encoding="gb18030""#, 1);
     let undeclared = original.replacen(r#" encoding="utf-8""#, "", 1);
-    for (name, text) in [
-        ("declared.atom", &declared),
-        ("undeclared.atom", &undeclared),
-    ] {
+    for (name, text) in [("declared.atom", &declared), ("undeclared.atom", &undeclared)] {
         let (bytes, _, lossy) = encoding_rs::GB18030.encode(text);
         assert!(!lossy);
         assert!(std::str::from_utf8(&bytes).is_err(), "really not UTF-8");
@@ -341,12 +313,7 @@ url = "http://gb.test/undeclared.atom"
 "#;
     let site = Site::with_sites(config, &[("gb.test", gb_site.path())]);
     let out = site.run(&["fetch"]);
-    assert_eq!(
-        exit_code(&out),
-        0,
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert_eq!(exit_code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
     let posts = site.store().latest_posts(1000).unwrap();
     let titles = |source: &str| {
         let mut t: Vec<String> = posts
@@ -381,19 +348,11 @@ fn the_readme_offline_example_builds_without_network() {
         .env("HTTPS_PROXY", "http://127.0.0.1:9")
         .output()
         .unwrap();
-    assert_eq!(
-        exit_code(&out),
-        0,
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(exit_code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
     let html = std::fs::read_to_string(out_dir.path().join("2015-W44/index.html")).unwrap();
     assert!(html.contains("Techparty-深圳 10 月 18 日 Docker 专场沙龙活动总结"));
     let feed = std::fs::read_to_string(out_dir.path().join("feed.atom")).unwrap();
-    assert!(
-        feed.contains("创建自己的 Docker Repository"),
-        "docker.cn posts reach the merged feed"
-    );
+    assert!(feed.contains("创建自己的 Docker Repository"), "docker.cn posts reach the merged feed");
     // Stored posts are merged: the feed's 6 posts also on the scraped listing appear once.
     assert_eq!(feed.matches("<entry>").count(), 40 + 10);
 }

@@ -107,9 +107,10 @@ pub(super) fn resolve_email(
         None => format!("digest <newsletter@{}>", site_host(site_url)),
     };
     let unsubscribe_url = match raw.unsubscribe_url {
-        Some(u) => Some(Url::parse(u.get_ref()).map_err(|e| {
-            loc.error(Some(u.span()), format!("email.unsubscribe_url: not a URL: {e}"))
-        })?),
+        Some(u) => Some(
+            Url::parse(u.get_ref())
+                .map_err(|e| loc.error(Some(u.span()), format!("email.unsubscribe_url: not a URL: {e}")))?,
+        ),
         None => None,
     };
     let rate = match raw.rate {
@@ -140,9 +141,9 @@ pub(super) fn resolve_email(
 }
 
 pub(super) fn resolve_translate(loc: &Locator, raw: RawTranslate) -> Result<TranslateSettings, ConfigError> {
-    let url = Url::parse(raw.url.get_ref())
-        .ok()
-        .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .ok_or_else(|| loc.error(Some(raw.url.span()), format!("translate.url: not an http(s) URL: {:?}", raw.url.get_ref())))?;
+    let url =
+        Url::parse(raw.url.get_ref()).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| {
+            loc.error(Some(raw.url.span()), format!("translate.url: not an http(s) URL: {:?}", raw.url.get_ref()))
+        })?;
     Ok(TranslateSettings { url, api_key_env: raw.api_key_env, timeout_secs: raw.timeout.unwrap_or(10) })
 }

@@ -105,12 +105,7 @@ impl Locator<'_> {
             Some(span) => line_column(self.text, span.start),
             None => (1, 1),
         };
-        ConfigError::Invalid {
-            path: self.path.to_path_buf(),
-            line,
-            column,
-            message,
-        }
+        ConfigError::Invalid { path: self.path.to_path_buf(), line, column, message }
     }
 }
 
@@ -124,8 +119,7 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
 
 pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let loc = Locator { text, path };
-    let raw: RawConfig =
-        toml::from_str(text).map_err(|e| loc.error(e.span(), e.message().to_string()))?;
+    let raw: RawConfig = toml::from_str(text).map_err(|e| loc.error(e.span(), e.message().to_string()))?;
     let base = path
         .parent()
         .map(Path::to_path_buf)
@@ -137,10 +131,9 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         None => chrono_tz::Asia::Shanghai,
     };
     let site_url = match &raw.site_url {
-        Some(u) => Some(
-            Url::parse(u.get_ref())
-                .map_err(|e| loc.error(Some(u.span()), format!("site_url: not a URL: {e}")))?,
-        ),
+        Some(u) => {
+            Some(Url::parse(u.get_ref()).map_err(|e| loc.error(Some(u.span()), format!("site_url: not a URL: {e}")))?)
+        }
         None => None,
     };
     let fetch = resolve_fetch(&loc, raw.fetch, raw.user_agent)?;
@@ -152,10 +145,7 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
         let span = spanned.span();
         let source = resolve_source(&loc, spanned.into_inner(), timezone, &base)?;
         if sources.iter().any(|s| s.name == source.name) {
-            return Err(loc.error(
-                Some(span),
-                format!("source.name: `{}` is used by two sources", source.name),
-            ));
+            return Err(loc.error(Some(span), format!("source.name: `{}` is used by two sources", source.name)));
         }
         sources.push(source);
     }
@@ -163,9 +153,7 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
     Ok(Config {
         path: path.to_path_buf(),
         title_zh: raw.title_zh.unwrap_or_else(|| "社区周报".to_string()),
-        title_en: raw
-            .title_en
-            .unwrap_or_else(|| "Community Weekly".to_string()),
+        title_en: raw.title_en.unwrap_or_else(|| "Community Weekly".to_string()),
         site_url,
         timezone,
         output_dir: clean_path(&base.join(raw.output.as_deref().unwrap_or("output"))),
@@ -187,16 +175,10 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
     })
 }
 
-fn resolve_fetch(
-    loc: &Locator,
-    raw: RawFetch,
-    top_user_agent: Option<String>,
-) -> Result<FetchSettings, ConfigError> {
+fn resolve_fetch(loc: &Locator, raw: RawFetch, top_user_agent: Option<String>) -> Result<FetchSettings, ConfigError> {
     let d = FetchSettings::default();
     let positive = |v: Option<Spanned<usize>>, key: &str, default: usize| match v {
-        Some(v) if *v.get_ref() == 0 => {
-            Err(loc.error(Some(v.span()), format!("fetch.{key}: must be at least 1")))
-        }
+        Some(v) if *v.get_ref() == 0 => Err(loc.error(Some(v.span()), format!("fetch.{key}: must be at least 1"))),
         Some(v) => Ok(v.into_inner()),
         None => Ok(default),
     };
@@ -216,18 +198,10 @@ fn resolve_fetch(
     })
 }
 
-fn resolve_source(
-    loc: &Locator,
-    raw: RawSource,
-    default_tz: Tz,
-    base: &Path,
-) -> Result<SourceConfig, ConfigError> {
+fn resolve_source(loc: &Locator, raw: RawSource, default_tz: Tz, base: &Path) -> Result<SourceConfig, ConfigError> {
     let name = raw.name.get_ref().trim().to_string();
     if name.is_empty() {
-        return Err(loc.error(
-            Some(raw.name.span()),
-            "source.name: must not be empty".into(),
-        ));
+        return Err(loc.error(Some(raw.name.span()), "source.name: must not be empty".into()));
     }
     let url = parse_source_url(raw.url.get_ref(), base)
         .map_err(|why| loc.error(Some(raw.url.span()), format!("source `{name}`: url: {why}")))?;
@@ -235,10 +209,9 @@ fn resolve_source(
         Some(l) => {
             let v = l.get_ref().to_ascii_lowercase();
             if v != "zh" && v != "en" {
-                return Err(loc.error(
-                    Some(l.span()),
-                    format!("source `{name}`: lang: expected \"zh\" or \"en\", found {v:?}"),
-                ));
+                return Err(
+                    loc.error(Some(l.span()), format!("source `{name}`: lang: expected \"zh\" or \"en\", found {v:?}"))
+                );
             }
             Some(v)
         }
@@ -255,35 +228,18 @@ fn resolve_source(
     if raw.kind == SourceKind::Html && selectors.is_none() {
         return Err(loc.error(
             Some(raw.url.span()),
-            format!(
-                "source `{name}`: kind = \"html\" needs a [source.selectors] table with `items`"
-            ),
+            format!("source `{name}`: kind = \"html\" needs a [source.selectors] table with `items`"),
         ));
     }
-    Ok(SourceConfig {
-        name,
-        url,
-        kind: raw.kind,
-        lang,
-        city: raw.city,
-        timezone,
-        selectors,
-    })
+    Ok(SourceConfig { name, url, kind: raw.kind, lang, city: raw.city, timezone, selectors })
 }
 
-fn resolve_selectors(
-    loc: &Locator,
-    name: &str,
-    raw: RawSelectors,
-) -> Result<Selectors, ConfigError> {
+fn resolve_selectors(loc: &Locator, name: &str, raw: RawSelectors) -> Result<Selectors, ConfigError> {
     let check = |s: Spanned<String>, key: &str| -> Result<String, ConfigError> {
         scraper::Selector::parse(s.get_ref()).map_err(|e| {
             loc.error(
                 Some(s.span()),
-                format!(
-                    "source `{name}`: selectors.{key}: bad CSS selector {:?}: {e}",
-                    s.get_ref()
-                ),
+                format!("source `{name}`: selectors.{key}: bad CSS selector {:?}: {e}", s.get_ref()),
             )
         })?;
         Ok(s.into_inner())
@@ -303,10 +259,7 @@ fn parse_tz(loc: &Locator, tz: &Spanned<String>, key: &str) -> Result<Tz, Config
     tz.get_ref().parse::<Tz>().map_err(|_| {
         loc.error(
             Some(tz.span()),
-            format!(
-                "{key}: unknown time zone {:?} (use an IANA name such as \"Asia/Shanghai\")",
-                tz.get_ref()
-            ),
+            format!("{key}: unknown time zone {:?} (use an IANA name such as \"Asia/Shanghai\")", tz.get_ref()),
         )
     })
 }
@@ -320,10 +273,7 @@ fn parse_source_url(text: &str, base: &Path) -> Result<Url, String> {
     }
     match Url::parse(text) {
         Ok(u) if matches!(u.scheme(), "http" | "https" | "file") => Ok(u),
-        Ok(u) => Err(format!(
-            "unsupported scheme `{}` (use http, https or file)",
-            u.scheme()
-        )),
+        Ok(u) => Err(format!("unsupported scheme `{}` (use http, https or file)", u.scheme())),
         Err(url::ParseError::RelativeUrlWithoutBase) => file_url(&base.join(text)),
         Err(e) => Err(format!("not a URL: {e}")),
     }
@@ -336,23 +286,16 @@ fn clean_path(path: &Path) -> PathBuf {
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir
-                if matches!(out.components().next_back(), Some(Component::Normal(_))) =>
-            {
+            Component::ParentDir if matches!(out.components().next_back(), Some(Component::Normal(_))) => {
                 out.pop();
             }
             other => out.push(other),
         }
     }
-    if out.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        out
-    }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
 fn file_url(path: &Path) -> Result<Url, String> {
-    let abs =
-        std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
+    let abs = std::path::absolute(clean_path(path)).map_err(|e| format!("{}: {e}", path.display()))?;
     Url::from_file_path(&abs).map_err(|()| format!("{}: not a usable file path", abs.display()))
 }

@@ -6,33 +6,29 @@ fn load(text: &str) -> Result<Config, ConfigError> {
 
 #[test]
 fn three_line_config_gets_defaults() {
-    let c =
-        load("[[source]]\nname = \"tp\"\nurl = \"http://www.techparty.org/atom.xml\"\n").unwrap();
+    let c = load("[[source]]\nname = \"tp\"\nurl = \"http://www.techparty.org/atom.xml\"\n").unwrap();
     assert_eq!(c.sources.len(), 1);
     assert_eq!(c.sources[0].kind, SourceKind::Auto);
     assert_eq!(c.timezone, chrono_tz::Asia::Shanghai);
     assert_eq!(c.sources[0].timezone, chrono_tz::Asia::Shanghai);
     assert_eq!(c.fetch, FetchSettings::default());
     assert_eq!(c.output_dir, Path::new("/etc/digest/output"));
-    assert_eq!(
-        c.database_path(),
-        Path::new("/etc/digest/state/digest.sqlite")
-    );
+    assert_eq!(c.database_path(), Path::new("/etc/digest/state/digest.sqlite"));
 }
 
 #[test]
 fn unknown_key_names_line_and_key() {
-    let err =
-        load("title_zh = \"x\"\n[[source]]\nname = \"a\"\nurl = \"http://a/\"\nkinds = \"rss\"\n")
-            .unwrap_err()
-            .to_string();
+    let err = load("title_zh = \"x\"\n[[source]]\nname = \"a\"\nurl = \"http://a/\"\nkinds = \"rss\"\n")
+        .unwrap_err()
+        .to_string();
     assert!(err.starts_with("/etc/digest/feeds.toml:5:"), "{err}");
     assert!(err.contains("kinds"), "{err}");
 }
 
 #[test]
 fn bad_selector_names_line_and_key() {
-    let text = "[[source]]\nname = \"d\"\nurl = \"http://docker.cn/\"\nkind = \"html\"\n[source.selectors]\nitems = \"a[[\"\n";
+    let text =
+        "[[source]]\nname = \"d\"\nurl = \"http://docker.cn/\"\nkind = \"html\"\n[source.selectors]\nitems = \"a[[\"\n";
     let err = load(text).unwrap_err().to_string();
     assert!(err.starts_with("/etc/digest/feeds.toml:6:"), "{err}");
     assert!(err.contains("selectors.items"), "{err}");
@@ -40,18 +36,14 @@ fn bad_selector_names_line_and_key() {
 
 #[test]
 fn html_kind_requires_selectors() {
-    let err = load("[[source]]\nname = \"d\"\nurl = \"http://docker.cn/\"\nkind = \"html\"\n")
-        .unwrap_err();
+    let err = load("[[source]]\nname = \"d\"\nurl = \"http://docker.cn/\"\nkind = \"html\"\n").unwrap_err();
     assert!(err.to_string().contains("selectors"), "{err}");
 }
 
 #[test]
 fn relative_file_urls_resolve_against_config_folder() {
     let c = load("[[source]]\nname = \"s\"\nurl = \"snapshot/feed.xml\"\n[[source]]\nname = \"t\"\nurl = \"file://snap/a.xml\"\n").unwrap();
-    assert_eq!(
-        c.sources[0].url.as_str(),
-        "file:///etc/digest/snapshot/feed.xml"
-    );
+    assert_eq!(c.sources[0].url.as_str(), "file:///etc/digest/snapshot/feed.xml");
     assert_eq!(c.sources[1].url.as_str(), "file:///etc/digest/snap/a.xml");
 }
 
@@ -67,9 +59,7 @@ fn bad_timezone_and_duplicate_names_are_errors() {
 
 #[test]
 fn unsupported_scheme_is_an_error() {
-    let err = load("[[source]]\nname = \"a\"\nurl = \"ftp://a/feed\"\n")
-        .unwrap_err()
-        .to_string();
+    let err = load("[[source]]\nname = \"a\"\nurl = \"ftp://a/feed\"\n").unwrap_err().to_string();
     assert!(err.contains("ftp") && err.contains(":3:"), "{err}");
 }
 
@@ -93,7 +83,8 @@ fn shipped_configs_are_valid() {
 
 #[test]
 fn email_and_translate_tables() {
-    let c = load("site_url = \"https://weekly.example.org/\"\n[[source]]\nname = \"a\"\nurl = \"http://a/\"\n").unwrap();
+    let c =
+        load("site_url = \"https://weekly.example.org/\"\n[[source]]\nname = \"a\"\nurl = \"http://a/\"\n").unwrap();
     assert_eq!(c.email.from, "digest <newsletter@weekly.example.org>");
     assert_eq!(c.email.security, SmtpSecurity::Starttls);
     assert_eq!(c.email.port, 587);

@@ -107,7 +107,20 @@ fn authority(kind: PostKind) -> u8 {
 }
 
 /// Trailing words that say what the post is, not what the event is.
-const TITLE_TAILS: &[&str] = &["开始接受报名", "开始报名", "报名开始", "开放报名", "演讲征集", "主题征集", "活动总结", "总结", "回顾", "报名", "！", "!"];
+const TITLE_TAILS: &[&str] = &[
+    "开始接受报名",
+    "开始报名",
+    "报名开始",
+    "开放报名",
+    "演讲征集",
+    "主题征集",
+    "活动总结",
+    "总结",
+    "回顾",
+    "报名",
+    "！",
+    "!",
+];
 
 fn clean_title(t: &str) -> String {
     let mut t = t.trim().trim_end_matches(['-', '－', ' ', '—']).to_string();
@@ -242,7 +255,9 @@ fn build_event(members: &[&Instance<'_>], posts: &[Post]) -> MergedEvent {
             ev.registration = e.registration.clone();
         }
         let p = &posts[m.post];
-        for u in std::iter::once(m.url.clone()).chain(p.alternates.iter().filter_map(|a| a.url.as_ref().map(Url::to_string))) {
+        for u in
+            std::iter::once(m.url.clone()).chain(p.alternates.iter().filter_map(|a| a.url.as_ref().map(Url::to_string)))
+        {
             if !ev.sources.contains(&u) {
                 ev.sources.push(u);
             }
@@ -284,7 +299,12 @@ fn talk_score(a: &str, b: &str, topic_words: &[String]) -> f32 {
     0.0
 }
 
-fn merge_talks(list: &[(usize, &Talk)], posts: &[Post], event_id: Option<&str>, topic_words: &[String]) -> Vec<MergedTalk> {
+fn merge_talks(
+    list: &[(usize, &Talk)],
+    posts: &[Post],
+    event_id: Option<&str>,
+    topic_words: &[String],
+) -> Vec<MergedTalk> {
     let mut out: Vec<MergedTalk> = Vec::new();
     let mut order: Vec<&(usize, &Talk)> = list.iter().collect();
     order.sort_by_key(|(pi, _)| (posts[*pi].item.parsed.published.map(|t| t.date()).unwrap_or(NaiveDate::MIN), *pi));
@@ -353,7 +373,12 @@ pub fn fingerprint(event: &MergedEvent, talks: &[MergedTalk]) -> String {
         .map(|k| {
             let mut sp: Vec<String> = k.speakers.iter().map(|s| normalize(s)).collect();
             sp.sort();
-            format!("{}|{}|{}", normalize(&k.title), sp.join(","), k.slides.as_ref().map(canonical_url).unwrap_or_default())
+            format!(
+                "{}|{}|{}",
+                normalize(&k.title),
+                sp.join(","),
+                k.slides.as_ref().map(canonical_url).unwrap_or_default()
+            )
         })
         .collect();
     lines.sort();
@@ -388,6 +413,8 @@ mod hhmm {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<NaiveTime>, D::Error> {
         let v: Option<String> = Option::deserialize(d)?;
-        Ok(v.and_then(|s| NaiveTime::parse_from_str(&s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S")).ok()))
+        Ok(v.and_then(|s| {
+            NaiveTime::parse_from_str(&s, "%H:%M").or_else(|_| NaiveTime::parse_from_str(&s, "%H:%M:%S")).ok()
+        }))
     }
 }

@@ -2,20 +2,83 @@
 
 use std::collections::HashMap;
 
+use super::canonical_url;
 use super::events::Instance;
 use super::near::UnionFind;
 use super::text::{bigram_dice, normalize};
-use super::canonical_url;
 
 /// Words of salon titles that say nothing about which salon it is.
 const BOILERPLATE: &[&str] = &[
-    "techparty", "珠三角技术沙龙", "珠三角", "技术沙龙", "沙龙", "专场", "专题", "主题", "报名", "开始", "接受", "开放", "征集",
-    "演讲", "活动", "总结", "回顾", "小结", "视频和ppt", "视频", "ppt", "广州", "深圳", "珠海", "东莞", "佛山", "香港", "上海", "北京",
-    "站", "场", "年", "月", "日", "号", "期", "的", "第", "十", "一", "二", "三", "四", "五", "六", "七", "八", "九", "召集", "预告",
-    "通知", "技术", "讨论", "交流", "聚会", "迷你趴", "趴", "免费", "周六", "周日", "下午", "上午", "本周", "现场", "照片", "合影",
+    "techparty",
+    "珠三角技术沙龙",
+    "珠三角",
+    "技术沙龙",
+    "沙龙",
+    "专场",
+    "专题",
+    "主题",
+    "报名",
+    "开始",
+    "接受",
+    "开放",
+    "征集",
+    "演讲",
+    "活动",
+    "总结",
+    "回顾",
+    "小结",
+    "视频和ppt",
+    "视频",
+    "ppt",
+    "广州",
+    "深圳",
+    "珠海",
+    "东莞",
+    "佛山",
+    "香港",
+    "上海",
+    "北京",
+    "站",
+    "场",
+    "年",
+    "月",
+    "日",
+    "号",
+    "期",
+    "的",
+    "第",
+    "十",
+    "一",
+    "二",
+    "三",
+    "四",
+    "五",
+    "六",
+    "七",
+    "八",
+    "九",
+    "召集",
+    "预告",
+    "通知",
+    "技术",
+    "讨论",
+    "交流",
+    "聚会",
+    "迷你趴",
+    "趴",
+    "免费",
+    "周六",
+    "周日",
+    "下午",
+    "上午",
+    "本周",
+    "现场",
+    "照片",
+    "合影",
 ];
 /// Title words of a post that changes an event.
-const CHANGE_WORDS: &[&str] = &["延期", "改期", "推迟", "变更", "更改", "调整", "改到", "提前", "postponed", "rescheduled", "moved"];
+const CHANGE_WORDS: &[&str] =
+    &["延期", "改期", "推迟", "变更", "更改", "调整", "改到", "提前", "postponed", "rescheduled", "moved"];
 
 /// The topic of an event: its title (else the post's) without boilerplate, dates or cities.
 pub(crate) fn topic(post_title: &str, event_title: &str) -> String {

@@ -8,7 +8,8 @@ use super::twins::twin_pairs;
 use super::{Alternate, DedupOptions, Post, Relation, fill_missing};
 
 /// Title decorations that a republication adds or drops: `[转]`, `【转载】`, `转：`, `Re:`.
-const TITLE_PREFIXES: &[&str] = &["[转]", "[转载]", "【转】", "【转载】", "转载:", "转载：", "转:", "转：", "re:", "fw:", "fwd:"];
+const TITLE_PREFIXES: &[&str] =
+    &["[转]", "[转载]", "【转】", "【转载】", "转载:", "转载：", "转:", "转：", "re:", "fw:", "fwd:"];
 
 /// The title without repost prefixes, normalized (NFKC, lowercase, letters and digits only).
 pub(crate) fn title_core(title: &str) -> String {
@@ -71,7 +72,8 @@ fn events_conflict(a: &Post, b: &Post) -> bool {
     if ea.is_empty() || eb.is_empty() {
         return false;
     }
-    !ea.iter().any(|x| eb.iter().any(|y| x.date == y.date && (x.city.is_none() || y.city.is_none() || x.city == y.city)))
+    !ea.iter()
+        .any(|x| eb.iter().any(|y| x.date == y.date && (x.city.is_none() || y.city.is_none() || x.city == y.city)))
 }
 
 /// The near-duplicate decision for a candidate pair with estimated similarity `sim`.

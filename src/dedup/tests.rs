@@ -27,9 +27,16 @@ fn item(source: &str, url: Option<&str>, guid: Option<&str>, title: &str, conten
 
 #[test]
 fn atom_and_rss_copies_of_a_post_merge() {
-    let mut atom = item("tp-atom", Some("http://www.techparty.org/a/2015/10/26/x/"), Some("/a/2015/10/26/x"), "X", "<p>full</p>");
+    let mut atom =
+        item("tp-atom", Some("http://www.techparty.org/a/2015/10/26/x/"), Some("/a/2015/10/26/x"), "X", "<p>full</p>");
     atom.parsed.published = Some(Timestamp::Day(chrono::NaiveDate::from_ymd_opt(2015, 10, 26).unwrap()));
-    let rss = item("tp-rss", Some("http://www.techparty.org/a/2015/10/26/x/"), Some("http://www.techparty.org/a/2015/10/26/x"), "X", "<p>full content, longer</p>");
+    let rss = item(
+        "tp-rss",
+        Some("http://www.techparty.org/a/2015/10/26/x/"),
+        Some("http://www.techparty.org/a/2015/10/26/x"),
+        "X",
+        "<p>full content, longer</p>",
+    );
     let other = item("tp-rss", Some("http://www.techparty.org/a/2015/10/27/y/"), None, "Y", "");
     let posts = merge(vec![atom, rss, other]);
     assert_eq!(posts.len(), 2);
@@ -67,7 +74,13 @@ fn event_item(url: &str, published: &str, title: &str, date: &str, venue: Option
 fn a_postponed_event_is_one_event_with_history_and_others_stay_apart() {
     let posts = merge(vec![
         event_item("http://t.org/a/", "2015-05-21", "广州 iOS 专题沙龙主题征集", "2015-05-30", Some("广州")),
-        event_item("http://t.org/b/", "2015-05-27", "广州 iOS 专题沙龙延期到6月6日", "2015-06-06", Some("广州天河区某大厦")),
+        event_item(
+            "http://t.org/b/",
+            "2015-05-27",
+            "广州 iOS 专题沙龙延期到6月6日",
+            "2015-06-06",
+            Some("广州天河区某大厦"),
+        ),
         event_item("http://t.org/c/", "2015-06-01", "广州 Docker 专题沙龙报名", "2015-06-13", None),
     ]);
     let (events, _) = merge_events(&posts);

@@ -290,7 +290,14 @@ mod tests {
         assert_eq!(sketch("ab").shingles, 1);
         assert!(jaccard(&base, &edited) > 0.9);
         assert!(bigram_dice("docker专场", "docker专场沙龙") > 0.8);
-        for html in ["<p>Docker 专场，ＨＴＴＰ１２ 报名!</p>", "a&amp;b <b>c</b>", "é café ﬁ", "<a href=x>Go</a>—〇々〻〡", "a <b c", "x<y 😀"] {
+        for html in [
+            "<p>Docker 专场，ＨＴＴＰ１２ 报名!</p>",
+            "a&amp;b <b>c</b>",
+            "é café ﬁ",
+            "<a href=x>Go</a>—〇々〻〡",
+            "a <b c",
+            "x<y 😀",
+        ] {
             assert_eq!(sketch_html(html), sketch(&normalize(html)), "{html}");
         }
     }

@@ -11,15 +11,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-
 use super::text::fmix;
 use crate::dedup::Post;
 use crate::extract::Lang;
 
 /// Words that a translated slug adds or drops.
 const STOPWORDS: &[&str] = &[
-    "a", "an", "and", "at", "by", "for", "from", "how", "in", "into", "is", "of", "on", "the", "to", "use", "using", "via",
-    "with", "your",
+    "a", "an", "and", "at", "by", "for", "from", "how", "in", "into", "is", "of", "on", "the", "to", "use", "using",
+    "via", "with", "your",
 ];
 /// Language suffixes of slugs.
 const LANG_SUFFIXES: &[(&str, Lang)] = &[("en", Lang::En), ("english", Lang::En), ("zh", Lang::Zh), ("cn", Lang::Zh)];

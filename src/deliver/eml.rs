@@ -45,7 +45,10 @@ pub struct Message<'a> {
 pub fn send_date(week: Week, tz: Tz) -> DateTime<FixedOffset> {
     let monday = week.last_day() + Duration::days(1);
     let eight = monday.and_hms_opt(8, 0, 0).unwrap_or_default();
-    tz.from_local_datetime(&eight).earliest().map(|d| d.fixed_offset()).unwrap_or_else(|| eight.and_utc().fixed_offset())
+    tz.from_local_datetime(&eight)
+        .earliest()
+        .map(|d| d.fixed_offset())
+        .unwrap_or_else(|| eight.and_utc().fixed_offset())
 }
 
 /// `digest.2015-W44.zh@weekly.example.org`: one id per week, edition and site.

@@ -43,7 +43,8 @@ pub fn calendar(meta: &CalendarMeta, catalog: &Catalog, entries: &[EventEntry]) 
 
 fn utc(tz: Tz, day: NaiveDate, time: chrono::NaiveTime) -> String {
     let local = day.and_time(time);
-    let instant = tz.from_local_datetime(&local).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| local.and_utc());
+    let instant =
+        tz.from_local_datetime(&local).earliest().map(|d| d.with_timezone(&Utc)).unwrap_or_else(|| local.and_utc());
     instant.format("%Y%m%dT%H%M%SZ").to_string()
 }
 

@@ -71,7 +71,8 @@ mod tests {
         publish(dir.path(), &files).unwrap();
         write_atomic(&dir.path().join("2015-W44/index.html"), b"two").unwrap();
         assert_eq!(std::fs::read(dir.path().join("2015-W44/index.html")).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("2015-W44")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> =
+            std::fs::read_dir(dir.path().join("2015-W44")).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names, vec!["index.html"]);
         #[cfg(unix)]
         {

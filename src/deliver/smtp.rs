@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use lettre::address::{Address, Envelope};
 use lettre::Transport;
+use lettre::address::{Address, Envelope};
 use lettre::transport::smtp::SmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
 
@@ -97,9 +97,14 @@ pub fn send_week(
                         std::thread::sleep(wait);
                     }
                     last = Some(Instant::now());
-                    let bytes = &editions.iter().find(|(e, _)| *e == subscriber.edition).map(|(_, b)| b).expect("all editions read");
+                    let bytes = &editions
+                        .iter()
+                        .find(|(e, _)| *e == subscriber.edition)
+                        .map(|(_, b)| b)
+                        .expect("all editions read");
                     let message = eml::with_recipient(bytes, &subscriber.address, subscriber.name.as_deref());
-                    let envelope = Envelope::new(Some(from.clone()), vec![to]).map_err(|e| SendError::Settings(e.to_string()))?;
+                    let envelope =
+                        Envelope::new(Some(from.clone()), vec![to]).map_err(|e| SendError::Settings(e.to_string()))?;
                     match transport.send_raw(&envelope, &message) {
                         Ok(_) => {
                             let id = message_id_of(bytes);
@@ -157,8 +162,9 @@ fn transport(s: &EmailSettings) -> Result<SmtpTransport, SendError> {
     let mut builder = builder.port(s.port).timeout(Some(Duration::from_secs(s.timeout_secs)));
     if let Some(user) = &s.user {
         let password = match &s.password_env {
-            Some(var) => std::env::var(var)
-                .map_err(|_| SendError::Settings(format!("email.password_env: ${var} is not set")))?,
+            Some(var) => {
+                std::env::var(var).map_err(|_| SendError::Settings(format!("email.password_env: ${var} is not set")))?
+            }
             None => String::new(),
         };
         builder = builder.credentials(Credentials::new(user.clone(), password));

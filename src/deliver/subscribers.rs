@@ -129,7 +129,8 @@ mod tests {
     fn csv_and_toml_lists() {
         let dir = tempfile::tempdir().unwrap();
         let csv = dir.path().join("s.csv");
-        std::fs::write(&csv, "address,name,language\na@x.org,\"Li, Lei\",zh\n\n# note\nb@x.org,,\nc@x.org,C,EN\n").unwrap();
+        std::fs::write(&csv, "address,name,language\na@x.org,\"Li, Lei\",zh\n\n# note\nb@x.org,,\nc@x.org,C,EN\n")
+            .unwrap();
         let list = load(&csv).unwrap();
         assert_eq!(list.len(), 3);
         assert_eq!(list[0].name.as_deref(), Some("Li, Lei"));

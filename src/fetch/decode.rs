@@ -13,15 +13,13 @@ const PRESCAN_BYTES: usize = 2048;
 
 /// `<?xml version="1.0" encoding="gb2312"?>` at the very start of the document.
 static XML_DECL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i-u)\A\s*<\?xml[^>]*?\sencoding\s*=\s*["']?\s*([a-z0-9._:-]+)"#)
-        .expect("static regex")
+    Regex::new(r#"(?i-u)\A\s*<\?xml[^>]*?\sencoding\s*=\s*["']?\s*([a-z0-9._:-]+)"#).expect("static regex")
 });
 
 /// `<meta charset="big5">` and `<meta http-equiv="Content-Type" content="text/html; charset=big5">`:
 /// both carry `charset=` inside the tag.
-static META_CHARSET: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9._:-]+)"#).expect("static regex")
-});
+static META_CHARSET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9._:-]+)"#).expect("static regex"));
 
 /// Decodes `bytes`, returning the text and the name of the encoding used.
 ///
@@ -30,10 +28,7 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return run(encoding, &bytes[bom_len..]);
     }
-    let encoding = content_type
-        .and_then(http_charset)
-        .or_else(|| declared(bytes))
-        .unwrap_or_else(|| detect(bytes));
+    let encoding = content_type.and_then(http_charset).or_else(|| declared(bytes)).unwrap_or_else(|| detect(bytes));
     run(encoding, bytes)
 }
 
@@ -56,18 +51,11 @@ fn http_charset(content_type: &str) -> Option<&'static Encoding> {
 /// The encoding the document declares in its first bytes (XML declaration, then `<meta>`).
 fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(PRESCAN_BYTES)];
-    let label = XML_DECL
-        .captures(head)
-        .or_else(|| META_CHARSET.captures(head))
-        .and_then(|c| c.get(1))?;
+    let label = XML_DECL.captures(head).or_else(|| META_CHARSET.captures(head)).and_then(|c| c.get(1))?;
     let encoding = Encoding::for_label(label.as_bytes())?;
     // A UTF-16 declaration read through an ASCII-compatible prescan is necessarily wrong
     // (without a BOM we could not have read it); HTML says to use UTF-8 then.
-    Some(if encoding.is_ascii_compatible() {
-        encoding
-    } else {
-        UTF_8
-    })
+    Some(if encoding.is_ascii_compatible() { encoding } else { UTF_8 })
 }
 
 /// Valid UTF-8 stays UTF-8; anything else is guessed by chardetng.
@@ -94,10 +82,7 @@ mod tests {
 
     #[test]
     fn utf8_without_any_declaration() {
-        assert_eq!(
-            decode("你好".as_bytes(), None),
-            ("你好".to_string(), "UTF-8")
-        );
+        assert_eq!(decode("你好".as_bytes(), None), ("你好".to_string(), "UTF-8"));
     }
 
     #[test]
@@ -109,10 +94,7 @@ mod tests {
         assert_eq!(text, "<meta charset=\"big5\">你好");
         let mut utf16 = vec![0xFF, 0xFE];
         utf16.extend(ZH.encode_utf16().flat_map(u16::to_le_bytes));
-        assert_eq!(
-            decode(&utf16, Some("text/plain; charset=big5")),
-            (ZH.to_string(), UTF_16LE.name())
-        );
+        assert_eq!(decode(&utf16, Some("text/plain; charset=big5")), (ZH.to_string(), UTF_16LE.name()));
     }
 
     #[test]
@@ -132,8 +114,7 @@ mod tests {
 
     #[test]
     fn xml_declaration_gb2312_uses_the_gbk_decoder() {
-        let body =
-            format!("<?xml version=\"1.0\" encoding=\"gb2312\"?>\n<rss><title>{ZH}</title></rss>");
+        let body = format!("<?xml version=\"1.0\" encoding=\"gb2312\"?>\n<rss><title>{ZH}</title></rss>");
         let (text, name) = decode(&encode(GB18030, &body), Some("application/rss+xml"));
         assert_eq!((text.as_str(), name), (body.as_str(), GBK.name()));
     }
@@ -141,13 +122,8 @@ mod tests {
     #[test]
     fn meta_charset_and_http_equiv() {
         let body = format!("<html><head><meta charset=big5><title>{TW}</title>");
-        assert_eq!(
-            decode(&encode(BIG5, &body), Some("text/html")),
-            (body.clone(), "Big5")
-        );
-        let body = format!(
-            "<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=GBK\">{ZH}"
-        );
+        assert_eq!(decode(&encode(BIG5, &body), Some("text/html")), (body.clone(), "Big5"));
+        let body = format!("<html><head><META HTTP-EQUIV=\"Content-Type\" CONTENT=\"text/html; charset=GBK\">{ZH}");
         assert_eq!(decode(&encode(GB18030, &body), None), (body.clone(), "GBK"));
     }
 

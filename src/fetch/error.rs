@@ -143,11 +143,7 @@ impl FetchError {
 }
 
 fn attempts_text(n: u32) -> String {
-    if n == 1 {
-        "1 attempt".into()
-    } else {
-        format!("{n} attempts")
-    }
+    if n == 1 { "1 attempt".into() } else { format!("{n} attempts") }
 }
 
 /// "10 MiB", "1 KiB" or "1500 bytes".
@@ -168,34 +164,13 @@ mod tests {
     #[test]
     fn messages_name_url_and_reason() {
         let url = "http://example.org/feed".to_string();
-        let e = FetchError::Status {
-            url: url.clone(),
-            status: 503,
-            attempts: 0,
-        }
-        .with_attempts(3);
-        assert_eq!(
-            e.to_string(),
-            "http://example.org/feed: HTTP 503 after 3 attempts"
-        );
+        let e = FetchError::Status { url: url.clone(), status: 503, attempts: 0 }.with_attempts(3);
+        assert_eq!(e.to_string(), "http://example.org/feed: HTTP 503 after 3 attempts");
         assert!(e.is_transient());
-        let e = FetchError::TooLarge {
-            url: url.clone(),
-            limit: 10 * 1024 * 1024,
-        };
-        assert_eq!(
-            e.to_string(),
-            "http://example.org/feed: body larger than the 10 MiB cap"
-        );
-        let e = FetchError::Timeout {
-            url,
-            secs: 30,
-            attempts: 1,
-        };
-        assert_eq!(
-            e.to_string(),
-            "http://example.org/feed: timed out after 30s (1 attempt)"
-        );
+        let e = FetchError::TooLarge { url: url.clone(), limit: 10 * 1024 * 1024 };
+        assert_eq!(e.to_string(), "http://example.org/feed: body larger than the 10 MiB cap");
+        let e = FetchError::Timeout { url, secs: 30, attempts: 1 };
+        assert_eq!(e.to_string(), "http://example.org/feed: timed out after 30s (1 attempt)");
         assert_eq!(e.url(), "http://example.org/feed");
     }
 }

@@ -5,8 +5,7 @@ use std::sync::{Arc, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{
-    CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED,
-    RETRY_AFTER,
+    CONTENT_TYPE, ETAG, HeaderMap, HeaderValue, IF_MODIFIED_SINCE, IF_NONE_MATCH, LAST_MODIFIED, RETRY_AFTER,
 };
 use reqwest::{StatusCode, redirect};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -47,8 +46,8 @@ pub(super) fn client(settings: &FetchSettings) -> Result<reqwest::Client, FetchE
         .timeout(Duration::from_secs(settings.timeout_secs))
         .redirect(policy);
     if let Some(proxy) = &settings.proxy {
-        let proxy = reqwest::Proxy::all(proxy.as_str())
-            .map_err(|e| FetchError::Client(format!("proxy {proxy:?}: {e}")))?;
+        let proxy =
+            reqwest::Proxy::all(proxy.as_str()).map_err(|e| FetchError::Client(format!("proxy {proxy:?}: {e}")))?;
         builder = builder.proxy(proxy);
     }
     builder.build().map_err(|e| FetchError::Client(cause(&e)))
@@ -64,11 +63,7 @@ struct Failure {
 
 impl Failure {
     fn fatal(error: FetchError) -> Failure {
-        Failure {
-            error,
-            retry: false,
-            retry_after: None,
-        }
+        Failure { error, retry: false, retry_after: None }
     }
 }
 
@@ -89,18 +84,12 @@ impl Fetcher {
             let failure = match outcome {
                 Ok(Ok(response)) => return Ok(response),
                 Ok(Err(failure)) => failure,
-                Err(_elapsed) => Failure {
-                    error: timeout(&request.url, settings),
-                    retry: true,
-                    retry_after: None,
-                },
+                Err(_elapsed) => Failure { error: timeout(&request.url, settings), retry: true, retry_after: None },
             };
             if !failure.retry || attempt >= attempts {
                 return Err(failure.error.with_attempts(attempt));
             }
-            let wait = failure
-                .retry_after
-                .unwrap_or_else(|| backoff(settings.backoff_ms, attempt));
+            let wait = failure.retry_after.unwrap_or_else(|| backoff(settings.backoff_ms, attempt));
             tracing::debug!(url = %request.url, attempt, ?wait, "retrying: {}", failure.error);
             tokio::time::sleep(wait).await;
             attempt += 1;
@@ -112,31 +101,14 @@ impl Fetcher {
     async fn permits(&self, url: &Url) -> (OwnedSemaphorePermit, OwnedSemaphorePermit) {
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let per_host = {
-            let mut hosts = self
-                .inner
-                .hosts
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut hosts = self.inner.hosts.lock().unwrap_or_else(PoisonError::into_inner);
             let limit = self.inner.settings.per_host.max(1);
-            Arc::clone(
-                hosts
-                    .entry(host)
-                    .or_insert_with(|| Arc::new(Semaphore::new(limit))),
-            )
+            Arc::clone(hosts.entry(host).or_insert_with(|| Arc::new(Semaphore::new(limit))))
         };
         // The semaphores are never closed, so acquiring cannot fail.
-        let host_permit = per_host
-            .acquire_owned()
-            .await
-            .expect("semaphore never closed");
+        let host_permit = per_host.acquire_owned().await.expect("semaphore never closed");
         let overall = Arc::clone(&self.inner.overall);
-        (
-            host_permit,
-            overall
-                .acquire_owned()
-                .await
-                .expect("semaphore never closed"),
-        )
+        (host_permit, overall.acquire_owned().await.expect("semaphore never closed"))
     }
 
     /// One GET, body included.
@@ -145,19 +117,14 @@ impl Fetcher {
         let settings = &self.inner.settings;
         let mut builder = self.inner.client.get(url.as_str());
         // Validators go back verbatim; one that is not a legal header value is skipped.
-        let conditional = [
-            (IF_NONE_MATCH, &request.validators.etag),
-            (IF_MODIFIED_SINCE, &request.validators.last_modified),
-        ];
+        let conditional =
+            [(IF_NONE_MATCH, &request.validators.etag), (IF_MODIFIED_SINCE, &request.validators.last_modified)];
         for (name, value) in conditional {
             if let Some(value) = value.as_deref().and_then(|v| HeaderValue::from_str(v).ok()) {
                 builder = builder.header(name, value);
             }
         }
-        let mut response = builder
-            .send()
-            .await
-            .map_err(|e| transport(url, settings, &e))?;
+        let mut response = builder.send().await.map_err(|e| transport(url, settings, &e))?;
         let status = response.status();
         let final_url = Url::parse(response.url().as_str()).unwrap_or_else(|_| url.clone());
         let validators = validators(response.headers());
@@ -171,67 +138,39 @@ impl Fetcher {
             });
         }
         if !status.is_success() {
-            let error = FetchError::Status {
-                url: url.to_string(),
-                status: status.as_u16(),
-                attempts: 0,
-            };
+            let error = FetchError::Status { url: url.to_string(), status: status.as_u16(), attempts: 0 };
             let retry = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
             let retry_after = retry_after(response.headers(), settings.max_retry_after_secs);
-            return Err(Failure {
-                error,
-                retry,
-                retry_after,
-            });
+            return Err(Failure { error, retry, retry_after });
         }
 
         let cap = settings.max_body_bytes;
-        let too_large = || {
-            Failure::fatal(FetchError::TooLarge {
-                url: url.to_string(),
-                limit: cap,
-            })
-        };
+        let too_large = || Failure::fatal(FetchError::TooLarge { url: url.to_string(), limit: cap });
         // Content-Length is of the encoded body; a compressed body is checked as it inflates.
         if response.content_length().is_some_and(|len| len > cap) {
             return Err(too_large());
         }
         let mut bytes = Vec::new();
-        while let Some(chunk) = response
-            .chunk()
-            .await
-            .map_err(|e| transport(url, settings, &e))?
-        {
+        while let Some(chunk) = response.chunk().await.map_err(|e| transport(url, settings, &e))? {
             if (bytes.len() + chunk.len()) as u64 > cap {
                 return Err(too_large());
             }
             bytes.extend_from_slice(&chunk);
         }
-        let content_type = response
-            .headers()
-            .get(CONTENT_TYPE)
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+        let content_type =
+            response.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let (text, encoding) = decode::decode(&bytes, content_type.as_deref());
         Ok(Response {
             final_url,
             status: status.as_u16(),
             validators,
-            body: Body::Fresh(Document {
-                text,
-                content_type,
-                encoding,
-                byte_len: bytes.len(),
-            }),
+            body: Body::Fresh(Document { text, content_type, encoding, byte_len: bytes.len() }),
         })
     }
 }
 
 fn timeout(url: &Url, settings: &FetchSettings) -> FetchError {
-    FetchError::Timeout {
-        url: url.to_string(),
-        secs: settings.timeout_secs,
-        attempts: 0,
-    }
+    FetchError::Timeout { url: url.to_string(), secs: settings.timeout_secs, attempts: 0 }
 }
 
 /// Classifies a reqwest error: redirect problems and corrupt bodies are final, the rest
@@ -240,39 +179,21 @@ fn transport(url: &Url, settings: &FetchSettings, e: &reqwest::Error) -> Failure
     let url_text = url.to_string();
     if let Some(stop) = find::<RedirectStop>(e) {
         return Failure::fatal(match stop {
-            RedirectStop::TooMany => FetchError::TooManyRedirects {
-                url: url_text,
-                max: settings.max_redirects,
-            },
-            RedirectStop::Loop(to) => FetchError::RedirectLoop {
-                url: url_text,
-                to: to.to_string(),
-            },
+            RedirectStop::TooMany => FetchError::TooManyRedirects { url: url_text, max: settings.max_redirects },
+            RedirectStop::Loop(to) => FetchError::RedirectLoop { url: url_text, to: to.to_string() },
         });
     }
     // reqwest reports every body error under a decompressing client as a decode error, a
     // connection closed mid-body included; only invalid data is the server's fault for good.
-    let corrupt =
-        find::<std::io::Error>(e).is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
+    let corrupt = find::<std::io::Error>(e).is_some_and(|io| io.kind() == std::io::ErrorKind::InvalidData);
     let error = if e.is_timeout() {
         timeout(url, settings)
     } else if e.is_decode() && corrupt {
-        return Failure::fatal(FetchError::Body {
-            url: url_text,
-            reason: cause(e),
-        });
+        return Failure::fatal(FetchError::Body { url: url_text, reason: cause(e) });
     } else {
-        FetchError::Network {
-            url: url_text,
-            reason: cause(e),
-            attempts: 0,
-        }
+        FetchError::Network { url: url_text, reason: cause(e), attempts: 0 }
     };
-    Failure {
-        error,
-        retry: true,
-        retry_after: None,
-    }
+    Failure { error, retry: true, retry_after: None }
 }
 
 /// The first error of type `T` in the source chain.
@@ -295,9 +216,7 @@ fn cause(e: &(dyn StdError + 'static)) -> String {
         innermost = next;
     }
     match find::<std::io::Error>(e) {
-        Some(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => {
-            "connection refused".into()
-        }
+        Some(io) if io.kind() == std::io::ErrorKind::ConnectionRefused => "connection refused".into(),
         _ => innermost.to_string(),
     }
 }
@@ -307,10 +226,7 @@ fn validators(headers: &HeaderMap) -> Validators {
         let value: Option<&HeaderValue> = headers.get(name);
         value.map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
     };
-    Validators {
-        etag: get(ETAG),
-        last_modified: get(LAST_MODIFIED),
-    }
+    Validators { etag: get(ETAG), last_modified: get(LAST_MODIFIED) }
 }
 
 /// `Retry-After` as delta-seconds or an HTTP-date, capped at `max_secs`.
@@ -329,9 +245,7 @@ fn retry_after(headers: &HeaderMap, max_secs: u64) -> Option<Duration> {
 /// `base_ms * 2^(attempt-1)`, capped. No jitter: we make a handful of requests per host,
 /// there is no thundering herd to spread out.
 fn backoff(base_ms: u64, attempt: u32) -> Duration {
-    let factor = 1u64
-        .checked_shl(attempt.saturating_sub(1))
-        .unwrap_or(u64::MAX);
+    let factor = 1u64.checked_shl(attempt.saturating_sub(1)).unwrap_or(u64::MAX);
     Duration::from_millis(base_ms.saturating_mul(factor)).min(MAX_BACKOFF)
 }
 
@@ -348,19 +262,10 @@ mod tests {
     #[test]
     fn retry_after_seconds_dates_and_cap() {
         assert_eq!(retry_after(&headers("3"), 60), Some(Duration::from_secs(3)));
-        assert_eq!(
-            retry_after(&headers("3600"), 60),
-            Some(Duration::from_secs(60))
-        );
-        assert_eq!(
-            retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT"), 60),
-            Some(Duration::ZERO)
-        );
+        assert_eq!(retry_after(&headers("3600"), 60), Some(Duration::from_secs(60)));
+        assert_eq!(retry_after(&headers("Wed, 21 Oct 2015 07:28:00 GMT"), 60), Some(Duration::ZERO));
         let future = (chrono::Utc::now() + chrono::Duration::hours(2)).to_rfc2822();
-        assert_eq!(
-            retry_after(&headers(&future), 90),
-            Some(Duration::from_secs(90))
-        );
+        assert_eq!(retry_after(&headers(&future), 90), Some(Duration::from_secs(90)));
         assert_eq!(retry_after(&headers("soon"), 60), None);
         assert_eq!(retry_after(&HeaderMap::new(), 60), None);
     }

@@ -147,10 +147,7 @@ impl Fetcher {
 impl Request {
     /// An unconditional GET of `url`.
     pub fn new(url: Url) -> Request {
-        Request {
-            url,
-            validators: Validators::default(),
-        }
+        Request { url, validators: Validators::default() }
     }
 }
 

@@ -15,17 +15,11 @@ pub(super) async fn allowed(fetcher: &Fetcher, url: &Url) -> bool {
     }
     let origin = url.origin().ascii_serialization();
     let cell = {
-        let mut cache = fetcher
-            .inner
-            .robots
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let mut cache = fetcher.inner.robots.lock().unwrap_or_else(PoisonError::into_inner);
         Arc::clone(cache.entry(origin).or_default())
     };
     let robot = cell.get_or_init(|| load(fetcher, url)).await;
-    robot
-        .as_ref()
-        .is_none_or(|robot| robot.allowed(url.as_str()))
+    robot.as_ref().is_none_or(|robot| robot.allowed(url.as_str()))
 }
 
 /// The rules for us, or `None` (everything allowed) when robots.txt is missing, any other
@@ -36,15 +30,10 @@ async fn load(fetcher: &Fetcher, url: &Url) -> Option<Robot> {
     robots_url.set_query(None);
     robots_url.set_fragment(None);
     match fetcher.get(&Request::new(robots_url.clone())).await {
-        Ok(Response {
-            body: Body::Fresh(doc),
-            ..
-        }) => {
+        Ok(Response { body: Body::Fresh(doc), .. }) => {
             let agent = agent_token(&fetcher.inner.settings.user_agent);
             Robot::new(agent, doc.text.as_bytes())
-                .inspect_err(
-                    |e| tracing::warn!(url = %robots_url, "ignoring unparsable robots.txt: {e}"),
-                )
+                .inspect_err(|e| tracing::warn!(url = %robots_url, "ignoring unparsable robots.txt: {e}"))
                 .ok()
         }
         Ok(_) => None,
@@ -58,10 +47,7 @@ async fn load(fetcher: &Fetcher, url: &Url) -> Option<Robot> {
 /// The product token robots.txt groups are matched against: "digest" for
 /// "digest/0.1.0 (community newsletter builder; …)".
 fn agent_token(user_agent: &str) -> &str {
-    user_agent
-        .split(['/', ' '])
-        .find(|s| !s.is_empty())
-        .unwrap_or("*")
+    user_agent.split(['/', ' ']).find(|s| !s.is_empty()).unwrap_or("*")
 }
 
 #[cfg(test)]

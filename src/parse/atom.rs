@@ -4,9 +4,7 @@
 use url::Url;
 
 use super::xml::{Element, Ns};
-use super::{
-    Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text,
-};
+use super::{Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
 
 fn atom(ns: Ns) -> bool {
     // Some feeds forget the namespace; accept unqualified elements too.
@@ -19,9 +17,7 @@ fn child<'a>(el: &'a Element, local: &str) -> Option<&'a Element> {
 
 /// The base URL in effect inside `el`, given its parent's.
 fn base_of(el: &Element, parent: &Url) -> Url {
-    el.attr("xml:base")
-        .and_then(|b| resolve_url(parent, b))
-        .unwrap_or_else(|| parent.clone())
+    el.attr("xml:base").and_then(|b| resolve_url(parent, b)).unwrap_or_else(|| parent.clone())
 }
 
 /// The xhtml payload: the children of the wrapping `<div>`, or all children.
@@ -75,33 +71,18 @@ fn names(parent: &Element) -> Vec<String> {
 /// Maps a `<feed>` document element to a feed.
 pub fn map(root: &Element, ctx: ParseContext<'_>, warnings: &mut Vec<String>) -> ParsedFeed {
     let base = base_of(root, ctx.base);
-    let lang = root
-        .attr("xml:lang")
-        .map(str::to_owned)
-        .filter(|l| !l.trim().is_empty());
+    let lang = root.attr("xml:lang").map(str::to_owned).filter(|l| !l.trim().is_empty());
     let title = child(root, "title").map(plain).filter(|t| !t.is_empty());
     let feed_authors = names(root);
     let mut items = Vec::new();
-    for (n, el) in root
-        .elements()
-        .filter(|e| e.local() == "entry" && atom(e.ns))
-        .enumerate()
-    {
+    for (n, el) in root.elements().filter(|e| e.local() == "entry" && atom(e.ns)).enumerate() {
         if !el.complete {
-            warnings.push(format!(
-                "entry {} is incomplete (input ended inside it): skipped",
-                n + 1
-            ));
+            warnings.push(format!("entry {} is incomplete (input ended inside it): skipped", n + 1));
             continue;
         }
         items.push(entry(el, &base, lang.as_deref(), &feed_authors, ctx));
     }
-    ParsedFeed {
-        format: Format::Atom,
-        title,
-        items,
-        warnings: Vec::new(),
-    }
+    ParsedFeed { format: Format::Atom, title, items, warnings: Vec::new() }
 }
 
 fn entry(
@@ -112,44 +93,26 @@ fn entry(
     ctx: ParseContext<'_>,
 ) -> ParsedItem {
     let base = base_of(el, feed_base);
-    let guid = child(el, "id")
-        .map(|i| i.text().trim().to_owned())
-        .filter(|i| !i.is_empty());
-    let links: Vec<&Element> = el
-        .elements()
-        .filter(|e| e.local() == "link" && atom(e.ns))
-        .collect();
+    let guid = child(el, "id").map(|i| i.text().trim().to_owned()).filter(|i| !i.is_empty());
+    let links: Vec<&Element> = el.elements().filter(|e| e.local() == "link" && atom(e.ns)).collect();
     let alternate = |e: &&&Element| e.attr("rel").is_none_or(|r| r.trim() == "alternate");
     let url = links
         .iter()
         .filter(alternate)
         .find(|e| e.attr("type").is_none_or(|t| t.contains("html")))
         .or_else(|| links.iter().find(|e| alternate(e)))
-        .and_then(|l| {
-            l.attr("href")
-                .and_then(|h| resolve_url(&base_of(l, &base), h))
-        });
+        .and_then(|l| l.attr("href").and_then(|h| resolve_url(&base_of(l, &base), h)));
     let title = child(el, "title").map(plain).unwrap_or_default();
     let mut authors = names(el);
     if authors.is_empty() {
         authors = feed_authors.to_vec();
     }
-    let author = if authors.is_empty() {
-        None
-    } else {
-        Some(authors.join(", "))
-    };
+    let author = if authors.is_empty() { None } else { Some(authors.join(", ")) };
     let date_of = |local: &str| child(el, local).and_then(|d| date::parse(&d.text(), ctx.timezone));
-    let published = date_of("published")
-        .or_else(|| date_of("issued"))
-        .or_else(|| date_of("created"));
+    let published = date_of("published").or_else(|| date_of("issued")).or_else(|| date_of("created"));
     let updated = date_of("updated").or_else(|| date_of("modified"));
     let body = child(el, "content")
-        .and_then(|c| {
-            html(c)
-                .filter(|h| !h.trim().is_empty())
-                .map(|h| (h, base_of(c, &base)))
-        })
+        .and_then(|c| html(c).filter(|h| !h.trim().is_empty()).map(|h| (h, base_of(c, &base))))
         .or_else(|| child(el, "summary").and_then(|s| html(s).map(|h| (h, base_of(s, &base)))));
     let content_html = match body {
         Some((h, b)) if !h.trim().is_empty() => sanitize_html(&h, &b),
@@ -163,23 +126,8 @@ fn entry(
     let categories = el
         .elements()
         .filter(|e| e.local() == "category" && atom(e.ns))
-        .filter_map(|c| {
-            c.attr("term")
-                .or_else(|| c.attr("label"))
-                .map(text::collapse_whitespace)
-        })
+        .filter_map(|c| c.attr("term").or_else(|| c.attr("label")).map(text::collapse_whitespace))
         .filter(|c| !c.is_empty())
         .collect();
-    ParsedItem {
-        guid,
-        url,
-        canonical: None,
-        title,
-        author,
-        published,
-        updated,
-        content_html,
-        lang,
-        categories,
-    }
+    ParsedItem { guid, url, canonical: None, title, author, published, updated, content_html, lang, categories }
 }

@@ -93,10 +93,7 @@ fn numeric_offset(z: &str) -> Option<FixedOffset> {
         1 | 2 => (digits.parse::<i32>().ok()?, 0),
         3 | 4 => {
             let split = digits.len() - 2;
-            (
-                digits.get(..split)?.parse::<i32>().ok()?,
-                digits.get(split..)?.parse::<i32>().ok()?,
-            )
+            (digits.get(..split)?.parse::<i32>().ok()?, digits.get(split..)?.parse::<i32>().ok()?)
         }
         _ => return None,
     };
@@ -132,15 +129,11 @@ fn named_offset(name: &str, tz: Tz) -> Option<FixedOffset> {
 }
 
 fn zone(z: &str, tz: Tz) -> Option<FixedOffset> {
-    numeric_offset(z)
-        .or_else(|| named_offset(z, tz))
-        .or_else(|| {
-            // GMT+8, UTC+08:00
-            let rest = z
-                .get(3..)
-                .filter(|_| z.len() > 3 && matches!(z.get(..3), Some("GMT" | "UTC")))?;
-            numeric_offset(rest)
-        })
+    numeric_offset(z).or_else(|| named_offset(z, tz)).or_else(|| {
+        // GMT+8, UTC+08:00
+        let rest = z.get(3..).filter(|_| z.len() > 3 && matches!(z.get(..3), Some("GMT" | "UTC")))?;
+        numeric_offset(rest)
+    })
 }
 
 /// A local date-time in `offset`, or in `tz` when there is none.
@@ -192,10 +185,8 @@ fn month(word: &str) -> Option<u32> {
 
 fn is_weekday(word: &str) -> bool {
     let w = word.trim_end_matches([',', '.']).to_ascii_lowercase();
-    matches!(
-        w.get(..3),
-        Some("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun")
-    ) && w.chars().all(|c| c.is_ascii_alphabetic())
+    matches!(w.get(..3), Some("mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun"))
+        && w.chars().all(|c| c.is_ascii_alphabetic())
 }
 
 /// Lenient RFC 2822: `[Wkd,] D Mon YYYY [hh:mm[:ss]] [zone]`, or `Mon D, YYYY …`.
@@ -209,12 +200,7 @@ fn parse_2822ish(t: &str, tz: Tz) -> Option<Timestamp> {
     let (a, b) = (it.next()?, it.next()?);
     let (day, mon) = match (a.parse::<u32>(), month(a)) {
         (Ok(d), _) => (d, month(b)?),
-        (Err(_), Some(m)) => (
-            b.trim_end_matches(|c: char| c.is_ascii_alphabetic())
-                .parse()
-                .ok()?,
-            m,
-        ),
+        (Err(_), Some(m)) => (b.trim_end_matches(|c: char| c.is_ascii_alphabetic()).parse().ok()?, m),
         _ => return None,
     };
     let year_word = it.next()?;
@@ -229,9 +215,7 @@ fn parse_2822ish(t: &str, tz: Tz) -> Option<Timestamp> {
     let mut parts = time_word.split(':');
     let h = parts.next()?.parse().ok()?;
     let m = parts.next()?.parse().ok()?;
-    let s = parts
-        .next()
-        .map_or(Some(0), |s| s.split('.').next()?.parse().ok())?;
+    let s = parts.next().map_or(Some(0), |s| s.split('.').next()?.parse().ok())?;
     let time = NaiveTime::from_hms_opt(h, m, s)?;
     let offset = match it.next() {
         Some(z) => {
@@ -257,60 +241,35 @@ mod tests {
 
     #[test]
     fn rfc2822_forms() {
-        assert_eq!(
-            at("Mon, 26 Oct 2015 00:00:00 +0000"),
-            "2015-10-26T00:00:00+00:00"
-        );
-        assert_eq!(
-            at("Mon, 26 Oct 2015 13:30:00 GMT"),
-            "2015-10-26T13:30:00+00:00"
-        );
-        assert_eq!(
-            at("Mon, 26 Oct 2015 13:30:00 +0800"),
-            "2015-10-26T13:30:00+08:00"
-        );
-        assert_eq!(
-            at("Mon, 26 Oct 2015 13:30:00 CST"),
-            "2015-10-26T13:30:00+08:00"
-        );
+        assert_eq!(at("Mon, 26 Oct 2015 00:00:00 +0000"), "2015-10-26T00:00:00+00:00");
+        assert_eq!(at("Mon, 26 Oct 2015 13:30:00 GMT"), "2015-10-26T13:30:00+00:00");
+        assert_eq!(at("Mon, 26 Oct 2015 13:30:00 +0800"), "2015-10-26T13:30:00+08:00");
+        assert_eq!(at("Mon, 26 Oct 2015 13:30:00 CST"), "2015-10-26T13:30:00+08:00");
         assert_eq!(
             parse("Mon, 26 Oct 2015 13:30:00 CST", New_York).map(|t| format!("{t:?}")),
             Some("At(2015-10-26T13:30:00-06:00)".into())
         );
         // wrong weekday, single-digit day, no seconds, full month, two-digit year
-        assert_eq!(
-            at("Tue, 6 October 2015 13:30 +08:00"),
-            "2015-10-06T13:30:00+08:00"
-        );
+        assert_eq!(at("Tue, 6 October 2015 13:30 +08:00"), "2015-10-06T13:30:00+08:00");
         assert_eq!(at("26 Oct 15 13:30:05 EST"), "2015-10-26T13:30:05-05:00");
         assert_eq!(at("Oct 26, 2015 13:30"), "2015-10-26T13:30:00+08:00");
         assert_eq!(at("Mon, 26 Oct 2015 13:30:00"), "2015-10-26T13:30:00+08:00");
         assert_eq!(
             parse("Mon, 26 Oct 2015", Shanghai),
-            Some(Timestamp::Day(
-                NaiveDate::from_ymd_opt(2015, 10, 26).unwrap()
-            ))
+            Some(Timestamp::Day(NaiveDate::from_ymd_opt(2015, 10, 26).unwrap()))
         );
     }
 
     #[test]
     fn iso_forms() {
         assert_eq!(at("2015-10-26T13:30:00+08:00"), "2015-10-26T13:30:00+08:00");
-        assert_eq!(
-            at("2015-10-26T05:30:00.123Z"),
-            "2015-10-26T05:30:00.123+00:00"
-        );
+        assert_eq!(at("2015-10-26T05:30:00.123Z"), "2015-10-26T05:30:00.123+00:00");
         assert_eq!(at("2015-10-26 13:30"), "2015-10-26T13:30:00+08:00");
         assert_eq!(at("2015-10-26T13:30"), "2015-10-26T13:30:00+08:00");
         assert_eq!(at("2015-10-26 13:30:00 +0800"), "2015-10-26T13:30:00+08:00");
         assert_eq!(at("2015/10/26 13:30:00"), "2015-10-26T13:30:00+08:00");
         assert_eq!(at("2015年10月26日 13:30"), "2015-10-26T13:30:00+08:00");
-        assert_eq!(
-            parse("2015-10-26", Shanghai),
-            Some(Timestamp::Day(
-                NaiveDate::from_ymd_opt(2015, 10, 26).unwrap()
-            ))
-        );
+        assert_eq!(parse("2015-10-26", Shanghai), Some(Timestamp::Day(NaiveDate::from_ymd_opt(2015, 10, 26).unwrap())));
         assert_eq!(at("2015-03-08 02:30"), "2015-03-08T02:30:00+08:00");
         // naive in a DST zone picks the local offset
         assert_eq!(
@@ -321,16 +280,9 @@ mod tests {
 
     #[test]
     fn garbage_is_none() {
-        for s in [
-            "",
-            "yesterday",
-            "2015-13-40",
-            "32 Foo 2015",
-            "Mon, 26 Oct",
-            "99:99",
-            "\u{0}\u{fffd}",
-            "2015-10-26T25:00",
-        ] {
+        for s in
+            ["", "yesterday", "2015-13-40", "32 Foo 2015", "Mon, 26 Oct", "99:99", "\u{0}\u{fffd}", "2015-10-26T25:00"]
+        {
             assert_eq!(parse(s, Shanghai), None, "{s:?}");
         }
     }

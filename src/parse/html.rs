@@ -23,12 +23,7 @@ fn sel(s: &str) -> Option<Selector> {
 /// The document's base for links: `<base href>` resolved against the page URL.
 fn doc_base(doc: &Html, page: &Url) -> Url {
     sel("base[href]")
-        .and_then(|s| {
-            doc.select(&s)
-                .next()
-                .and_then(|b| b.value().attr("href"))
-                .and_then(|h| resolve_url(page, h))
-        })
+        .and_then(|s| doc.select(&s).next().and_then(|b| b.value().attr("href")).and_then(|h| resolve_url(page, h)))
         .unwrap_or_else(|| page.clone())
 }
 
@@ -54,15 +49,9 @@ pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
     let mut out: Vec<Url> = Vec::new();
     for l in doc.select(&links) {
         let v = l.value();
-        let rel_ok = v.attr("rel").is_some_and(|r| {
-            r.split_ascii_whitespace()
-                .any(|w| w.eq_ignore_ascii_case("alternate"))
-        });
-        let ty = v
-            .attr("type")
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
+        let rel_ok =
+            v.attr("rel").is_some_and(|r| r.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case("alternate")));
+        let ty = v.attr("type").unwrap_or_default().trim().to_ascii_lowercase();
         let ty = ty.split(';').next().unwrap_or_default().trim();
         let type_ok = matches!(
             ty,
@@ -72,11 +61,8 @@ pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
                 | "application/json"
                 | "application/rdf+xml"
         );
-        if let (true, true, Some(u)) = (
-            rel_ok,
-            type_ok,
-            v.attr("href").and_then(|h| web_url(&base, h)),
-        ) && !out.contains(&u)
+        if let (true, true, Some(u)) = (rel_ok, type_ok, v.attr("href").and_then(|h| web_url(&base, h)))
+            && !out.contains(&u)
         {
             out.push(u);
         }
@@ -112,10 +98,7 @@ pub fn listing(html: &str, base: &Url, selectors: &Selectors) -> Listing {
         .next
         .as_deref()
         .and_then(sel)
-        .and_then(|s| {
-            doc.select(&s)
-                .find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h)))
-        })
+        .and_then(|s| doc.select(&s).find_map(|el| item_link(el, &a_sel).and_then(|h| web_url(&base, h))))
         .filter(|u| u != &base);
     listing
 }
@@ -181,8 +164,7 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
                 .find_map(|el| element_date(el, tz))
         })
         .or_else(|| date_in_path(ctx.base));
-    let updated = first(&doc, "meta[property=\"article:modified_time\"]")
-        .and_then(|el| element_date(el, tz));
+    let updated = first(&doc, "meta[property=\"article:modified_time\"]").and_then(|el| element_date(el, tz));
     let content_html = selectors
         .content
         .as_deref()
@@ -205,12 +187,7 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .map(text::collapse_whitespace)
         .filter(|a| !a.is_empty());
     let categories = sel("meta[property=\"article:tag\"][content]")
-        .map(|s| {
-            doc.select(&s)
-                .filter_map(|m| m.value().attr("content"))
-                .map(text::collapse_whitespace)
-                .collect()
-        })
+        .map(|s| doc.select(&s).filter_map(|m| m.value().attr("content")).map(text::collapse_whitespace).collect())
         .unwrap_or_default();
     ParsedItem {
         guid: None,
@@ -265,12 +242,7 @@ pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<Sel
     let mut out = Vec::new();
     for (key, selector) in keys {
         let Some(selector) = selector else { continue };
-        let mut m = SelectorMatch {
-            key: key.to_owned(),
-            selector: selector.to_owned(),
-            count: 0,
-            samples: Vec::new(),
-        };
+        let mut m = SelectorMatch { key: key.to_owned(), selector: selector.to_owned(), count: 0, samples: Vec::new() };
         match sel(selector) {
             None => m.samples.push("(invalid selector)".to_owned()),
             Some(s) => {
@@ -288,7 +260,10 @@ pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<Sel
                             .unwrap_or_else(|| "(no link)".to_owned()),
                         "date" => {
                             let v = el.value();
-                            let raw = v.attr("datetime").or_else(|| v.attr("content")).map_or_else(|| element_text(el), str::to_owned);
+                            let raw = v
+                                .attr("datetime")
+                                .or_else(|| v.attr("content"))
+                                .map_or_else(|| element_text(el), str::to_owned);
                             match element_date(el, chrono_tz::UTC) {
                                 Some(t) => format!("{raw} → {}", t.date()),
                                 None => format!("{raw} → (not a date)"),

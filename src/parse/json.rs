@@ -4,15 +4,11 @@
 use serde_json::Value;
 
 use super::{
-    Format, ParseContext, ParseError, ParsedFeed, ParsedItem, date, resolve_url,
-    sanitize::sanitize_html, text,
+    Format, ParseContext, ParseError, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text,
 };
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
+    v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
 }
 
 /// Names from `authors` (1.1) or `author` (1.0).
@@ -59,9 +55,7 @@ pub fn parse(text_in: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseEr
             Some(Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
-        let url = str_of(it, "url")
-            .or_else(|| str_of(it, "external_url"))
-            .and_then(|u| resolve_url(&base, u));
+        let url = str_of(it, "url").or_else(|| str_of(it, "external_url")).and_then(|u| resolve_url(&base, u));
         let content = str_of(it, "content_html")
             .map(str::to_owned)
             .or_else(|| str_of(it, "content_text").map(text::text_to_html))
@@ -73,24 +67,14 @@ pub fn parse(text_in: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseEr
         }
         items.push(ParsedItem {
             guid,
-            title: str_of(it, "title")
-                .map(text::plain_text)
-                .unwrap_or_default(),
+            title: str_of(it, "title").map(text::plain_text).unwrap_or_default(),
             url,
             canonical: None,
-            author: if names.is_empty() {
-                None
-            } else {
-                Some(names.join(", "))
-            },
+            author: if names.is_empty() { None } else { Some(names.join(", ")) },
             published: str_of(it, "date_published").and_then(|d| date::parse(d, ctx.timezone)),
             updated: str_of(it, "date_modified").and_then(|d| date::parse(d, ctx.timezone)),
-            content_html: content
-                .map(|c| sanitize_html(&c, &item_base))
-                .unwrap_or_default(),
-            lang: str_of(it, "language")
-                .map(str::to_owned)
-                .or_else(|| feed_lang.clone()),
+            content_html: content.map(|c| sanitize_html(&c, &item_base)).unwrap_or_default(),
+            lang: str_of(it, "language").map(str::to_owned).or_else(|| feed_lang.clone()),
             categories: it
                 .get("tags")
                 .and_then(Value::as_array)
@@ -102,10 +86,5 @@ pub fn parse(text_in: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseEr
                 .collect(),
         });
     }
-    Ok(ParsedFeed {
-        format: Format::JsonFeed,
-        title: str_of(&doc, "title").map(text::plain_text),
-        items,
-        warnings,
-    })
+    Ok(ParsedFeed { format: Format::JsonFeed, title: str_of(&doc, "title").map(text::plain_text), items, warnings })
 }

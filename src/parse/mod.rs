@@ -132,9 +132,7 @@ fn skip_prolog(mut s: &str) -> &str {
 }
 
 fn starts_with_ci(s: &str, prefix: &str) -> bool {
-    s.as_bytes()
-        .get(..prefix.len())
-        .is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
+    s.as_bytes().get(..prefix.len()).is_some_and(|h| h.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// The format named by the first element's name (`<rss`, `<rdf:RDF`, `<feed`, `<html`).
@@ -146,16 +144,11 @@ fn sniff_root(s: &str) -> Option<Format> {
             return Some(Format::Html);
         }
         // Another DOCTYPE (e.g. RSS 0.91's, or one with entities): skip it.
-        let end = s
-            .find("]>")
-            .map(|i| i + 2)
-            .or_else(|| s.find('>').map(|i| i + 1))?;
+        let end = s.find("]>").map(|i| i + 2).or_else(|| s.find('>').map(|i| i + 1))?;
         s = skip_prolog(s.get(end..)?);
     }
     let name_start = s.strip_prefix('<')?;
-    let end = name_start
-        .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .unwrap_or(name_start.len());
+    let end = name_start.find(|c: char| c.is_whitespace() || c == '>' || c == '/').unwrap_or(name_start.len());
     let name = name_start.get(..end)?;
     let local = name.rsplit(':').next().unwrap_or(name);
     match local.to_ascii_lowercase().as_str() {
@@ -200,11 +193,7 @@ fn excerpt(text: &str) -> String {
 }
 
 /// Parses a feed document; `kind` forces a format unless it is `Auto` or `Html`.
-pub fn parse_feed(
-    text: &str,
-    kind: SourceKind,
-    ctx: ParseContext<'_>,
-) -> Result<ParsedFeed, ParseError> {
+pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError> {
     let sniffed = sniff(text, None);
     let forced = match kind {
         SourceKind::Rss => Some(Format::Rss),
@@ -217,10 +206,7 @@ pub fn parse_feed(
         (_, Some(s)) => s,
         (Some(f), None) => f,
         (None, None) => {
-            return Err(ParseError::NotAFeed(format!(
-                "unrecognized content starting with {:?}",
-                excerpt(text)
-            )));
+            return Err(ParseError::NotAFeed(format!("unrecognized content starting with {:?}", excerpt(text))));
         }
     };
     let mut feed = match format {
@@ -229,10 +215,7 @@ pub fn parse_feed(
         Format::Rss | Format::Atom => parse_xml(text, ctx)?,
     };
     if let Some(f) = forced.filter(|&f| f != feed.format) {
-        feed.warnings.insert(
-            0,
-            format!("configured as {f:?} but the content is {:?}", feed.format),
-        );
+        feed.warnings.insert(0, format!("configured as {f:?} but the content is {:?}", feed.format));
     }
     Ok(feed)
 }
@@ -245,11 +228,7 @@ fn parse_xml(text: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError
     warnings.extend(doc.warnings);
     let Some(root) = doc.root else {
         return Err(match doc.error {
-            Some((line, column, message)) => ParseError::Xml {
-                line,
-                column,
-                message,
-            },
+            Some((line, column, message)) => ParseError::Xml { line, column, message },
             None => ParseError::NotAFeed("no XML document element".into()),
         });
     };
@@ -257,23 +236,15 @@ fn parse_xml(text: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError
         "rss" | "rdf" => rss::map(&root, ctx, &mut warnings),
         "feed" => atom::map(&root, ctx, &mut warnings),
         other => {
-            return Err(ParseError::NotAFeed(format!(
-                "XML document element <{other}> is not a feed"
-            )));
+            return Err(ParseError::NotAFeed(format!("XML document element <{other}> is not a feed")));
         }
     };
     if let Some((line, column, message)) = doc.error {
         if feed.items.is_empty() {
-            return Err(ParseError::Xml {
-                line,
-                column,
-                message,
-            });
+            return Err(ParseError::Xml { line, column, message });
         }
-        warnings.push(format!(
-            "line {line}, column {column}: {message} (kept the {} items before it)",
-            feed.items.len()
-        ));
+        warnings
+            .push(format!("line {line}, column {column}: {message} (kept the {} items before it)", feed.items.len()));
     }
     feed.warnings = warnings;
     Ok(feed)

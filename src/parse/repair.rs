@@ -35,18 +35,13 @@ impl Repairs {
             w.push(format!("escaped {} '<' that start no tag", self.bare_lts));
         }
         if self.html_entities > 0 {
-            w.push(format!(
-                "converted {} HTML named entities",
-                self.html_entities
-            ));
+            w.push(format!("converted {} HTML named entities", self.html_entities));
         }
         if self.control_chars > 0 {
             w.push(format!("removed {} control characters", self.control_chars));
         }
         if self.doctypes > 0 {
-            w.push(
-                "removed a DOCTYPE internal subset (entity declarations are never expanded)".into(),
-            );
+            w.push("removed a DOCTYPE internal subset (entity declarations are never expanded)".into());
         }
         w
     }
@@ -66,9 +61,7 @@ struct Out<'a> {
 
 impl<'a> Out<'a> {
     fn replace(&mut self, start: usize, end: usize, with: &str) {
-        let buf = self
-            .buf
-            .get_or_insert_with(|| String::with_capacity(self.src.len() + 64));
+        let buf = self.buf.get_or_insert_with(|| String::with_capacity(self.src.len() + 64));
         buf.push_str(self.src.get(self.done..start).unwrap_or_default());
         buf.push_str(with);
         self.done = end;
@@ -87,11 +80,7 @@ impl<'a> Out<'a> {
 /// Repairs `text` for a strict XML parser; see the module docs.
 pub fn repair_xml(text: &str) -> (Cow<'_, str>, Repairs) {
     let bytes = text.as_bytes();
-    let mut out = Out {
-        src: text,
-        buf: None,
-        done: 0,
-    };
+    let mut out = Out { src: text, buf: None, done: 0 };
     let mut r = Repairs::default();
     let mut i = 0;
     while i < bytes.len() {
@@ -110,9 +99,10 @@ pub fn repair_xml(text: &str) -> (Cow<'_, str>, Repairs) {
                 i = copy_until(text, i + 4, "-->", &mut out, &mut r);
             } else if rest.len() >= 9 && rest[..9].eq_ignore_ascii_case(b"<!DOCTYPE") {
                 i = skip_doctype(text, i, &mut out, &mut r);
-            } else if rest.get(1).is_some_and(|&c| {
-                !(c.is_ascii_alphabetic() || matches!(c, b'_' | b':' | b'/' | b'!' | b'?'))
-            }) {
+            } else if rest
+                .get(1)
+                .is_some_and(|&c| !(c.is_ascii_alphabetic() || matches!(c, b'_' | b':' | b'/' | b'!' | b'?')))
+            {
                 // `<推荐大会>` or `a < b`: no feed uses such element names; it is text.
                 out.replace(i, i + 1, "&lt;");
                 r.bare_lts += 1;
@@ -130,10 +120,7 @@ pub fn repair_xml(text: &str) -> (Cow<'_, str>, Repairs) {
 /// Copies a CDATA section or comment verbatim except for control characters; returns the
 /// index after `end` (or the end of input).
 fn copy_until(text: &str, from: usize, end: &str, out: &mut Out<'_>, r: &mut Repairs) -> usize {
-    let stop = text
-        .get(from..)
-        .and_then(|s| s.find(end))
-        .map_or(text.len(), |j| from + j + end.len());
+    let stop = text.get(from..).and_then(|s| s.find(end)).map_or(text.len(), |j| from + j + end.len());
     for (j, b) in text.as_bytes().iter().enumerate().take(stop).skip(from) {
         if is_bad_control(*b) {
             out.replace(j, j + 1, "");
@@ -171,9 +158,7 @@ fn skip_doctype(text: &str, start: usize, out: &mut Out<'_>, r: &mut Repairs) ->
     let end = (j + 1).min(bytes.len());
     if subset || j >= bytes.len() {
         // Keep the line count so error positions still match the input.
-        let newlines = text
-            .get(start..end)
-            .map_or(0, |d| d.bytes().filter(|&b| b == b'\n').count());
+        let newlines = text.get(start..end).map_or(0, |d| d.bytes().filter(|&b| b == b'\n').count());
         out.replace(start, end, &"\n".repeat(newlines));
         r.doctypes += 1;
     }
@@ -193,13 +178,7 @@ fn repair_amp(text: &str, i: usize, out: &mut Out<'_>, r: &mut Repairs) -> usize
             j += 1;
         }
         let digits_start = j;
-        while j < bytes.len()
-            && (if hex {
-                bytes[j].is_ascii_hexdigit()
-            } else {
-                bytes[j].is_ascii_digit()
-            })
-        {
+        while j < bytes.len() && (if hex { bytes[j].is_ascii_hexdigit() } else { bytes[j].is_ascii_digit() }) {
             j += 1;
         }
         if j > digits_start && bytes.get(j) == Some(&b';') && j - digits_start <= 8 {
@@ -244,10 +223,7 @@ mod tests {
     #[test]
     fn repairs_amps_entities_controls() {
         let (s, r) = repair_xml("<a>AT&T &nbsp;&copy;\u{1}\u{8}&#;&x</a><![CDATA[a & b&nbsp;]]>");
-        assert_eq!(
-            s,
-            "<a>AT&amp;T &#160;&#169;&amp;#;&amp;x</a><![CDATA[a & b&nbsp;]]>"
-        );
+        assert_eq!(s, "<a>AT&amp;T &#160;&#169;&amp;#;&amp;x</a><![CDATA[a & b&nbsp;]]>");
         assert_eq!((r.bare_amps, r.html_entities, r.control_chars), (3, 2, 2));
         let (s, r) = repair_xml("<t><推荐> 1 < 2 <b/></t>");
         assert_eq!(s, "<t>&lt;推荐> 1 &lt; 2 <b/></t>");

@@ -4,9 +4,7 @@
 use url::Url;
 
 use super::xml::{Element, Ns};
-use super::{
-    Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text,
-};
+use super::{Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
 
 fn child<'a>(el: &'a Element, local: &str, ok: impl Fn(Ns) -> bool) -> Option<&'a Element> {
     el.elements().find(|e| e.local() == local && ok(e.ns))
@@ -57,10 +55,8 @@ pub fn map(root: &Element, ctx: ParseContext<'_>, warnings: &mut Vec<String>) ->
         .and_then(nonempty)
         .or_else(|| root.attr("xml:lang").map(str::to_owned))
         .or_else(|| channel.and_then(|c| c.attr("xml:lang")).map(str::to_owned));
-    let title = channel
-        .and_then(|c| child(c, "title", core))
-        .map(|t| text::plain_text(&t.text()))
-        .filter(|t| !t.is_empty());
+    let title =
+        channel.and_then(|c| child(c, "title", core)).map(|t| text::plain_text(&t.text())).filter(|t| !t.is_empty());
 
     // Items live in <channel> (0.9x, 2.0) or beside it (1.0 RDF, some 0.9x).
     let item_els = channel
@@ -71,41 +67,20 @@ pub fn map(root: &Element, ctx: ParseContext<'_>, warnings: &mut Vec<String>) ->
     let mut items = Vec::new();
     for (n, el) in item_els.enumerate() {
         if !el.complete {
-            warnings.push(format!(
-                "item {} is incomplete (input ended inside it): skipped",
-                n + 1
-            ));
+            warnings.push(format!("item {} is incomplete (input ended inside it): skipped", n + 1));
             continue;
         }
         items.push(item(el, &base_url, feed_lang.as_deref(), ctx));
     }
-    ParsedFeed {
-        format: Format::Rss,
-        title,
-        items,
-        warnings: Vec::new(),
-    }
+    ParsedFeed { format: Format::Rss, title, items, warnings: Vec::new() }
 }
 
-fn item(
-    el: &Element,
-    feed_base: &Url,
-    feed_lang: Option<&str>,
-    ctx: ParseContext<'_>,
-) -> ParsedItem {
-    let base = el
-        .attr("xml:base")
-        .and_then(|b| resolve_url(feed_base, b))
-        .unwrap_or_else(|| feed_base.clone());
+fn item(el: &Element, feed_base: &Url, feed_lang: Option<&str>, ctx: ParseContext<'_>) -> ParsedItem {
+    let base = el.attr("xml:base").and_then(|b| resolve_url(feed_base, b)).unwrap_or_else(|| feed_base.clone());
     let guid_el = child(el, "guid", core);
-    let guid = guid_el
-        .map(Element::text)
-        .and_then(nonempty)
-        .or_else(|| el.attr("rdf:about").map(str::to_owned));
-    let permalink = guid_el.is_some_and(|g| {
-        g.attr("isPermaLink")
-            .is_none_or(|v| !v.trim().eq_ignore_ascii_case("false"))
-    });
+    let guid = guid_el.map(Element::text).and_then(nonempty).or_else(|| el.attr("rdf:about").map(str::to_owned));
+    let permalink =
+        guid_el.is_some_and(|g| g.attr("isPermaLink").is_none_or(|v| !v.trim().eq_ignore_ascii_case("false")));
     let url = child(el, "link", core)
         .map(Element::text)
         .and_then(nonempty)
@@ -117,13 +92,9 @@ fn item(
         })
         .or_else(|| {
             let g = guid.as_deref().filter(|_| permalink)?;
-            Url::parse(g.trim())
-                .ok()
-                .filter(|u| matches!(u.scheme(), "http" | "https"))
+            Url::parse(g.trim()).ok().filter(|u| matches!(u.scheme(), "http" | "https"))
         });
-    let title = child(el, "title", |n| core(n) || dc(n))
-        .map(|t| text::plain_text(&t.text()))
-        .unwrap_or_default();
+    let title = child(el, "title", |n| core(n) || dc(n)).map(|t| text::plain_text(&t.text())).unwrap_or_default();
     let mut authors: Vec<String> = el
         .elements()
         .filter(|e| (e.local() == "creator" && dc(e.ns)) || (e.local() == "author" && core(e.ns)))
@@ -131,36 +102,21 @@ fn item(
         .filter(|a| !a.is_empty())
         .collect();
     authors.dedup();
-    let author = if authors.is_empty() {
-        None
-    } else {
-        Some(authors.join(", "))
-    };
-    let date_of = |local: &str, ok: &dyn Fn(Ns) -> bool| {
-        child(el, local, ok).and_then(|d| date::parse(&d.text(), ctx.timezone))
-    };
-    let published = date_of("pubDate", &core)
-        .or_else(|| date_of("date", &dc))
-        .or_else(|| date_of("issued", &dc));
+    let author = if authors.is_empty() { None } else { Some(authors.join(", ")) };
+    let date_of =
+        |local: &str, ok: &dyn Fn(Ns) -> bool| child(el, local, ok).and_then(|d| date::parse(&d.text(), ctx.timezone));
+    let published = date_of("pubDate", &core).or_else(|| date_of("date", &dc)).or_else(|| date_of("issued", &dc));
     let updated = date_of("modified", &dc).or_else(|| date_of("updated", &|n| n == Ns::Atom));
     let body = child(el, "encoded", |n| n == Ns::Content)
         .map(Element::text)
         .filter(|t| !t.trim().is_empty())
         .or_else(|| child(el, "description", |n| core(n) || dc(n)).map(Element::text))
         .unwrap_or_default();
-    let content_html = if body.trim().is_empty() {
-        String::new()
-    } else {
-        sanitize_html(&body, &base)
-    };
+    let content_html = if body.trim().is_empty() { String::new() } else { sanitize_html(&body, &base) };
     let lang = el
         .attr("xml:lang")
         .map(str::to_owned)
-        .or_else(|| {
-            child(el, "language", dc)
-                .map(Element::text)
-                .and_then(nonempty)
-        })
+        .or_else(|| child(el, "language", dc).map(Element::text).and_then(nonempty))
         .or_else(|| feed_lang.map(str::to_owned));
     let categories = el
         .elements()
@@ -168,16 +124,5 @@ fn item(
         .map(|e| text::collapse_whitespace(&e.text()))
         .filter(|c| !c.is_empty())
         .collect();
-    ParsedItem {
-        guid,
-        url,
-        canonical: None,
-        title,
-        author,
-        published,
-        updated,
-        content_html,
-        lang,
-        categories,
-    }
+    ParsedItem { guid, url, canonical: None, title, author, published, updated, content_html, lang, categories }
 }

@@ -41,11 +41,7 @@ pub fn decode_entities(s: &str) -> Cow<'_, str> {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
         // A reference is at most ~32 chars before its ';'.
-        let semi = after
-            .char_indices()
-            .take(33)
-            .find(|&(_, c)| c == ';')
-            .map(|(j, _)| j);
+        let semi = after.char_indices().take(33).find(|&(_, c)| c == ';').map(|(j, _)| j);
         let decoded = semi.and_then(|j| {
             let body = &after[..j];
             if body.starts_with('#') {
@@ -82,10 +78,7 @@ pub fn strip_tags(s: &str) -> Cow<'_, str> {
     while let Some(i) = rest.find('<') {
         out.push_str(&rest[..i]);
         let after = &rest[i + 1..];
-        let is_tag = after
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        let is_tag = after.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
         match (is_tag, after.find('>')) {
             (true, Some(j)) => {
                 out.push(' ');
@@ -167,14 +160,8 @@ mod tests {
 
     #[test]
     fn decodes_and_strips() {
-        assert_eq!(
-            decode_entities("a&nbsp;b &amp; &#x4e2d;&#25991; &bogus; & x"),
-            "a\u{a0}b & 中文 &bogus; & x"
-        );
-        assert_eq!(
-            plain_text("  <b>Hi</b>&mdash;there\n\n you "),
-            "Hi —there you"
-        );
+        assert_eq!(decode_entities("a&nbsp;b &amp; &#x4e2d;&#25991; &bogus; & x"), "a\u{a0}b & 中文 &bogus; & x");
+        assert_eq!(plain_text("  <b>Hi</b>&mdash;there\n\n you "), "Hi —there you");
         assert_eq!(plain_text("1 < 2 and 3>2"), "1 < 2 and 3>2");
         assert_eq!(line_col("ab\ncd", 4), (2, 2));
         assert_eq!(text_to_html("a <b>\n\nc"), "<p>a &lt;b&gt;</p><p>c</p>");

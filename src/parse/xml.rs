@@ -74,10 +74,7 @@ impl Element {
     }
     /// An attribute value by name as written (e.g. `href`, `xml:lang`).
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
     /// Child elements.
     pub fn elements(&self) -> impl Iterator<Item = &Element> {
@@ -201,14 +198,7 @@ impl Scopes {
             .iter()
             .rev()
             .find(|(p, _)| p == prefix)
-            .map_or(
-                if prefix.is_empty() {
-                    Ns::None
-                } else {
-                    Ns::Other
-                },
-                |(_, u)| ns_of(u),
-            )
+            .map_or(if prefix.is_empty() { Ns::None } else { Ns::Other }, |(_, u)| ns_of(u))
     }
 }
 
@@ -236,13 +226,7 @@ fn open(e: &BytesStart<'_>, scopes: &mut Scopes, warnings: &mut Vec<String>) -> 
     scopes.pushed.push(pushed);
     let prefix = qname.split_once(':').map_or("", |(p, _)| p);
     let ns = scopes.lookup(prefix);
-    Element {
-        ns,
-        qname,
-        attrs,
-        children: Vec::new(),
-        complete: false,
-    }
+    Element { ns, qname, attrs, children: Vec::new(), complete: false }
 }
 
 fn close(stack: &mut Vec<Element>, scopes: &mut Scopes, complete: bool) -> Option<Element> {
@@ -299,10 +283,7 @@ pub fn parse(text: &str) -> Document {
                     Some(idx) => {
                         if idx + 1 < stack.len() {
                             let (line, col) = line_col(text, reader.buffer_position() as usize);
-                            warnings.push(format!(
-                                "line {line}, column {col}: unclosed elements before </{}>",
-                                name
-                            ));
+                            warnings.push(format!("line {line}, column {col}: unclosed elements before </{}>", name));
                         }
                         while stack.len() > idx {
                             root = close(&mut stack, &mut scopes, true).or(root);
@@ -310,10 +291,7 @@ pub fn parse(text: &str) -> Document {
                     }
                     None => {
                         let (line, col) = line_col(text, reader.buffer_position() as usize);
-                        warnings.push(format!(
-                            "line {line}, column {col}: stray </{}> ignored",
-                            name
-                        ));
+                        warnings.push(format!("line {line}, column {col}: stray </{}> ignored", name));
                     }
                 }
             }
@@ -338,18 +316,11 @@ pub fn parse(text: &str) -> Document {
         error = Some((
             line,
             col,
-            format!(
-                "unexpected end of input inside <{}>",
-                stack.last().map_or("", |e| e.qname.as_str())
-            ),
+            format!("unexpected end of input inside <{}>", stack.last().map_or("", |e| e.qname.as_str())),
         ));
     }
     while !stack.is_empty() {
         root = close(&mut stack, &mut scopes, false).or(root);
     }
-    Document {
-        root,
-        warnings,
-        error,
-    }
+    Document { root, warnings, error }
 }

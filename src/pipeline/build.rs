@@ -50,8 +50,14 @@ pub(super) fn build_week(
     for edition in Edition::ALL {
         let infix = edition.infix();
         let web = render::newsletter(&issue, edition, Medium::Web);
-        files.push(OutputFile { path: dir.join(format!("index{infix}.html")), bytes: renderer.newsletter_html(&web)?.into_bytes() });
-        files.push(OutputFile { path: dir.join(format!("newsletter{infix}.txt")), bytes: renderer.newsletter_text(&web)?.into_bytes() });
+        files.push(OutputFile {
+            path: dir.join(format!("index{infix}.html")),
+            bytes: renderer.newsletter_html(&web)?.into_bytes(),
+        });
+        files.push(OutputFile {
+            path: dir.join(format!("newsletter{infix}.txt")),
+            bytes: renderer.newsletter_text(&web)?.into_bytes(),
+        });
         let mail = render::newsletter(&issue, edition, Medium::Email);
         let (html, text) = (renderer.newsletter_html(&mail)?, renderer.newsletter_text(&mail)?);
         let message_id = eml::message_id(week, edition.code(), &host);
@@ -78,7 +84,10 @@ pub(super) fn build_week(
     let name = format!("{} · {}", config.title_zh, config.title_en);
     let meta = ics::CalendarMeta { name: &name, timezone: tz, host: &host, stamp: date.with_timezone(&Utc) };
     let this_issue = events::between(&all_events, week.first_day(), to);
-    files.push(OutputFile { path: dir.join("events.ics"), bytes: ics::calendar(&meta, &catalog, &this_issue).into_bytes() });
+    files.push(OutputFile {
+        path: dir.join("events.ics"),
+        bytes: ics::calendar(&meta, &catalog, &this_issue).into_bytes(),
+    });
     let ahead = events::between(&all_events, week.first_day(), NaiveDate::MAX);
     files.push(OutputFile { path: "events.ics".into(), bytes: ics::calendar(&meta, &catalog, &ahead).into_bytes() });
 

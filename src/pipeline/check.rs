@@ -44,16 +44,8 @@ pub async fn check_sources(
     history: Vec<SourceState>,
 ) -> Result<Vec<CheckReport>, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
-    let shared = Shared {
-        fetcher,
-        cache: Arc::new(HashMap::new()),
-        robots: config.fetch.robots,
-    };
-    let sources: Vec<&SourceConfig> = config
-        .sources
-        .iter()
-        .filter(|s| only.is_none_or(|n| s.name == n))
-        .collect();
+    let shared = Shared { fetcher, cache: Arc::new(HashMap::new()), robots: config.fetch.robots };
+    let sources: Vec<&SourceConfig> = config.sources.iter().filter(|s| only.is_none_or(|n| s.name == n)).collect();
     let reports = join_all(sources.into_iter().map(|source| {
         let shared = shared.clone();
         let history = history.iter().find(|h| h.name == source.name).cloned();
@@ -86,13 +78,7 @@ async fn selector_matches(fetcher: &Fetcher, source: &SourceConfig) -> Vec<Selec
         return Vec::new();
     };
     let fetch = |url: url::Url| async move {
-        match fetcher
-            .get(&Request {
-                url,
-                validators: Default::default(),
-            })
-            .await
-        {
+        match fetcher.get(&Request { url, validators: Default::default() }).await {
             Ok(r) => match r.body {
                 Body::Fresh(doc) => Some((r.final_url, doc.text)),
                 Body::NotModified => None,
@@ -103,28 +89,15 @@ async fn selector_matches(fetcher: &Fetcher, source: &SourceConfig) -> Vec<Selec
     let Some((base, text)) = fetch(source.url.clone()).await else {
         return Vec::new();
     };
-    let listing_only = crate::config::Selectors {
-        title: None,
-        date: None,
-        content: None,
-        ..sel.clone()
-    };
+    let listing_only = crate::config::Selectors { title: None, date: None, content: None, ..sel.clone() };
     let mut out = html::selector_report(&text, &base, &listing_only);
     let first = html::listing(&text, &base, sel).items.into_iter().next();
     if let Some((base, text)) = match first {
         Some(u) => fetch(u).await,
         None => None,
     } {
-        let item_only = crate::config::Selectors {
-            items: String::new(),
-            next: None,
-            ..sel.clone()
-        };
-        out.extend(
-            html::selector_report(&text, &base, &item_only)
-                .into_iter()
-                .filter(|m| m.key != "items"),
-        );
+        let item_only = crate::config::Selectors { items: String::new(), next: None, ..sel.clone() };
+        out.extend(html::selector_report(&text, &base, &item_only).into_iter().filter(|m| m.key != "items"));
     }
     out
 }

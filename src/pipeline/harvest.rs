@@ -45,20 +45,10 @@ pub async fn harvest(shared: &Shared, source: &SourceConfig) -> Result<Harvest, 
     }
 }
 
-async fn get(
-    shared: &Shared,
-    url: &Url,
-    h: &mut Harvest,
-) -> Result<Option<(Url, Document)>, String> {
+async fn get(shared: &Shared, url: &Url, h: &mut Harvest) -> Result<Option<(Url, Document)>, String> {
     let validators = shared.cache.get(url.as_str()).cloned().unwrap_or_default();
-    let response: Response = shared
-        .fetcher
-        .get(&Request {
-            url: url.clone(),
-            validators,
-        })
-        .await
-        .map_err(|e| e.to_string())?;
+    let response: Response =
+        shared.fetcher.get(&Request { url: url.clone(), validators }).await.map_err(|e| e.to_string())?;
     if response.validators != Validators::default() {
         h.responses.push(CachedResponse {
             url: url.to_string(),
@@ -78,16 +68,11 @@ async fn harvest_feed(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
         h.not_modified = true;
         return Ok(h);
     };
-    if source.kind == SourceKind::Auto
-        && parse::sniff(&doc.text, doc.content_type.as_deref()) == Some(Format::Html)
-    {
+    if source.kind == SourceKind::Auto && parse::sniff(&doc.text, doc.content_type.as_deref()) == Some(Format::Html) {
         if source.selectors.is_some() {
             return Box::pin(harvest_html(shared, source)).await;
         }
-        let Some(feed_url) = parse::html::discover_feeds(&doc.text, &base)
-            .into_iter()
-            .next()
-        else {
+        let Some(feed_url) = parse::html::discover_feeds(&doc.text, &base).into_iter().next() else {
             return Err(format!(
                 "{} is an HTML page without a feed link; set kind = \"html\" and [source.selectors]",
                 source.url
@@ -102,14 +87,9 @@ async fn harvest_feed(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
             }
         }
     }
-    let ctx = ParseContext {
-        base: &base,
-        timezone: source.timezone,
-    };
-    let feed =
-        parse::parse_feed(&doc.text, source.kind, ctx).map_err(|e| format!("{base}: {e}"))?;
-    h.warnings
-        .extend(feed.warnings.into_iter().map(|w| format!("{base}: {w}")));
+    let ctx = ParseContext { base: &base, timezone: source.timezone };
+    let feed = parse::parse_feed(&doc.text, source.kind, ctx).map_err(|e| format!("{base}: {e}"))?;
+    h.warnings.extend(feed.warnings.into_iter().map(|w| format!("{base}: {w}")));
     h.items = analyze_all(feed.items, source);
     Ok(h)
 }
@@ -141,10 +121,7 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
         };
         let listing = parse::html::listing(&doc.text, &base, selectors);
         if pages == 1 && listing.items.is_empty() {
-            return Err(format!(
-                "{base}: selector `{}` matched no item links",
-                selectors.items
-            ));
+            return Err(format!("{base}: selector `{}` matched no item links", selectors.items));
         }
         for link in listing.items {
             if !links.contains(&link) {
@@ -169,10 +146,7 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
             Ok((doc, responses)) => {
                 h.responses.extend(responses);
                 if let Some((base, doc)) = doc {
-                    let ctx = ParseContext {
-                        base: &base,
-                        timezone: source.timezone,
-                    };
+                    let ctx = ParseContext { base: &base, timezone: source.timezone };
                     parsed.push(parse::html::item_page(&doc.text, selectors, ctx));
                 }
             }
@@ -183,10 +157,7 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
         }
     }
     if failed > 0 && failed == links.len() {
-        return Err(format!(
-            "all {failed} item pages failed; first: {}",
-            h.warnings[0]
-        ));
+        return Err(format!("all {failed} item pages failed; first: {}", h.warnings[0]));
     }
     h.items = analyze_all(parsed, source);
     Ok(h)

@@ -84,11 +84,7 @@ pub async fn fetch_sources(
 ) -> Result<RunSummary, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
-    let shared = harvest::Shared {
-        fetcher,
-        cache: Arc::new(cache),
-        robots: config.fetch.robots,
-    };
+    let shared = harvest::Shared { fetcher, cache: Arc::new(cache), robots: config.fetch.robots };
     progress.set_length(config.sources.len() as u64);
     let mut tasks = JoinSet::new();
     for (i, source) in config.sources.iter().cloned().enumerate() {
@@ -111,9 +107,7 @@ pub async fn fetch_sources(
     let mut runs = Vec::with_capacity(config.sources.len());
     let mut items = Vec::new();
     for (i, source) in config.sources.iter().enumerate() {
-        let result = results
-            .remove(&i)
-            .unwrap_or_else(|| Err("internal error: the source task died".into()));
+        let result = results.remove(&i).unwrap_or_else(|| Err("internal error: the source task died".into()));
         let url = source.url.to_string();
         match result {
             Ok(h) => {
@@ -130,17 +124,8 @@ pub async fn fetch_sources(
                     error: None,
                     warnings: h.warnings,
                 });
-                let outcome = if h.not_modified {
-                    RunOutcome::NotModified
-                } else {
-                    RunOutcome::Fresh
-                };
-                runs.push(SourceRun {
-                    name: source.name.clone(),
-                    url,
-                    outcome,
-                    responses: h.responses,
-                });
+                let outcome = if h.not_modified { RunOutcome::NotModified } else { RunOutcome::Fresh };
+                runs.push(SourceRun { name: source.name.clone(), url, outcome, responses: h.responses });
                 items.extend(h.items);
             }
             Err(error) => {

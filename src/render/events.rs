@@ -52,7 +52,10 @@ impl EventEntry {
 
 /// Drops the entries an earlier issue already featured unchanged, and marks the changed ones
 /// as updated. `before` maps ids to the fingerprints they were featured with.
-pub fn unseen_or_changed(entries: Vec<EventEntry>, before: &std::collections::HashMap<String, String>) -> Vec<EventEntry> {
+pub fn unseen_or_changed(
+    entries: Vec<EventEntry>,
+    before: &std::collections::HashMap<String, String>,
+) -> Vec<EventEntry> {
     entries
         .into_iter()
         .filter_map(|mut e| match before.get(&e.id) {
@@ -135,4 +138,3 @@ pub fn collect(posts: &[Post]) -> Vec<EventEntry> {
 pub fn between(entries: &[EventEntry], from: NaiveDate, to: NaiveDate) -> Vec<EventEntry> {
     entries.iter().filter(|e| e.event.date >= from && e.event.date <= to).cloned().collect()
 }
-

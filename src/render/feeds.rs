@@ -84,9 +84,18 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
                 .title(atom::Text::plain(p.title.clone()))
                 .updated(updated(post, tz).unwrap_or_default())
                 .published(published(post, tz))
-                .links(p.url.iter().map(|u| atom::LinkBuilder::default().href(u.to_string()).build()).collect::<Vec<_>>())
-                .authors(p.author.iter().map(|a| atom::PersonBuilder::default().name(a.clone()).build()).collect::<Vec<_>>())
-                .categories(p.categories.iter().map(|c| atom::CategoryBuilder::default().term(c.clone()).build()).collect::<Vec<_>>())
+                .links(
+                    p.url.iter().map(|u| atom::LinkBuilder::default().href(u.to_string()).build()).collect::<Vec<_>>(),
+                )
+                .authors(
+                    p.author.iter().map(|a| atom::PersonBuilder::default().name(a.clone()).build()).collect::<Vec<_>>(),
+                )
+                .categories(
+                    p.categories
+                        .iter()
+                        .map(|c| atom::CategoryBuilder::default().term(c.clone()).build())
+                        .collect::<Vec<_>>(),
+                )
                 .content(Some(
                     atom::ContentBuilder::default()
                         .content_type(Some("html".to_string()))
@@ -106,7 +115,11 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
         .title(atom::Text::plain(meta.title.clone()))
         .updated(feed_updated(posts, tz))
         .links(links)
-        .generator(Some(atom::Generator { value: "digest".into(), uri: None, version: Some(env!("CARGO_PKG_VERSION").into()) }))
+        .generator(Some(atom::Generator {
+            value: "digest".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }))
         .entries(entries)
         .build()
         .to_string()
@@ -129,7 +142,9 @@ pub fn rss(meta: &FeedMeta, posts: &[Post]) -> String {
                     creators: vec![a.clone()],
                     ..Default::default()
                 }))
-                .categories(p.categories.iter().map(|c| rss::Category { name: c.clone(), domain: None }).collect::<Vec<_>>())
+                .categories(
+                    p.categories.iter().map(|c| rss::Category { name: c.clone(), domain: None }).collect::<Vec<_>>(),
+                )
                 .description(Some(p.content_html.clone()))
                 .build()
         })

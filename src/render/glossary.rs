@@ -50,7 +50,8 @@ impl Glossary {
     /// The built-in glossary plus the catalogs' city names.
     pub fn builtin(catalog: &Catalog) -> Glossary {
         let file: File = toml::from_str(GLOSSARY).unwrap_or(File { terms: BTreeMap::new() });
-        let mut terms: Vec<(Vec<char>, String)> = file.terms.into_iter().map(|(zh, en)| (zh.chars().collect(), en)).collect();
+        let mut terms: Vec<(Vec<char>, String)> =
+            file.terms.into_iter().map(|(zh, en)| (zh.chars().collect(), en)).collect();
         for id in catalog.city_ids() {
             terms.push((catalog.msg(Lang::Zh, &id, &[]).chars().collect(), catalog.msg(Lang::En, &id, &[])));
         }

@@ -115,7 +115,10 @@ fn bundle(source: &str, lang: &str, file: &str) -> Result<FluentBundle<FluentRes
 impl Catalog {
     /// The built-in catalogs.
     pub fn builtin() -> Result<Catalog, RenderError> {
-        Ok(Catalog { zh: bundle(ZH, "zh-CN", "locales/zh/digest.ftl")?, en: bundle(EN, "en", "locales/en/digest.ftl")? })
+        Ok(Catalog {
+            zh: bundle(ZH, "zh-CN", "locales/zh/digest.ftl")?,
+            en: bundle(EN, "en", "locales/en/digest.ftl")?,
+        })
     }
 
     fn bundle(&self, lang: Lang) -> &FluentBundle<FluentResource> {
@@ -203,7 +206,9 @@ impl Catalog {
     pub fn time_range(&self, lang: Lang, start: Option<NaiveTime>, end: Option<NaiveTime>) -> Option<String> {
         let hm = |t: NaiveTime| t.format("%H:%M").to_string();
         match (start, end) {
-            (Some(s), Some(e)) => Some(self.msg(lang, "time-range", &[("start", Arg::Str(hm(s))), ("end", Arg::Str(hm(e)))])),
+            (Some(s), Some(e)) => {
+                Some(self.msg(lang, "time-range", &[("start", Arg::Str(hm(s))), ("end", Arg::Str(hm(e)))]))
+            }
             (Some(s), None) => Some(hm(s)),
             _ => None,
         }
@@ -290,7 +295,10 @@ mod tests {
         let c = Catalog::builtin().unwrap();
         let pre = |p, e| c.msg(Lang::En, "preheader", &[("posts", Arg::Num(p)), ("events", Arg::Num(e))]);
         assert_eq!(pre(1, 2), "One new post and 2 upcoming events this week.");
-        assert_eq!(c.msg(Lang::Zh, "preheader", &[("posts", Arg::Num(4)), ("events", Arg::Num(0))]), "本周 4 篇新帖，0 场近期活动。");
+        assert_eq!(
+            c.msg(Lang::Zh, "preheader", &[("posts", Arg::Num(4)), ("events", Arg::Num(0))]),
+            "本周 4 篇新帖，0 场近期活动。"
+        );
         let labels = c.labels(Edition::Both);
         assert_eq!(labels["section_upcoming"].text, "近期活动 · Upcoming events");
         assert_eq!(c.labels(Edition::En)["footer_unsubscribe"].text, "Unsubscribe");

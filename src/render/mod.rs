@@ -76,10 +76,8 @@ impl Renderer {
                 None => (PathBuf::from(format!("built-in {name}.hbs")), builtin.to_string()),
             };
             let reg = if name.ends_with(".txt") { &mut text } else { &mut html };
-            reg.register_template_string(name, source).map_err(|e| RenderError::Template {
-                file: file.display().to_string(),
-                message: e.to_string(),
-            })?;
+            reg.register_template_string(name, source)
+                .map_err(|e| RenderError::Template { file: file.display().to_string(), message: e.to_string() })?;
         }
         Ok(Renderer { html, text })
     }
@@ -123,6 +121,5 @@ pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
 }
 
 fn render(reg: &Handlebars, name: &str, data: &impl serde::Serialize) -> Result<String, RenderError> {
-    reg.render(name, data)
-        .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
+    reg.render(name, data).map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
 }

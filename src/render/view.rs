@@ -240,7 +240,8 @@ fn links(issue: &Issue, edition: Edition, medium: Medium) -> LinksView {
         .map(|u| u.to_string())
         .or_else(|| config.email.unsubscribe_mailto.as_ref().map(|m| format!("mailto:{m}?subject=unsubscribe")));
     let abs = |path: &str| config.site_url.as_ref().and_then(|u| u.join(path).ok()).map(|u| u.to_string());
-    let (web, feed, calendar, archive, edition_url): (_, _, _, _, Box<dyn Fn(Edition) -> Option<String>>) = match medium {
+    let (web, feed, calendar, archive, edition_url): (_, _, _, _, Box<dyn Fn(Edition) -> Option<String>>) = match medium
+    {
         Medium::Web => (
             None,
             Some("../feed.atom".to_string()),
@@ -264,12 +265,13 @@ fn links(issue: &Issue, edition: Edition, medium: Medium) -> LinksView {
             edition_url(e).map(|url| EditionLink { label, url })
         })
         .collect();
-    let footer = [("footer-web", &web), ("footer-feed", &feed), ("footer-calendar", &calendar), ("footer-archive", &archive)]
-        .into_iter()
-        .filter_map(|(id, url)| {
-            url.clone().map(|url| EditionLink { label: issue.catalog.text(edition, id, &[]), url })
-        })
-        .collect();
+    let footer =
+        [("footer-web", &web), ("footer-feed", &feed), ("footer-calendar", &calendar), ("footer-archive", &archive)]
+            .into_iter()
+            .filter_map(|(id, url)| {
+                url.clone().map(|url| EditionLink { label: issue.catalog.text(edition, id, &[]), url })
+            })
+            .collect();
     LinksView { web, feed, calendar, archive, unsubscribe, editions, footer }
 }
 
@@ -299,7 +301,10 @@ fn post_view(issue: &Issue, post: &Post, edition: Edition) -> PostView {
         kind_label: c.text(edition, &kind_id, &[]),
         deadline: deadline(&post.item).map(date_text),
         summary: summary(&p.content_html, 160),
-        events: super::events::collect(std::slice::from_ref(post)).iter().map(|e| event_view(issue, e, edition)).collect(),
+        events: super::events::collect(std::slice::from_ref(post))
+            .iter()
+            .map(|e| event_view(issue, e, edition))
+            .collect(),
         talks: post.item.talks.iter().map(talk_view).collect(),
     }
 }

@@ -134,8 +134,8 @@ impl Store {
 
     /// An in-memory database (tests, dry runs).
     pub fn in_memory() -> Result<Store, StoreError> {
-        let conn = Connection::open_in_memory()
-            .map_err(|source| StoreError::Sqlite { path: ":memory:".into(), source })?;
+        let conn =
+            Connection::open_in_memory().map_err(|source| StoreError::Sqlite { path: ":memory:".into(), source })?;
         let mut store = Store { conn, path: ":memory:".into() };
         store.init()?;
         Ok(store)
@@ -168,15 +168,11 @@ impl Store {
 
     /// Every stored validator, by URL (read once before a run).
     pub fn all_validators(&self) -> Result<std::collections::HashMap<String, Validators>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT url, etag, last_modified FROM http_cache")
-            .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get(0)?, Validators { etag: r.get(1)?, last_modified: r.get(2)? })))
+        let mut stmt = self.conn.prepare("SELECT url, etag, last_modified FROM http_cache").map_err(|e| self.err(e))?;
+
+        stmt.query_map([], |r| Ok((r.get(0)?, Validators { etag: r.get(1)?, last_modified: r.get(2)? })))
             .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e));
-        rows
+            .map_err(|e| self.err(e))
     }
 
     /// Records one run atomically: the merged posts, the validators of every URL fetched, and
@@ -231,20 +227,19 @@ impl Store {
                  FROM sources s ORDER BY s.name",
             )
             .map_err(|e| self.err(e))?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok(SourceState {
-                    name: r.get(0)?,
-                    last_fetch: r.get(1)?,
-                    last_status: r.get(2)?,
-                    last_error: r.get(3)?,
-                    consecutive_failures: r.get(4)?,
-                    items: r.get(5)?,
-                })
+
+        stmt.query_map([], |r| {
+            Ok(SourceState {
+                name: r.get(0)?,
+                last_fetch: r.get(1)?,
+                last_status: r.get(2)?,
+                last_error: r.get(3)?,
+                consecutive_failures: r.get(4)?,
+                items: r.get(5)?,
             })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .map_err(|e| self.err(e));
-        rows
+        })
+        .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+        .map_err(|e| self.err(e))
     }
 
     /// Posts whose date (published, else updated, else first seen) falls on a local date in
@@ -322,8 +317,11 @@ impl Store {
             .map_err(|e| self.err(e))?;
         rows.into_iter()
             .map(|(id, data, seen)| {
-                let post: Post = serde_json::from_str(&data)
-                    .map_err(|e| StoreError::Corrupt { path: self.path.clone(), id: id.clone(), reason: e.to_string() })?;
+                let post: Post = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
+                    path: self.path.clone(),
+                    id: id.clone(),
+                    reason: e.to_string(),
+                })?;
                 let seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
                 Ok((post, seen))
             })
@@ -332,7 +330,12 @@ impl Store {
 }
 
 /// Inserts or refreshes a post; 1 if it was new. The first-seen time never changes.
-fn upsert_post(tx: &rusqlite::Transaction, incoming: &Post, now_s: &str, now: DateTime<Utc>) -> rusqlite::Result<usize> {
+fn upsert_post(
+    tx: &rusqlite::Transaction,
+    incoming: &Post,
+    now_s: &str,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<usize> {
     let stored: Option<(String, String)> = tx
         .query_row("SELECT first_seen, data FROM items WHERE id = ?1", [&incoming.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
@@ -379,10 +382,7 @@ fn upsert_post(tx: &rusqlite::Transaction, incoming: &Post, now_s: &str, now: Da
         ],
     )?;
     for source in &post.sources {
-        tx.execute(
-            "INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)",
-            params![post.id, source],
-        )?;
+        tx.execute("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)", params![post.id, source])?;
     }
     Ok(usize::from(existed.is_none()))
 }

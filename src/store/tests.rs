@@ -47,7 +47,17 @@ fn rerunning_never_duplicates_and_keeps_first_seen() {
     let v = Validators { etag: Some("\"abc\"".into()), last_modified: Some("Mon, 26 Oct 2015 00:00:00 GMT".into()) };
     {
         let mut s = Store::open(&path).unwrap();
-        let new = s.save_run(&[run("src", RunOutcome::Fresh, vec![CachedResponse { url: "http://a.org/feed".into(), status: 200, validators: v.clone() }])], &posts, now()).unwrap();
+        let new = s
+            .save_run(
+                &[run(
+                    "src",
+                    RunOutcome::Fresh,
+                    vec![CachedResponse { url: "http://a.org/feed".into(), status: 200, validators: v.clone() }],
+                )],
+                &posts,
+                now(),
+            )
+            .unwrap();
         assert_eq!(new, 1);
     }
     let mut s = Store::open(&path).unwrap();
@@ -67,7 +77,10 @@ fn week_selection_uses_local_dates() {
     let shanghai = FixedOffset::east_opt(8 * 3600).unwrap();
     let posts = vec![
         // Sunday 2015-10-25 23:30 UTC is Monday 07:30 in Shanghai: inside W44 there.
-        post_at("http://a.org/mon", Some(Timestamp::At(Utc.with_ymd_and_hms(2015, 10, 25, 23, 30, 0).unwrap().fixed_offset()))),
+        post_at(
+            "http://a.org/mon",
+            Some(Timestamp::At(Utc.with_ymd_and_hms(2015, 10, 25, 23, 30, 0).unwrap().fixed_offset())),
+        ),
         post_at("http://a.org/sun", Some(Timestamp::Day(day(2015, 11, 1)))),
         post_at("http://a.org/next", Some(Timestamp::At(shanghai.with_ymd_and_hms(2015, 11, 2, 0, 0, 0).unwrap()))),
         post_at("http://a.org/undated", None),

@@ -22,38 +22,26 @@ pub(crate) fn reply(root: &Path, request: &Recorded) -> Reply {
     let (Ok(bytes), Ok(meta)) = (std::fs::read(&file), std::fs::metadata(&file)) else {
         return not_found();
     };
-    let mtime: chrono::DateTime<chrono::Utc> = meta
-        .modified()
-        .map_or_else(|_| chrono::Utc::now(), Into::into);
+    let mtime: chrono::DateTime<chrono::Utc> = meta.modified().map_or_else(|_| chrono::Utc::now(), Into::into);
     let last_modified = mtime.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
     let etag = {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         bytes.hash(&mut hasher);
         format!("\"{:016x}\"", hasher.finish())
     };
-    let fresh = match (
-        request.header("If-None-Match"),
-        request.header("If-Modified-Since"),
-    ) {
+    let fresh = match (request.header("If-None-Match"), request.header("If-Modified-Since")) {
         (Some(inm), _) => inm.trim() == "*" || inm.split(',').any(|t| t.trim() == etag),
-        (None, Some(ims)) => chrono::DateTime::parse_from_rfc2822(ims)
-            .is_ok_and(|since| since.timestamp() >= mtime.timestamp()),
+        (None, Some(ims)) => {
+            chrono::DateTime::parse_from_rfc2822(ims).is_ok_and(|since| since.timestamp() >= mtime.timestamp())
+        }
         (None, None) => false,
     };
-    let reply = if fresh {
-        Reply::status(304)
-    } else {
-        Reply::ok(bytes).header("Content-Type", content_type(&file))
-    };
-    reply
-        .header("ETag", &etag)
-        .header("Last-Modified", &last_modified)
+    let reply = if fresh { Reply::status(304) } else { Reply::ok(bytes).header("Content-Type", content_type(&file)) };
+    reply.header("ETag", &etag).header("Last-Modified", &last_modified)
 }
 
 fn not_found() -> Reply {
-    Reply::status(404)
-        .header("Content-Type", "text/plain")
-        .body("not found\n")
+    Reply::status(404).header("Content-Type", "text/plain").body("not found\n")
 }
 
 /// `root` + `path`, refusing `..` and anything else that could leave `root`.
@@ -70,18 +58,11 @@ fn safe_join(root: &Path, path: &str) -> Option<PathBuf> {
 }
 
 fn content_type(file: &Path) -> &'static str {
-    let name = file
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     if name == "atom.xml" {
         return "application/atom+xml; charset=utf-8";
     }
-    match file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-    {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or_default() {
         "html" | "htm" => "text/html; charset=utf-8",
         "xml" => "application/xml; charset=utf-8",
         "css" => "text/css; charset=utf-8",
@@ -97,9 +78,7 @@ pub(crate) fn percent_decode(path: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok());
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
         match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
             (b'%', Some(byte)) => {
                 out.push(byte);

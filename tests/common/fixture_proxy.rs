@@ -46,14 +46,9 @@ impl FixtureProxy {
         let dir = tempfile::tempdir().expect("temp dir");
         let log = dir.path().join("requests.jsonl");
         let mut command = Command::new("python3");
-        command
-            .arg(shared_dir().join("tools/fixture-proxy"))
-            .args(["--port", "0", "--log"])
-            .arg(&log);
+        command.arg(shared_dir().join("tools/fixture-proxy")).args(["--port", "0", "--log"]).arg(&log);
         for (host, folder) in extra_sites {
-            command
-                .arg("--site")
-                .arg(format!("{host}={}", folder.display()));
+            command.arg("--site").arg(format!("{host}={}", folder.display()));
         }
         let mut child = command
             .stdout(Stdio::piped())
@@ -64,16 +59,9 @@ impl FixtureProxy {
         BufReader::new(child.stdout.take().expect("piped stdout"))
             .read_line(&mut first)
             .expect("read the proxy's first line");
-        let addr = first
-            .trim()
-            .strip_prefix("listening ")
-            .unwrap_or_else(|| panic!("unexpected proxy output {first:?}"));
-        FixtureProxy {
-            child,
-            url: format!("http://{addr}"),
-            log,
-            _dir: dir,
-        }
+        let addr =
+            first.trim().strip_prefix("listening ").unwrap_or_else(|| panic!("unexpected proxy output {first:?}"));
+        FixtureProxy { child, url: format!("http://{addr}"), log, _dir: dir }
     }
 
     /// Every request logged so far.

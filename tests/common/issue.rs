@@ -34,28 +34,62 @@ pub fn posts() -> Vec<Post> {
     let gz = json!({ "en": "Guangzhou", "zh": "广州" });
     let sz = json!({ "en": "Shenzhen", "zh": "深圳" });
     vec![
-        post("00000000000000a1", "zh", "registration", "Techparty-广州 11 月 7 日 Docker 专场沙龙 开始报名",
-            "2015-10-27T10:00:00+08:00", "http://www.techparty.org/guangzhou/2015/10/27/docker/", json!({
+        post(
+            "00000000000000a1",
+            "zh",
+            "registration",
+            "Techparty-广州 11 月 7 日 Docker 专场沙龙 开始报名",
+            "2015-10-27T10:00:00+08:00",
+            "http://www.techparty.org/guangzhou/2015/10/27/docker/",
+            json!({
                 "events": [{ "title": "Techparty-广州 11 月 7 日 Docker 专场沙龙", "date": "2015-11-07",
                     "start": "13:30:00", "end": "17:30:00", "city": gz,
                     "venue": "天河区珠江新城华夏路 8 号, 3 楼; 会议室 A", "registration": "http://www.huodongxing.com/event/1234" }],
                 "talks": [{ "title": "打造Docker航运的基础设施", "speakers": ["刘永峰"], "slides": null, "video": null, "event": 0 }]
-            })),
-        post("00000000000000a2", "en", "announcement", "Docker meetup in Guangzhou on 7 November",
-            "2015-10-28T09:00:00+08:00", "http://docker.cn/2015/10/28/guangzhou-meetup/", json!({
+            }),
+        ),
+        post(
+            "00000000000000a2",
+            "en",
+            "announcement",
+            "Docker meetup in Guangzhou on 7 November",
+            "2015-10-28T09:00:00+08:00",
+            "http://docker.cn/2015/10/28/guangzhou-meetup/",
+            json!({
                 "events": [{ "title": "Docker meetup in Guangzhou", "date": "2015-11-07", "start": "13:30:00",
                     "end": null, "city": gz, "venue": null, "registration": null }]
-            })),
-        post("00000000000000a3", "zh", "call_for_speakers", "深圳讲师征集：Docker", "2015-10-29",
-            "http://www.techparty.org/shenzhen/2015/10/29/cfp/", json!({
+            }),
+        ),
+        post(
+            "00000000000000a3",
+            "zh",
+            "call_for_speakers",
+            "深圳讲师征集：Docker",
+            "2015-10-29",
+            "http://www.techparty.org/shenzhen/2015/10/29/cfp/",
+            json!({
                 "deadline": "2015-11-10",
                 "events": [{ "title": "Techparty 深圳 11 月 21 日沙龙", "date": "2015-11-21", "start": null,
                     "end": null, "city": sz, "venue": null, "registration": null }]
-            })),
-        post("00000000000000a4", "en", "article", "Understanding Docker networking: bridges, overlays and you",
-            "2015-10-30T12:00:00+08:00", "http://docker.cn/2015/10/30/networking/", json!({})),
-        post("00000000000000a5", "zh", "recap", "Techparty-广州10月31日Docker专场沙龙活动总结",
-            "2015-11-01T20:00:00+08:00", "http://www.techparty.org/guangzhou/2015/11/01/docker-summary/", json!({
+            }),
+        ),
+        post(
+            "00000000000000a4",
+            "en",
+            "article",
+            "Understanding Docker networking: bridges, overlays and you",
+            "2015-10-30T12:00:00+08:00",
+            "http://docker.cn/2015/10/30/networking/",
+            json!({}),
+        ),
+        post(
+            "00000000000000a5",
+            "zh",
+            "recap",
+            "Techparty-广州10月31日Docker专场沙龙活动总结",
+            "2015-11-01T20:00:00+08:00",
+            "http://www.techparty.org/guangzhou/2015/11/01/docker-summary/",
+            json!({
                 "events": [{ "title": "Techparty-广州10月31日Docker专场沙龙", "date": "2015-10-31", "start": "13:30:00",
                     "end": "17:30:00", "city": gz, "venue": "广州市天河区", "registration": null }],
                 "talks": [
@@ -64,7 +98,8 @@ pub fn posts() -> Vec<Post> {
                       "video": null, "event": 0 },
                     { "title": "容器编排：从 Compose 到 Swarm", "speakers": ["王五"], "slides": null, "video": "http://v.youku.com/v_show/id_X.html", "event": 0 }
                 ]
-            })),
+            }),
+        ),
     ]
 }
 

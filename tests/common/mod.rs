@@ -16,7 +16,5 @@ pub use server::{Recorded, Reply, TestServer};
 
 /// `../shared/fixtures/sites/<site>` (e.g. "docker.cn", "techparty.org"), relative to the crate.
 pub fn fixture_site(site: &str) -> std::path::PathBuf {
-    fixture_proxy::shared_dir()
-        .join("fixtures/sites")
-        .join(site)
+    fixture_proxy::shared_dir().join("fixtures/sites").join(site)
 }

@@ -141,10 +141,7 @@ pub struct Recorded {
 impl Recorded {
     /// The first header of this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
 
@@ -190,11 +187,7 @@ impl TestServer {
                 std::thread::spawn(move || handle(&state, stream));
             }
         });
-        TestServer {
-            addr,
-            state,
-            accept: Some(accept),
-        }
+        TestServer { addr, state, accept: Some(accept) }
     }
 
     /// Starts a server that serves the files under `root` for paths without a route:
@@ -241,10 +234,7 @@ impl TestServer {
 
     /// The requests whose path (without query) is `path`.
     pub fn requests_to(&self, path: &str) -> Vec<Recorded> {
-        self.requests()
-            .into_iter()
-            .filter(|r| r.path == path)
-            .collect()
+        self.requests().into_iter().filter(|r| r.path == path).collect()
     }
 
     /// The most requests that were being answered at the same time.
@@ -327,9 +317,7 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         }
     }
     // Consume a request body, if any, so the client is not reset mid-write.
-    let len = headers
-        .iter()
-        .find(|(n, _)| n.eq_ignore_ascii_case("content-length"));
+    let len = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case("content-length"));
     if let Some(len) = len.and_then(|(_, v)| v.parse::<u64>().ok()) {
         std::io::copy(&mut reader.take(len), &mut std::io::sink()).ok()?;
     }
@@ -338,17 +326,8 @@ fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
         Some((_, rest)) => rest.find('/').map_or("/", |i| &rest[i..]),
         None => target.as_str(),
     };
-    let path = without_origin
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    Some(Recorded {
-        method,
-        target,
-        path,
-        headers,
-    })
+    let path = without_origin.split(['?', '#']).next().unwrap_or("/").to_string();
+    Some(Recorded { method, target, path, headers })
 }
 
 fn next_reply(state: &State, request: &Recorded) -> Option<Reply> {
@@ -391,12 +370,7 @@ fn write_reply(
     for (name, value) in &reply.headers {
         head_text.push_str(&format!("{name}: {value}\r\n"));
     }
-    if reply.send_length
-        && !reply
-            .headers
-            .iter()
-            .any(|(n, _)| n.eq_ignore_ascii_case("content-length"))
-    {
+    if reply.send_length && !reply.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-length")) {
         head_text.push_str(&format!("Content-Length: {body_len}\r\n"));
     }
     head_text.push_str("Connection: close\r\n\r\n");
@@ -404,10 +378,7 @@ fn write_reply(
     if head {
         return Ok(());
     }
-    let limit = [reply.stall_after, reply.close_after]
-        .into_iter()
-        .flatten()
-        .min();
+    let limit = [reply.stall_after, reply.close_after].into_iter().flatten().min();
     let to_send = limit.map_or(body_len, |l| l.min(body_len));
     match &reply.body {
         Payload::Bytes(b) => stream.write_all(&b[..usize::try_from(to_send).unwrap_or(b.len())])?,

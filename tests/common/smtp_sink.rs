@@ -35,7 +35,10 @@ impl SmtpSink {
     pub fn start(refuse: &[&str]) -> SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
-        let state = Arc::new(Mutex::new(State { refuse: refuse.iter().map(|r| r.to_lowercase()).collect(), ..State::default() }));
+        let state = Arc::new(Mutex::new(State {
+            refuse: refuse.iter().map(|r| r.to_lowercase()).collect(),
+            ..State::default()
+        }));
         let shared = Arc::clone(&state);
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {

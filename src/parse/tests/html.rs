@@ -33,17 +33,10 @@ fn autodiscovery() {
       <link rel="stylesheet" type="application/rss+xml" href="no.xml">
       <link rel="alternate" type="application/rss+xml" href="javascript:alert(1)">
       <link rel="alternate" type="application/rss+xml" href="rss.xml"></head></html>"#;
-    let feeds: Vec<String> = discover_feeds(html, &base)
-        .iter()
-        .map(Url::to_string)
-        .collect();
+    let feeds: Vec<String> = discover_feeds(html, &base).iter().map(Url::to_string).collect();
     assert_eq!(
         feeds,
-        [
-            "http://cdn.example/sub/rss.xml",
-            "http://cdn.example/atom.xml",
-            "http://cdn.example/sub/feed.json"
-        ]
+        ["http://cdn.example/sub/rss.xml", "http://cdn.example/atom.xml", "http://cdn.example/sub/feed.json"]
     );
 }
 
@@ -63,29 +56,16 @@ fn docker_cn_listing() {
     assert_eq!(l.next.unwrap().as_str(), "http://docker.cn/page2/");
 
     // Elements containing a link (the <li>), deduplicated.
-    let s = Selectors {
-        items: "ul.post-list li, ul.post-list a.post-link".into(),
-        next: None,
-        ..minima()
-    };
-    assert_eq!(
-        listing(&fixture("docker-cn-index.html"), &base, &s)
-            .items
-            .len(),
-        3
-    );
+    let s = Selectors { items: "ul.post-list li, ul.post-list a.post-link".into(), next: None, ..minima() };
+    assert_eq!(listing(&fixture("docker-cn-index.html"), &base, &s).items.len(), 3);
     // Invalid selector: nothing, no panic.
-    let s = Selectors {
-        items: "ul[[".into(),
-        ..minima()
-    };
+    let s = Selectors { items: "ul[[".into(), ..minima() };
     assert!(listing("<ul>", &base, &s).items.is_empty());
 }
 
 #[test]
 fn docker_cn_full_listing() {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/fixtures/sites/docker.cn/index.html");
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/sites/docker.cn/index.html");
     let html = std::fs::read_to_string(p).unwrap();
     let l = listing(&html, &Url::parse("http://docker.cn/").unwrap(), &minima());
     assert_eq!(l.items.len(), 95);
@@ -94,43 +74,22 @@ fn docker_cn_full_listing() {
 
 #[test]
 fn docker_cn_item_page() {
-    let base = Url::parse("http://docker.cn/blog/2014/09/29/build-your-own-docker-repository.html")
-        .unwrap();
-    let ctx = ParseContext {
-        base: &base,
-        timezone: Shanghai,
-    };
+    let base = Url::parse("http://docker.cn/blog/2014/09/29/build-your-own-docker-repository.html").unwrap();
+    let ctx = ParseContext { base: &base, timezone: Shanghai };
     let it = item_page(&fixture("docker-cn-post.html"), &minima(), ctx);
     assert_eq!(it.title, "创建自己的 Docker Repository");
-    assert_eq!(
-        it.published.map(|t| format!("{t:?}")),
-        Some("At(2014-09-29T16:10:36+08:00)".into())
-    );
+    assert_eq!(it.published.map(|t| format!("{t:?}")), Some("At(2014-09-29T16:10:36+08:00)".into()));
     assert_eq!(it.canonical.as_ref(), Some(&base));
     assert_eq!(it.url.as_ref(), Some(&base));
     assert_eq!(it.lang.as_deref(), Some("zh"));
     assert_eq!(it.author.as_deref(), Some("Docker 中文社区"));
     let c = &it.content_html;
-    assert!(
-        c.starts_with("\n    <h5>作者：<a href=\"http://www.weibo.com/tchen82\""),
-        "{c}"
-    );
-    assert!(
-        c.contains(r#"<img src="http://docker.cn/img/x.png">"#),
-        "{c}"
-    );
-    assert!(
-        !c.contains("script") && !c.contains("onerror") && !c.contains("post-title"),
-        "{c}"
-    );
+    assert!(c.starts_with("\n    <h5>作者：<a href=\"http://www.weibo.com/tchen82\""), "{c}");
+    assert!(c.contains(r#"<img src="http://docker.cn/img/x.png">"#), "{c}");
+    assert!(!c.contains("script") && !c.contains("onerror") && !c.contains("post-title"), "{c}");
 
     // Fallbacks without selectors: h1, meta article:published_time, article.
-    let bare = Selectors {
-        title: None,
-        date: None,
-        content: None,
-        ..minima()
-    };
+    let bare = Selectors { title: None, date: None, content: None, ..minima() };
     let it = item_page(&fixture("docker-cn-post.html"), &bare, ctx);
     assert_eq!(it.title, "创建自己的 Docker Repository");
     assert!(matches!(it.published, Some(Timestamp::At(_))));
@@ -139,17 +98,11 @@ fn docker_cn_item_page() {
     // Nothing at all: <title>, text dates, body.
     let it = item_page(
         "<title> T </title><p class=d>2015-10-26</p><p>x</p>",
-        &Selectors {
-            date: Some("p.d".into()),
-            ..bare
-        },
+        &Selectors { date: Some("p.d".into()), ..bare },
         ctx,
     );
     assert_eq!(it.title, "T");
-    assert_eq!(
-        it.published.map(|t| t.date().to_string()),
-        Some("2015-10-26".into())
-    );
+    assert_eq!(it.published.map(|t| t.date().to_string()), Some("2015-10-26".into()));
     assert!(matches!(it.published, Some(Timestamp::Day(_))));
 }
 
@@ -159,15 +112,9 @@ fn report() {
     let r = selector_report(&fixture("docker-cn-index.html"), &base, &minima());
     assert_eq!(r[0].key, "items");
     assert_eq!(r[0].count, 3);
-    assert_eq!(
-        r[0].samples[0],
-        "http://docker.cn/blog/2014/09/29/build-your-own-docker-repository.html"
-    );
+    assert_eq!(r[0].samples[0], "http://docker.cn/blog/2014/09/29/build-your-own-docker-repository.html");
     assert_eq!((r[1].key.as_str(), r[1].count), ("next", 1));
-    assert_eq!(
-        r.iter().find(|m| m.key == "title").map(|m| m.count),
-        Some(0)
-    );
+    assert_eq!(r.iter().find(|m| m.key == "title").map(|m| m.count), Some(0));
     let post = selector_report(&fixture("docker-cn-post.html"), &base, &minima());
     let date = post.iter().find(|m| m.key == "date").unwrap();
     assert_eq!(date.samples, ["2014-09-29T16:10:36+08:00 → 2014-09-29"]);
