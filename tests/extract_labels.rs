@@ -13,7 +13,7 @@ use digest::config::{SourceConfig, SourceKind};
 use digest::extract::{analyze, talks::norm_title, Item};
 use digest::config::Selectors;
 use digest::parse::html::item_page;
-use digest::parse::{ParseContext, ParsedItem, Timestamp};
+use digest::parse::{ParseContext, ParsedItem};
 use serde::Deserialize;
 use url::Url;
 
@@ -67,8 +67,8 @@ fn shared() -> PathBuf {
 }
 
 /// A post page through the real HTML item parser (`parse::html::item_page`), with the post
-/// body selector of each site; the publication day and categories come from the URL path when
-/// the page gives none (techparty's `<time datetime>` is malformed, neither site has tags).
+/// body selector of each site. The publication day comes from the page itself (techparty's
+/// `<time title>`, docker.cn's `datetime`, else the permalink); the pages carry no categories.
 fn load(site: &str, key: &str) -> Option<ParsedItem> {
     let mut path = shared().join(site).join(key.trim_start_matches('/'));
     if key.ends_with('/') {
@@ -86,17 +86,7 @@ fn load(site: &str, key: &str) -> Option<ParsedItem> {
         max_pages: 1,
     };
     let ctx = ParseContext { base: &url, timezone: chrono_tz::Asia::Shanghai };
-    let mut item = item_page(&html, &selectors, ctx);
-    let segs: Vec<&str> = key.trim_matches('/').split('/').collect();
-    let y = segs.iter().position(|s| s.len() == 4 && s.chars().all(|c| c.is_ascii_digit()))?;
-    if item.published.is_none() {
-        let date = NaiveDate::from_ymd_opt(segs.get(y)?.parse().ok()?, segs.get(y + 1)?.parse().ok()?, segs.get(y + 2)?.parse().ok()?)?;
-        item.published = Some(Timestamp::Day(date));
-    }
-    if item.categories.is_empty() {
-        item.categories = segs.get(..y)?.iter().filter(|s| **s != "blog").map(|s| s.to_string()).collect();
-    }
-    Some(item)
+    Some(item_page(&html, &selectors, ctx))
 }
 
 fn source(site: &str) -> SourceConfig {

@@ -20,8 +20,16 @@ static DEADLINE_AFTER: LazyLock<Regex> =
 static PAST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(随着|之后|继|上次|往届|以前|曾|成立|创立|诞生|发布)").unwrap());
 static LABEL_TIME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(时间|日期|time|date|when)\s*[:：]?").unwrap());
+/// Words that say a line is about holding a meetup (not "活动"/"开始", which any text uses).
 static HOLD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(定于|将于|举行|举办|开始|活动|沙龙|聚会|meetup|专场|预计)").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(定于|将于|举行|举办|召开|沙龙|聚会|meetup|专场|预计)").unwrap());
+/// Title words of a post that announces or recaps a gathering.
+static GATHERING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(沙龙|聚会|meetup|活动|大会|峰会|专场|报名|workshop|hackathon|conference|summit|techparty|party|研讨会|讲座)").unwrap()
+});
+/// Lines that mark a post as a (translated) article: bylines and source notes.
+static BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\W{0,3}(作者|译者|原文|原文链接|author|translator)\s*[:：]").unwrap());
 static VENUE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:活动|聚会|会议|大会|沙龙)?(?:地点|地址|场地|会场|venue|location)\s*[:：]\s*(.+)$").unwrap());
 static ORGANIZER: LazyLock<Regex> =
@@ -80,7 +88,18 @@ fn score_line(line: &str, h: &DateHit) -> i32 {
     if PAST.is_match(&before) {
         s -= 3;
     }
+    // "2 月 26 日下午 14:00-18:00": a date with a time of day is an appointment.
+    if line.get(h.end..).and_then(find_time_range).is_some() {
+        s += 2;
+    }
     s
+}
+
+/// An article (bylines, code) whose title names no gathering announces no event: dates in it
+/// are release days, data points, history.
+pub fn is_article_without_gathering(title: &str, doc: &Doc) -> bool {
+    let article = doc.has_code || doc.lines.iter().take(8).any(|l| BYLINE.is_match(&l.text));
+    article && !GATHERING.is_match(title)
 }
 
 fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand> {
@@ -126,7 +145,8 @@ pub struct PostInfo<'a> {
     pub url: Option<&'a Url>,
 }
 
-/// The city of an event: its line, the venue, the title, categories, the source hint.
+/// The city of an event: its line, the venue, the title, categories, a city named by a
+/// segment of the post's URL path (`/guangzhou/2014/…`, `/深圳/…`), the source hint.
 pub fn event_city(cities: &CityTable, post: &PostInfo<'_>, line: Option<&str>, venue: Option<&str>) -> Option<City> {
     line.and_then(|l| {
         let m = cities.mentions(l);
@@ -135,7 +155,34 @@ pub fn event_city(cities: &CityTable, post: &PostInfo<'_>, line: Option<&str>, v
         .or_else(|| venue.and_then(|v| cities.first_in(v)))
         .or_else(|| cities.first_in(post.title))
         .or_else(|| post.categories.iter().find_map(|c| cities.lookup(c)))
+        .or_else(|| post.url.and_then(|u| url_city(cities, u)))
         .or_else(|| post.city_hint.and_then(|h| cities.lookup(h)))
+}
+
+/// The first path segment of `url` that is a whole city name (percent-decoded), a weak hint.
+pub fn url_city(cities: &CityTable, url: &Url) -> Option<City> {
+    url.path_segments()?.find_map(|s| cities.lookup(&percent_decode(s)))
+}
+
+/// `%E5%B9%BF` → "广"; malformed escapes are kept as they are.
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex = |c: u8| (c as char).to_digit(16);
+        match (b[i], b.get(i + 1).copied().and_then(hex), b.get(i + 2).copied().and_then(hex)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The main event of a post, if it names a date for one.

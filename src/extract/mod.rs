@@ -177,6 +177,9 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     if evs.is_empty() {
         evs.extend(events::main_event(&doc, &post, cities));
     }
+    if events::is_article_without_gathering(&parsed.title, &doc) {
+        evs.clear();
+    }
     let kind = kind::classify(&parsed.title, &parsed.categories, &doc, !evs.is_empty());
     let mut found_talks = talks::find_talks(&doc);
     if kind == PostKind::Article {

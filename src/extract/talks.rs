@@ -39,7 +39,7 @@ static SAID: LazyLock<Regex> = LazyLock::new(|| {
 static BROUGHT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap());
 static ROSTER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,12}(?:主题|议题|讲师|topic|演讲)[^简介述]{0,8}[:：]\s*$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$").unwrap());
 static NAME_ORG_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap()
 });
@@ -47,6 +47,12 @@ static SLOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap());
 static PAREN_SLIDE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap());
+/// `+ 淘宝网 清笃(廖恺) “nodejs快速入门”`: a name (after an optional organization) and a
+/// title in curly quotes ending the line.
+static NAME_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"^[+*\-•\s]*(?:\S{1,12}\s+)?([^\s“”"(（]{2,16})\s*(?:[(（][^)）]{1,16}[)）])?\s*[“"]([^“”"]{2,60})[”"]\s*$"#).unwrap()
+});
+static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
 static BIO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|从业|专家|讲师|联合创始)").unwrap()
 });
@@ -66,6 +72,55 @@ const BAD_NAME: &[&str] = &[
 fn pure_name(s: &str) -> bool {
     let n = s.chars().count();
     (han_count(s) == n && (2..=4).contains(&n)) || (s.is_ascii() && !s.contains(' ') && (2..=16).contains(&n))
+}
+
+/// The speaker a bio line starts or ends with: "赖勇浩，多年网游从业人员……",
+/// "大宝（谢廷宝），前网易……", "UC优视 资深工程师 李运华".
+fn bio_name(line: &str) -> Option<String> {
+    let first = line.split(['，', ',', '（', '(']).next().unwrap_or("").trim();
+    if pure_name(first) {
+        return speaker_name(first);
+    }
+    let words: Vec<&str> = line.split_whitespace().collect();
+    let last = words.last().copied().unwrap_or("");
+    if (2..=4).contains(&words.len()) && !line.contains(['，', ',', '。']) && han_name(last) {
+        return speaker_name(last);
+    }
+    None
+}
+
+/// A 2–3 character Han name.
+fn han_name(s: &str) -> bool {
+    (2..=3).contains(&han_count(s)) && s.chars().count() == han_count(s)
+}
+
+/// The name at the end of "－ 易度云办公 创始人， python老兵 潘俊勇 @panjunyong (…)": the last
+/// Han name before the handle, else the handle.
+fn trailing_name(after: &str) -> Option<String> {
+    let s = after.split(['(', '（']).next().unwrap_or("");
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let handle = words.iter().find(|w| w.starts_with('@')).map(|w| w.trim_start_matches('@'));
+    let before_handle = words.iter().take_while(|w| !w.starts_with('@'));
+    before_handle.last().filter(|w| han_name(w)).and_then(|w| speaker_name(w)).or_else(|| handle.and_then(speaker_name))
+}
+
+/// A short plain line read as a talk title when the next line is its speaker's bio
+/// ("当webgame邂逅erlang" / "庆亮，明朝网络(明朝传奇项目)，http://…").
+fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
+    let n = text.chars().count();
+    if !(4..=40).contains(&n) || text.contains(['。', '，', ',', '；', ';', '！', '!', '？', '?', '：', ':']) || text.contains("http") {
+        return None;
+    }
+    if pure_name(text.trim()) || SPEAKER_LABEL.is_match(text) || STOP_HEADINGS.iter().any(|s| text.to_lowercase().starts_with(s)) {
+        return None;
+    }
+    let next = next?;
+    let first = next.split(['，', ',', '（', '(']).next().unwrap_or("").trim();
+    let bio_like = BIO.is_match(next) || next.matches(['，', ',']).count() >= 2;
+    if !bio_like || first.chars().count() == next.trim().chars().count() || !pure_name(first) {
+        return None;
+    }
+    speaker_name(first)
 }
 
 /// Normalized form for comparing titles: NFKC, lowercase, letters and digits only.
@@ -222,10 +277,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             } else if let Some((title, sp)) = talk_from_heading(h) {
                 let sp = sp.or_else(|| speaker_after(&lines, i)).or_else(|| {
                     // "### 标题" then "赖勇浩，多年网游从业人员……" / "UC优视 资深工程师 李运华".
-                    lines.get(i + 1).filter(|n| !SPEAKER_LABEL.is_match(n) && BIO.is_match(n)).and_then(|n| {
-                        let first = n.split(['，', ',', '（', '(']).next().unwrap_or("").trim();
-                        if pure_name(first) { speaker_name(first) } else { None }
-                    })
+                    lines.get(i + 1).filter(|n| !SPEAKER_LABEL.is_match(n) && BIO.is_match(n)).and_then(|n| bio_name(n))
                 });
                 if sp.is_none() {
                     last_heading_name = speaker_name(h).filter(|n| n.chars().count() <= 20);
@@ -238,15 +290,22 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             } else {
                 None
             }
+        } else if let Some(c) = BROUGHT.captures(text) {
+            let rest = c.get(1).map_or("", |m| m.as_str()).trim();
+            let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
+            acc.add(title, last_heading_name.clone().into_iter().collect())
         } else if ROSTER.is_match(text) {
             in_roster = true;
             None
         } else if in_roster && !QUOTED.is_match(text) {
-            let row = roster_row(text);
-            if row.is_none() {
-                in_roster = false;
+            match roster_row(text) {
+                Row::Talk(what, sp) => acc.add(&what, vec![sp]),
+                Row::Skip => None,
+                Row::End => {
+                    in_roster = false;
+                    None
+                }
             }
-            row.and_then(|(what, sp)| acc.add(&what, vec![sp]))
         } else if let Some(c) = SLOT.captures(text)
             && let Some(next) = lines.get(i + 1).filter(|n| n.starts_with('-'))
         {
@@ -257,10 +316,6 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 Some(sp) => c.get(3).and_then(|t| acc.add(t.as_str(), vec![sp])),
                 None => None,
             }
-        } else if let Some(c) = BROUGHT.captures(text) {
-            let rest = c.get(1).map_or("", |m| m.as_str()).trim();
-            let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
-            acc.add(title, last_heading_name.clone().into_iter().collect())
         } else if let Some(c) = FROM_WHOM.captures(text) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
@@ -278,6 +333,11 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             let (title, sp) = talk_from_heading(t).unwrap_or((t.to_string(), None));
             let sp = sp.or_else(|| speaker_after(&lines, i));
             acc.add(&title, sp.into_iter().collect())
+        } else if let Some(c) = NAME_QUOTE.captures(text).filter(|_| !QUOTED.is_match(text)) {
+            let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
+            c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
+        } else if let Some(sp) = plain_title_speaker(text, lines.get(i + 1)).filter(|_| line.heading == 0 && !QUOTED.is_match(text)) {
+            acc.add(text, vec![sp])
         } else {
             let mut last = None;
             for c in QUOTED.captures_iter(text) {
@@ -295,7 +355,9 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 } else if start_of_line && !b.is_empty() && b.split_whitespace().count() <= 3 {
                     speaker_name(b.split_whitespace().next().unwrap_or(""))
                 } else if before.trim().is_empty() {
-                    speaker_name(after.trim_start_matches([' ', '-', '–', '—', ':', '：']))
+                    let rest = after.trim_start_matches([' ', '-', '–', '—', '－', ':', '：']);
+                    speaker_name(rest)
+                        .or_else(|| trailing_name(rest))
                         .filter(|_| after.trim_start().chars().next().is_some_and(|c| !"的是，,。".contains(c)))
                 } else {
                     b.rsplit(['，', ',', '。', '由', ' ']).next().and_then(speaker_name).filter(|n| n.chars().count() <= 8)
@@ -317,26 +379,42 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     acc.talks
 }
 
+/// What a line of a roster is.
+enum Row {
+    /// A talk and its speaker.
+    Talk(String, String),
+    /// Shaped like a row, but no titled talk ("老甘(cngump):Mac工具控和开发相关主题").
+    Skip,
+    /// Not a row: the roster is over.
+    End,
+}
+
 /// One row of a roster: "龙浩 开发中遇到的硬件问题", "小路：MySQL配置优化",
-/// "高可用即时通讯架构——陌陌科技CTO 李志威".
-fn roster_row(text: &str) -> Option<(String, String)> {
-    if let Some(c) = DASH_SPEAKER.captures(text) {
-        let sp = c.get(2).and_then(|m| speaker_name(m.as_str()))?;
-        return Some((c.get(1)?.as_str().to_string(), sp));
+/// "Jackei(陈雷): 基于模式的测试", "高可用即时通讯架构——陌陌科技CTO 李志威".
+fn roster_row(text: &str) -> Row {
+    if let Some(c) = DASH_SPEAKER.captures(text)
+        && let (Some(t), Some(sp)) = (c.get(1), c.get(2).and_then(|m| speaker_name(m.as_str())))
+    {
+        return Row::Talk(t.as_str().to_string(), sp);
     }
-    let (who, what) = match text.split_once(['：', ':']) {
-        Some((w, t)) if w.chars().count() <= 12 && !w.contains("http") => (w, t),
-        _ => text.split_once(char::is_whitespace)?,
+    let split = match text.split_once(['：', ':']) {
+        Some((w, t)) if w.chars().count() <= 24 && !w.contains("http") => Some((w, t)),
+        _ => text.split_once(char::is_whitespace),
     };
+    let Some((who, what)) = split else { return Row::End };
     let what = what.trim();
-    if !pure_name(who.trim()) {
-        return None;
+    // "(黄易成)zergbird", "Jackei(陈雷)", "高亚芳 世纪龙（21cn）": the name outside brackets.
+    let bare = PARENS.replace_all(who, " ");
+    let Some(name) = bare.split_whitespace().next().filter(|w| pure_name(w)).and_then(speaker_name) else {
+        return Row::End;
+    };
+    if what.is_empty() || what.chars().count() > 60 || what.contains(['，', '。', '；']) || BIO.is_match(what) {
+        return Row::End;
     }
-    let sp = speaker_name(who)?;
-    if what.is_empty() || what.contains("待定") || what.chars().count() > 60 || what.contains(['，', '。', '；']) || BIO.is_match(what) {
-        return None;
+    if what.contains("待定") || what.ends_with("主题") || what.ends_with("topic") {
+        return Row::Skip;
     }
-    Some((what.to_string(), sp))
+    Row::Talk(what.to_string(), name)
 }
 
 fn decoded_name(href: &str) -> Option<String> {
