@@ -17,7 +17,12 @@ static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
 });
-static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》").unwrap());
+/// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>").
+static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》|<([^<>]{2,80})>").unwrap());
+/// "梁增海(@seaprince)带来" at the end of the text before a title: the speaker.
+static NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^\s，,。:：(（~]{2,12})\s*(?:[(（][^)）]{0,24}[)）])?\s*(?:带来了?|分享了?|主讲了?|讲述了?)(?:的|题为)?\s*$").unwrap()
+});
 static LEAD_NUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
 static ZHUJIANG: LazyLock<Regex> =
@@ -52,6 +57,9 @@ static PAREN_SLIDE: LazyLock<Regex> =
 static NAME_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"^[+*\-•\s]*(?:\S{1,12}\s+)?([^\s“”"(（]{2,16})\s*(?:[(（][^)）]{1,16}[)）])?\s*[“"]([^“”"]{2,60})[”"]\s*$"#).unwrap()
 });
+/// A bio line: "大宝（谢廷宝），前网易……", "庆亮，明朝网络(明朝传奇项目)，…".
+static BIO_START: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[—\-–\s]*([^\s，,（(]{2,16})\s*(?:[（(][^)）]{1,20}[)）])?\s*[，,]\s*\S").unwrap());
 static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
 static BIO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|从业|专家|讲师|联合创始)").unwrap()
@@ -77,9 +85,14 @@ fn pure_name(s: &str) -> bool {
 /// The speaker a bio line starts or ends with: "赖勇浩，多年网游从业人员……",
 /// "大宝（谢廷宝），前网易……", "UC优视 资深工程师 李运华".
 fn bio_name(line: &str) -> Option<String> {
+    let line = line.trim().trim_start_matches(['—', '-', '–', ' ']);
     let first = line.split(['，', ',', '（', '(']).next().unwrap_or("").trim();
     if pure_name(first) {
         return speaker_name(first);
+    }
+    // "潘通 Jack，深圳市映趣科技有限公司，副总裁"
+    if let Some(w) = first.split_whitespace().next().filter(|w| han_name(w) && first.split_whitespace().count() <= 2) {
+        return speaker_name(w);
     }
     let words: Vec<&str> = line.split_whitespace().collect();
     let last = words.last().copied().unwrap_or("");
@@ -104,6 +117,13 @@ fn trailing_name(after: &str) -> Option<String> {
     before_handle.last().filter(|w| han_name(w)).and_then(|w| speaker_name(w)).or_else(|| handle.and_then(speaker_name))
 }
 
+/// The subject of "… 梁增海(@seaprince)带来": a 2–3 character Han name or a Latin handle
+/// ("是@QLeelulu" → "QLeelulu"; "而老潘则" is no name).
+fn verb_subject(s: &str) -> Option<String> {
+    let s = s.rsplit('@').next().unwrap_or(s);
+    if han_name(s) || (s.is_ascii() && pure_name(s)) { speaker_name(s) } else { None }
+}
+
 /// A short plain line read as a talk title when the next line is its speaker's bio
 /// ("当webgame邂逅erlang" / "庆亮，明朝网络(明朝传奇项目)，http://…").
 fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
@@ -115,12 +135,11 @@ fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
         return None;
     }
     let next = next?;
-    let first = next.split(['，', ',', '（', '(']).next().unwrap_or("").trim();
-    let bio_like = BIO.is_match(next) || next.matches(['，', ',']).count() >= 2;
-    if !bio_like || first.chars().count() == next.trim().chars().count() || !pure_name(first) {
+    if !(BIO.is_match(next) || next.contains(['（', '(']) || next.contains("http")) {
         return None;
     }
-    speaker_name(first)
+    let c = BIO_START.captures(next)?;
+    c.get(1).filter(|m| pure_name(m.as_str())).and_then(|m| speaker_name(m.as_str()))
 }
 
 /// Normalized form for comparing titles: NFKC, lowercase, letters and digits only.
@@ -236,7 +255,7 @@ fn talk_from_heading(h: &str) -> Option<(String, Option<String>)> {
         let m = c.get(0)?;
         let after = h.get(m.end()..).unwrap_or("");
         let sp = speaker_name(after.trim_start_matches([' ', '-', '–', '—', ':', '：']));
-        return Some((c.get(1)?.as_str().to_string(), sp));
+        return Some((c.get(1).or_else(|| c.get(2))?.as_str().to_string(), sp));
     }
     let h = TOPIC_LABEL.captures(h).and_then(|c| c.get(1)).map_or(h, |m| m.as_str());
     if let Some(c) = BY.captures(h) {
@@ -294,7 +313,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             let rest = c.get(1).map_or("", |m| m.as_str()).trim();
             let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
             acc.add(title, last_heading_name.clone().into_iter().collect())
-        } else if ROSTER.is_match(text) {
+        } else if ROSTER.is_match(text) && !QUOTED.is_match(text) && !text.contains(['“', '"']) {
             in_roster = true;
             None
         } else if in_roster && !QUOTED.is_match(text) {
@@ -347,10 +366,13 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 if book_like(before, after) {
                     continue;
                 }
-                let title = c.get(1).map_or("", |m| m.as_str());
+                let title = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
                 let b = before.trim_end().trim_end_matches(|ch: char| "带来作题为分享主讲讲的：: ".contains(ch));
                 let start_of_line = before.chars().count() <= 30 && !before.contains('。');
-                let sp = if let Some(p) = after.find("主讲") {
+                let named = NAME_VERB.captures(before).and_then(|c| c.get(1)).and_then(|m| verb_subject(m.as_str()));
+                let sp = if named.is_some() {
+                    named
+                } else if let Some(p) = after.find("主讲") {
                     after.get(p + "主讲".len()..).and_then(speaker_name)
                 } else if start_of_line && !b.is_empty() && b.split_whitespace().count() <= 3 {
                     speaker_name(b.split_whitespace().next().unwrap_or(""))
