@@ -1,7 +1,30 @@
 //! What a post is for, from its title first, then its categories and text.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::PostKind;
 use super::text::Doc;
+
+/// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
+static SIGN_UP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名").unwrap()
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::parse_html;
+
+    #[test]
+    fn sign_up_line_makes_a_registration() {
+        let d = parse_html("<p>时间：2月25日 13:30</p><p>报名：http://f.example/form/</p>");
+        assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Registration);
+        let d = parse_html("<p>时间：2月25日 13:30</p>");
+        assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Announcement);
+    }
+}
 
 fn has(s: &str, words: &[&str]) -> bool {
     let l = s.to_lowercase();
@@ -30,6 +53,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has_event {
         if has(&cats, &["报名"])
             || has(&text, &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"])
+            || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
         {
             return PostKind::Registration;
         }

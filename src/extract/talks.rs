@@ -19,10 +19,6 @@ static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>").
 static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》|<([^<>]{2,80})>").unwrap());
-/// "梁增海(@seaprince)带来" at the end of the text before a title: the speaker.
-static NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([^\s，,。:：(（~]{2,12})\s*(?:[(（][^)）]{0,24}[)）])?\s*(?:带来了?|分享了?|主讲了?|讲述了?)(?:的|题为)?\s*$").unwrap()
-});
 static LEAD_NUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
 static ZHUJIANG: LazyLock<Regex> =
@@ -115,13 +111,6 @@ fn trailing_name(after: &str) -> Option<String> {
     let handle = words.iter().find(|w| w.starts_with('@')).map(|w| w.trim_start_matches('@'));
     let before_handle = words.iter().take_while(|w| !w.starts_with('@'));
     before_handle.last().filter(|w| han_name(w)).and_then(|w| speaker_name(w)).or_else(|| handle.and_then(speaker_name))
-}
-
-/// The subject of "… 梁增海(@seaprince)带来": a 2–3 character Han name or a Latin handle
-/// ("是@QLeelulu" → "QLeelulu"; "而老潘则" is no name).
-fn verb_subject(s: &str) -> Option<String> {
-    let s = s.rsplit('@').next().unwrap_or(s);
-    if han_name(s) || (s.is_ascii() && pure_name(s)) { speaker_name(s) } else { None }
 }
 
 /// A short plain line read as a talk title when the next line is its speaker's bio
@@ -369,10 +358,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 let title = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
                 let b = before.trim_end().trim_end_matches(|ch: char| "带来作题为分享主讲讲的：: ".contains(ch));
                 let start_of_line = before.chars().count() <= 30 && !before.contains('。');
-                let named = NAME_VERB.captures(before).and_then(|c| c.get(1)).and_then(|m| verb_subject(m.as_str()));
-                let sp = if named.is_some() {
-                    named
-                } else if let Some(p) = after.find("主讲") {
+                let sp = if let Some(p) = after.find("主讲") {
                     after.get(p + "主讲".len()..).and_then(speaker_name)
                 } else if start_of_line && !b.is_empty() && b.split_whitespace().count() <= 3 {
                     speaker_name(b.split_whitespace().next().unwrap_or(""))
