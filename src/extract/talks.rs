@@ -56,6 +56,9 @@ static NAME_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
 /// A bio line: "大宝（谢廷宝），前网易……", "庆亮，明朝网络(明朝传奇项目)，…".
 static BIO_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[—\-–\s]*([^\s，,（(]{2,16})\s*(?:[（(][^)）]{1,20}[)）])?\s*[，,]\s*\S").unwrap());
+/// A leading agenda time ("14:00-14:40 ", "* 9:30～10:10", "13:30 ").
+static TIME_LEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^[\s*+\-•]*\d{1,2}[:：]\d{2}(?:\s*[-~～–—至到]\s*\d{1,2}[:：]\d{2})?\s*").unwrap());
 static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
 static BIO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|从业|专家|讲师|联合创始)").unwrap()
@@ -190,20 +193,61 @@ pub fn clean_title(s: &str) -> String {
     s.replace(['《', '》'], "").trim().to_string()
 }
 
-fn speaker_after(lines: &[&str], i: usize) -> Option<String> {
+/// Co-speakers named together: "张三、李四", "Tim & 王五", "赵六和钱七"; the first name as
+/// [`speaker_name`] reads it, then each following part that is a bare name.
+pub fn speaker_names(s: &str) -> Vec<String> {
+    let expanded: Vec<&str> = s
+        .split(['、', '，', ',', '&', '/', '；'])
+        .flat_map(|p| p.split(" and "))
+        .flat_map(|p| {
+            let both: Vec<&str> = p.split('和').map(str::trim).collect();
+            if both.len() == 2 && both.iter().all(|b| pure_name(b)) { both } else { vec![p] }
+        })
+        .collect();
+    let Some(first) = expanded.first().and_then(|p| speaker_name(p)) else { return Vec::new() };
+    let mut out = vec![first];
+    for p in expanded.iter().skip(1) {
+        // A co-speaker is a bare 2–3 character Han name or a Latin name, not "资深码农".
+        let p = p.trim();
+        let bare = han_name(p) || (p.is_ascii() && pure_name(p));
+        match speaker_name(p).filter(|_| bare) {
+            Some(n) if !out.contains(&n) => out.push(n),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    out
+}
+
+/// The speakers a labelled line (讲师：…, Speaker: …) within the next three lines names.
+fn speakers_after(lines: &[&str], i: usize) -> Vec<String> {
     for (k, l) in lines.iter().enumerate().skip(i + 1).take(3) {
         if let Some(c) = SPEAKER_LABEL.captures(l) {
             let rest = c.get(1).map_or("", |m| m.as_str()).trim();
             if rest.is_empty() {
-                return lines.get(k + 1).and_then(|n| speaker_name(n));
+                return lines.get(k + 1).map(|n| speaker_names(n)).unwrap_or_default();
             }
-            return speaker_name(rest);
+            return speaker_names(rest);
         }
         if TOPIC_LABEL.is_match(l) || QUOTED.is_match(l) {
-            return None;
+            return Vec::new();
         }
     }
-    None
+    Vec::new()
+}
+
+fn speaker_after(lines: &[&str], i: usize) -> Option<String> {
+    speakers_after(lines, i).into_iter().next()
+}
+
+/// `sp` with the co-speakers of the labelled line it came from.
+fn with_co(sp: Option<String>, lines: &[&str], i: usize) -> Vec<String> {
+    let after = speakers_after(lines, i);
+    match sp {
+        Some(s) if after.first() == Some(&s) => after,
+        Some(s) => vec![s],
+        None => Vec::new(),
+    }
 }
 
 fn book_like(before: &str, after: &str) -> bool {
@@ -291,7 +335,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                     last_heading_name = speaker_name(h).filter(|n| n.chars().count() <= 20);
                 }
                 match sp {
-                    Some(s) => acc.add(&title, vec![s]),
+                    Some(s) => acc.add(&title, with_co(Some(s), &lines, i)),
                     None if QUOTED.is_match(text) || TOPIC_LABEL.is_match(text) => acc.add(&title, vec![]),
                     None => None,
                 }
@@ -340,7 +384,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             let t = c.get(1).map_or("", |m| m.as_str());
             let (title, sp) = talk_from_heading(t).unwrap_or((t.to_string(), None));
             let sp = sp.or_else(|| speaker_after(&lines, i));
-            acc.add(&title, sp.into_iter().collect())
+            acc.add(&title, with_co(sp, &lines, i))
         } else if let Some(c) = NAME_QUOTE.captures(text).filter(|_| !QUOTED.is_match(text)) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
@@ -356,6 +400,9 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                     continue;
                 }
                 let title = c.get(1).or_else(|| c.get(2)).map_or("", |m| m.as_str());
+                // "14:00-14:40 《title》 speaker": an agenda slot's time is no speaker.
+                let before = TIME_LEAD.replace(before, "");
+                let before = before.as_ref();
                 let b = before.trim_end().trim_end_matches(|ch: char| "带来作题为分享主讲讲的：: ".contains(ch));
                 let start_of_line = before.chars().count() <= 30 && !before.contains('。');
                 let sp = if let Some(p) = after.find("主讲") {
@@ -374,7 +421,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 let cue = sp.is_some()
                     || ["主题", "topic", "分享", "演讲", "讲", "题为"].iter().any(|w| text.to_lowercase().contains(w));
                 if cue {
-                    last = acc.add(title, sp.into_iter().collect()).or(last);
+                    last = acc.add(title, with_co(sp, &lines, i)).or(last);
                 }
             }
             last
@@ -519,6 +566,32 @@ mod tests {
         assert_eq!(got[0], ("页面差异对比与产品监控", vec!["张云龙".to_string()]));
         assert_eq!(got[1], ("JAVA下的并发编程", vec!["龙浩".to_string()]));
         assert_eq!(got[2], ("autoforms - 开源Django自定义表单引擎", vec!["jeff kit".to_string()]));
+    }
+
+    #[test]
+    fn co_speakers_split() {
+        assert_eq!(speaker_names("张三、李四"), vec!["张三", "李四"]);
+        assert_eq!(speaker_names("Tim & 王五"), vec!["Tim", "王五"]);
+        assert_eq!(speaker_names("赵六和钱七"), vec!["赵六", "钱七"]);
+        assert_eq!(speaker_names("张三，某公司资深工程师"), vec!["张三"]);
+        let d = parse_html("<p>主题：容器编排</p><p>讲师：张三、李四</p>");
+        assert_eq!(find_talks(&d)[0].speakers, vec!["张三", "李四"]);
+    }
+
+    #[test]
+    fn time_slot_before_title() {
+        let d = parse_html("<p>14:00-14:40 《容器网络》 张三</p><p>14:40～15:20 《日志收集》 - Tim</p>");
+        let t = find_talks(&d);
+        assert_eq!((t[0].title.as_str(), t[0].speakers.clone()), ("容器网络", vec!["张三".to_string()]));
+        assert_eq!((t[1].title.as_str(), t[1].speakers.clone()), ("日志收集", vec!["Tim".to_string()]));
+    }
+
+    #[test]
+    fn plain_title_then_bio() {
+        let d = parse_html("<p>当webgame邂逅erlang</p><p>庆亮，明朝网络(明朝传奇项目)，http://x.cn/</p><p>1个产品可能已发布</p><p>所以呢,不论是否有技术能力,立即实现</p>");
+        let t = find_talks(&d);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].speakers, vec!["庆亮"]);
     }
 
     #[test]
