@@ -10,8 +10,16 @@ pub struct CityTable {
 }
 
 const BUILTIN: &[(&str, &str, &[&str])] = &[
-    ("Guangzhou", "广州", &["guangzhou", "天河", "珠江新城", "海珠区", "gztechparty"]),
-    ("Shenzhen", "深圳", &["shenzhen", "南山区", "福田", "sztechparty"]),
+    (
+        "Guangzhou",
+        "广州",
+        &["guangzhou", "天河", "珠江新城", "海珠区", "gztechparty"],
+    ),
+    (
+        "Shenzhen",
+        "深圳",
+        &["shenzhen", "南山区", "福田", "sztechparty"],
+    ),
     ("Beijing", "北京", &["beijing", "帝都", "中关村"]),
     ("Shanghai", "上海", &["shanghai"]),
     ("Zhuhai", "珠海", &["zhuhai"]),
@@ -33,7 +41,13 @@ impl Default for CityTable {
         CityTable {
             entries: BUILTIN
                 .iter()
-                .map(|(en, zh, a)| (en.to_string(), zh.to_string(), a.iter().map(|s| s.to_string()).collect()))
+                .map(|(en, zh, a)| {
+                    (
+                        en.to_string(),
+                        zh.to_string(),
+                        a.iter().map(|s| s.to_string()).collect(),
+                    )
+                })
                 .collect(),
         }
     }
@@ -43,21 +57,32 @@ impl CityTable {
     /// Adds a city (or aliases of a known one, matched by English or Chinese name).
     pub fn add(&mut self, en: &str, zh: &str, aliases: &[&str]) {
         let extra = aliases.iter().map(|s| s.to_lowercase());
-        if let Some(e) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(en) || e.1 == zh) {
+        if let Some(e) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.0.eq_ignore_ascii_case(en) || e.1 == zh)
+        {
             e.2.extend(extra);
         } else {
-            self.entries.push((en.to_string(), zh.to_string(), extra.collect()));
+            self.entries
+                .push((en.to_string(), zh.to_string(), extra.collect()));
         }
     }
 
     fn city(&self, i: usize) -> Option<City> {
-        self.entries.get(i).map(|e| City { en: e.0.clone(), zh: e.1.clone() })
+        self.entries.get(i).map(|e| City {
+            en: e.0.clone(),
+            zh: e.1.clone(),
+        })
     }
 
     /// The city named by a whole string (category, hint): English, Chinese or alias.
     pub fn lookup(&self, name: &str) -> Option<City> {
         let n = name.trim().to_lowercase();
-        let i = self.entries.iter().position(|e| e.0.to_lowercase() == n || e.1 == name.trim() || e.2.contains(&n))?;
+        let i = self
+            .entries
+            .iter()
+            .position(|e| e.0.to_lowercase() == n || e.1 == name.trim() || e.2.contains(&n))?;
         self.city(i)
     }
 
@@ -75,10 +100,19 @@ impl CityTable {
                 while let Some(p) = hay.get(from..).and_then(|h| h.find(n.as_str())) {
                     let at = from + p;
                     let after = hay.get(at + n.len()..).unwrap_or("");
-                    let ok = !(e.1 == "中山" && (after.starts_with("大学") || after.starts_with("路") || after.starts_with("公园")));
+                    let ok = !(e.1 == "中山"
+                        && (after.starts_with("大学")
+                            || after.starts_with("路")
+                            || after.starts_with("公园")));
                     let word_ok = !n.is_ascii()
-                        || (!hay.get(..at).and_then(|s| s.chars().next_back()).is_some_and(|c| c.is_ascii_alphanumeric())
-                            && !after.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
+                        || (!hay
+                            .get(..at)
+                            .and_then(|s| s.chars().next_back())
+                            .is_some_and(|c| c.is_ascii_alphanumeric())
+                            && !after
+                                .chars()
+                                .next()
+                                .is_some_and(|c| c.is_ascii_alphanumeric()));
                     if ok && word_ok {
                         first = Some(first.map_or(at, |f: usize| f.min(at)));
                         break;
@@ -107,12 +141,21 @@ mod tests {
     #[test]
     fn finds_cities_in_both_languages() {
         let t = CityTable::default();
-        assert_eq!(t.first_in("Techparty-深圳 10 月").map(|c| c.en), Some("Shenzhen".into()));
+        assert_eq!(
+            t.first_in("Techparty-深圳 10 月").map(|c| c.en),
+            Some("Shenzhen".into())
+        );
         assert_eq!(t.lookup("guangzhou").map(|c| c.zh), Some("广州".into()));
         assert_eq!(t.first_in("中山大学西门"), None);
-        assert_eq!(t.first_in("Meetup in Beijing").map(|c| c.zh), Some("北京".into()));
+        assert_eq!(
+            t.first_in("Meetup in Beijing").map(|c| c.zh),
+            Some("北京".into())
+        );
         let mut t2 = t.clone();
         t2.add("Macau", "澳门", &["macao"]);
-        assert_eq!(t2.first_in("macao meetup").map(|c| c.en), Some("Macau".into()));
+        assert_eq!(
+            t2.first_in("macao meetup").map(|c| c.en),
+            Some("Macau".into())
+        );
     }
 }

@@ -24,7 +24,10 @@ pub struct DateHit {
 }
 
 static CN: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:[-–~～至到]\s*\d{1,2}\s*)?[日号號]").unwrap()
+    Regex::new(
+        r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:[-–~～至到]\s*\d{1,2}\s*)?[日号號]",
+    )
+    .unwrap()
 });
 static ISO: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})").unwrap());
@@ -44,10 +47,12 @@ static DAY_ONLY: LazyLock<Regex> = LazyLock::new(|| {
 
 fn month_of(name: &str) -> u32 {
     let n = name.to_ascii_lowercase();
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-        .iter()
-        .position(|m| n.starts_with(m))
-        .map_or(0, |i| i as u32 + 1)
+    [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ]
+    .iter()
+    .position(|m| n.starts_with(m))
+    .map_or(0, |i| i as u32 + 1)
 }
 
 fn num(s: Option<regex::Match<'_>>) -> Option<u32> {
@@ -78,7 +83,13 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
     let push = |hits: &mut Vec<DateHit>, s: usize, e: usize, y: Option<i32>, m: u32, d: u32| {
         if (valid(m, d) || (m == 0 && (1..=31).contains(&d))) && !overlaps(hits, s, e) {
-            hits.push(DateHit { start: s, end: e, year: y, month: m, day: d });
+            hits.push(DateHit {
+                start: s,
+                end: e,
+                year: y,
+                month: m,
+                day: d,
+            });
         }
     };
     for c in CN.captures_iter(line) {
@@ -110,7 +121,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
             if let Some(d) = num(c.get(di)) {
-                push(&mut hits, r.start, r.end, num(c.get(3)).map(|y| y as i32), m, d);
+                push(
+                    &mut hits,
+                    r.start,
+                    r.end,
+                    num(c.get(3)).map(|y| y as i32),
+                    m,
+                    d,
+                );
             }
         }
     }
@@ -142,10 +160,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             // "10.31下午", "时间为11.27", "(9.14)"; not "Docker 1.3 发布".
             let tail = line.get(r.end..).unwrap_or("");
             let head = line.get(..r.start).unwrap_or("").trim_end();
-            let ctx_after = ["下午", "上午", "晚上", "周", "星期", "号", "日", "（", "(", "）", ")", "，", ","]
+            let ctx_after = [
+                "下午", "上午", "晚上", "周", "星期", "号", "日", "（", "(", "）", ")", "，", ",",
+            ]
+            .iter()
+            .any(|w| tail.starts_with(w));
+            let ctx_before = ["于", "为", "在", "是", "（", "(", "：", ":", "间"]
                 .iter()
-                .any(|w| tail.starts_with(w));
-            let ctx_before = ["于", "为", "在", "是", "（", "(", "：", ":", "间"].iter().any(|w| head.ends_with(w));
+                .any(|w| head.ends_with(w));
             if !(ctx_after || ctx_before || tail.trim().is_empty()) {
                 continue;
             }
@@ -176,7 +198,11 @@ pub fn resolve(hit: &DateHit, published: Option<NaiveDate>) -> Option<NaiveDate>
         let next = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
         vec![(y, m), next]
     } else {
-        vec![(p.year() - 1, hit.month), (p.year(), hit.month), (p.year() + 1, hit.month)]
+        vec![
+            (p.year() - 1, hit.month),
+            (p.year(), hit.month),
+            (p.year() + 1, hit.month),
+        ]
     };
     for (y, m) in candidates {
         if let Some(d) = NaiveDate::from_ymd_opt(y, m, hit.day) {
@@ -194,15 +220,20 @@ pub fn resolve(hit: &DateHit, published: Option<NaiveDate>) -> Option<NaiveDate>
 
 const T: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)\s*(?i:(am|pm)\b)?";
 
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap()
-});
+static RANGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap());
 
 fn cn_num(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
         return Some(n);
     }
-    let d = |c: char| "零一二三四五六七八九".chars().position(|x| x == c).map(|i| i as u32).or((c == '两').then_some(2));
+    let d = |c: char| {
+        "零一二三四五六七八九"
+            .chars()
+            .position(|x| x == c)
+            .map(|i| i as u32)
+            .or((c == '两').then_some(2))
+    };
     let cs: Vec<char> = s.chars().collect();
     match cs.as_slice() {
         ['十'] => Some(10),
@@ -227,7 +258,8 @@ fn one_time(c: &regex::Captures<'_>, base: usize, prev_pm: bool) -> Option<(Naiv
         min = 0;
     }
     let ampm = c.get(base + 4).map(|m| m.as_str().to_ascii_lowercase());
-    let pm = matches!(period, Some("下午" | "晚上" | "晚")) || ampm.as_deref() == Some("pm")
+    let pm = matches!(period, Some("下午" | "晚上" | "晚"))
+        || ampm.as_deref() == Some("pm")
         || (period == Some("中午") && h < 6);
     let am = matches!(period, Some("上午" | "早上" | "凌晨")) || ampm.as_deref() == Some("am");
     if (pm || (prev_pm && !am)) && h < 12 {
@@ -246,13 +278,16 @@ pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
         // A bare number followed by 点 inside a word like "几点建议" is not a time: require a
         // period word, a colon, or 点 right after digits.
         let txt = whole.as_str();
-        if c.get(3).is_none() && c.get(1).is_none() && !txt.contains('点') && !txt.contains('时') {
+        if c.get(3).is_none() && c.get(1).is_none() && !txt.contains('点') && !txt.contains('时')
+        {
             continue;
         }
         if char_before(s, whole.start()).is_some_and(|ch| ch.is_ascii_digit() || ch == ':') {
             continue;
         }
-        let Some((start, pm)) = one_time(&c, 1, false) else { continue };
+        let Some((start, pm)) = one_time(&c, 1, false) else {
+            continue;
+        };
         let end = if c.get(7).is_some() {
             one_time(&c, 6, pm).map(|(mut e, _)| {
                 if e < start && e.hour() < 12 {
@@ -279,44 +314,100 @@ mod tests {
         NaiveTime::from_hms_opt(h, m, 0).unwrap()
     }
     fn first(s: &str, loose: bool, p: NaiveDate) -> Option<NaiveDate> {
-        find_dates(s, loose).first().and_then(|h| resolve(h, Some(p)))
+        find_dates(s, loose)
+            .first()
+            .and_then(|h| resolve(h, Some(p)))
     }
 
     #[test]
     fn date_forms() {
         let p = d(2015, 10, 20);
-        assert_eq!(first("定于 10 月 31 日下午", false, p), Some(d(2015, 10, 31)));
+        assert_eq!(
+            first("定于 10 月 31 日下午", false, p),
+            Some(d(2015, 10, 31))
+        );
         assert_eq!(first("2015年10月31日", false, p), Some(d(2015, 10, 31)));
-        assert_eq!(first("时间：2009 年 11 月 14 日（周六）", false, p), Some(d(2009, 11, 14)));
-        assert_eq!(first("| 10/14/2014 | | 17:35 |", false, p), Some(d(2014, 10, 14)));
-        assert_eq!(first("沙龙预计举行时间为10.31下午", true, p), Some(d(2015, 10, 31)));
+        assert_eq!(
+            first("时间：2009 年 11 月 14 日（周六）", false, p),
+            Some(d(2009, 11, 14))
+        );
+        assert_eq!(
+            first("| 10/14/2014 | | 17:35 |", false, p),
+            Some(d(2014, 10, 14))
+        );
+        assert_eq!(
+            first("沙龙预计举行时间为10.31下午", true, p),
+            Some(d(2015, 10, 31))
+        );
         assert_eq!(first("Docker 1.3 发布", true, p), None);
         assert_eq!(first("See you on Oct 31!", false, p), Some(d(2015, 10, 31)));
         assert_eq!(first("October 31, 2014", false, p), Some(d(2014, 10, 31)));
-        assert_eq!(first("时间：2012-02-26（周日）下午二点", false, p), Some(d(2012, 2, 26)));
-        assert_eq!(first("于2012.01.08在腾讯大厦", false, p), Some(d(2012, 1, 8)));
-        assert_eq!(first("111023 13:30~18:00 珠海潘达咖啡", false, p), Some(d(2011, 10, 23)));
-        assert_eq!(first("9月20-21日(09:00-16:30)", false, p), Some(d(2015, 9, 20)));
-        assert_eq!(first("在这个周六（26 日）下午", false, d(2013, 10, 22)), Some(d(2013, 10, 26)));
+        assert_eq!(
+            first("时间：2012-02-26（周日）下午二点", false, p),
+            Some(d(2012, 2, 26))
+        );
+        assert_eq!(
+            first("于2012.01.08在腾讯大厦", false, p),
+            Some(d(2012, 1, 8))
+        );
+        assert_eq!(
+            first("111023 13:30~18:00 珠海潘达咖啡", false, p),
+            Some(d(2011, 10, 23))
+        );
+        assert_eq!(
+            first("9月20-21日(09:00-16:30)", false, p),
+            Some(d(2015, 9, 20))
+        );
+        assert_eq!(
+            first("在这个周六（26 日）下午", false, d(2013, 10, 22)),
+            Some(d(2013, 10, 26))
+        );
     }
 
     #[test]
     fn year_inferred_across_new_year() {
-        assert_eq!(first("1 月 5 日举行", false, d(2011, 12, 23)), Some(d(2012, 1, 5)));
-        assert_eq!(first("12 月 28 日的活动回顾", false, d(2012, 1, 3)), Some(d(2011, 12, 28)));
-        assert_eq!(first("10 月 18 日举办", false, d(2015, 10, 26)), Some(d(2015, 10, 18)));
+        assert_eq!(
+            first("1 月 5 日举行", false, d(2011, 12, 23)),
+            Some(d(2012, 1, 5))
+        );
+        assert_eq!(
+            first("12 月 28 日的活动回顾", false, d(2012, 1, 3)),
+            Some(d(2011, 12, 28))
+        );
+        assert_eq!(
+            first("10 月 18 日举办", false, d(2015, 10, 26)),
+            Some(d(2015, 10, 18))
+        );
     }
 
     #[test]
     fn time_forms() {
-        assert_eq!(find_time_range("下午 13:30 - 17:30"), Some((t(13, 30), Some(t(17, 30)))));
-        assert_eq!(find_time_range("13:30～18:00（准时开始）"), Some((t(13, 30), Some(t(18, 0)))));
-        assert_eq!(find_time_range("下午 2:30 至 5:30"), Some((t(14, 30), Some(t(17, 30)))));
-        assert_eq!(find_time_range("下午1：30至6：00"), Some((t(13, 30), Some(t(18, 0)))));
+        assert_eq!(
+            find_time_range("下午 13:30 - 17:30"),
+            Some((t(13, 30), Some(t(17, 30))))
+        );
+        assert_eq!(
+            find_time_range("13:30～18:00（准时开始）"),
+            Some((t(13, 30), Some(t(18, 0))))
+        );
+        assert_eq!(
+            find_time_range("下午 2:30 至 5:30"),
+            Some((t(14, 30), Some(t(17, 30))))
+        );
+        assert_eq!(
+            find_time_range("下午1：30至6：00"),
+            Some((t(13, 30), Some(t(18, 0))))
+        );
         assert_eq!(find_time_range("下午 1 点半开始"), Some((t(13, 30), None)));
-        assert_eq!(find_time_range("下午一时三十分准时开始"), Some((t(13, 30), None)));
+        assert_eq!(
+            find_time_range("下午一时三十分准时开始"),
+            Some((t(13, 30), None))
+        );
         assert_eq!(find_time_range("下午二点"), Some((t(14, 0), None)));
-        assert_eq!(find_time_range("10:00 AM - 5:00 PM"), Some((t(10, 0), Some(t(17, 0)))));
+        assert_eq!(
+            find_time_range("10:00 AM - 5:00 PM"),
+            Some((t(10, 0), Some(t(17, 0))))
+        );
         assert_eq!(find_time_range("| 8:40 |"), Some((t(8, 40), None)));
         assert_eq!(find_time_range("几点建议"), None);
     }

@@ -5,12 +5,13 @@ pub mod city;
 pub mod date;
 pub mod events;
 pub mod kind;
+pub mod names;
 pub mod schedule;
 pub mod slides;
 pub mod talks;
-pub mod text;
 #[cfg(test)]
 mod tests;
+pub mod text;
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -196,7 +197,14 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     if let [e] = evs.as_mut_slice() {
         e.deadline = events::deadline(&doc, published);
     }
-    Item { source: source.name.clone(), parsed, lang, kind, events: evs, talks: found_talks }
+    Item {
+        source: source.name.clone(),
+        parsed,
+        lang,
+        kind,
+        events: evs,
+        talks: found_talks,
+    }
 }
 
 /// Han characters and Latin words in `text`.
@@ -235,10 +243,18 @@ fn detect_lang(parsed: &ParsedItem, source: &SourceConfig) -> Lang {
     if let Some(l) = source.lang.as_deref().and_then(code) {
         return l;
     }
-    let text = format!("{}\n{}", parsed.title, text::html_to_text(&parsed.content_html));
+    let text = format!(
+        "{}\n{}",
+        parsed.title,
+        text::html_to_text(&parsed.content_html)
+    );
     let (han, words) = script_counts(&text);
     // A Han character is about half a word of content.
-    let by_text = if han > 0 && han >= words { Lang::Zh } else { Lang::En };
+    let by_text = if han > 0 && han >= words {
+        Lang::Zh
+    } else {
+        Lang::En
+    };
     let clear = han.max(words) >= 20 && (han >= 4 * words.max(1) || words >= 4 * han.max(1));
     match parsed.lang.as_deref().and_then(code) {
         Some(declared) if !clear => declared,

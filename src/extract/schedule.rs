@@ -17,16 +17,27 @@ fn col(header: &[String], words: &[&str]) -> Option<usize> {
 
 fn is_closed(s: &str) -> bool {
     let l = s.to_lowercase();
-    ["闭门", "内部", "private", "closed", "聚餐", "晚宴", "抵达", "飞抵", "会谈"].iter().any(|w| l.contains(w))
+    [
+        "闭门", "内部", "private", "closed", "聚餐", "晚宴", "抵达", "飞抵", "会谈",
+    ]
+    .iter()
+    .any(|w| l.contains(w))
 }
 
 fn is_public(s: &str) -> bool {
     let l = s.to_lowercase();
-    ["meetup", "公开", "public", "沙龙", "大会"].iter().any(|w| l.contains(w))
+    ["meetup", "公开", "public", "沙龙", "大会"]
+        .iter()
+        .any(|w| l.contains(w))
 }
 
 /// Events from the schedule tables of a post. `hint` is the city when no row names one yet.
-pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTable, hint: Option<City>) -> Vec<Event> {
+pub fn schedule_events(
+    doc: &Doc,
+    published: Option<NaiveDate>,
+    cities: &CityTable,
+    hint: Option<City>,
+) -> Vec<Event> {
     let text = doc.plain();
     // "…除了 X 面向公众开放外，其它皆为闭门活动": the sentence that tells which rows are public.
     let public_sentence = text
@@ -35,16 +46,25 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
         .unwrap_or("");
     let mut out = Vec::new();
     for table in &doc.tables {
-        let Some(header) = table.first() else { continue };
-        let (Some(dc), Some(ac)) = (col(header, &["date", "日期"]), col(header, &["activit", "活动", "event", "事项", "内容"])) else {
+        let Some(header) = table.first() else {
+            continue;
+        };
+        let (Some(dc), Some(ac)) = (
+            col(header, &["date", "日期"]),
+            col(header, &["activit", "活动", "event", "事项", "内容"]),
+        ) else {
             continue;
         };
         let sc = col(header, &["start", "开始", "time", "时间"]);
         let ec = col(header, &["end", "结束"]);
         let mut city = hint.clone();
         for row in table.iter().skip(1) {
-            let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::as_str).unwrap_or("");
-            let Some(date) = find_dates(cell(Some(dc)), false).first().and_then(|h| resolve(h, published)) else {
+            let cell =
+                |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::as_str).unwrap_or("");
+            let Some(date) = find_dates(cell(Some(dc)), false)
+                .first()
+                .and_then(|h| resolve(h, published))
+            else {
                 continue;
             };
             let title = cell(Some(ac)).trim().to_string();
@@ -55,7 +75,9 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
             let end = find_time_range(cell(ec)).map(|t| t.0);
             let key: String = title.chars().take(12).collect();
             let others_closed = !public_sentence.is_empty()
-                && (public_sentence.contains("其它") || public_sentence.contains("其他") || public_sentence.contains("其余"));
+                && (public_sentence.contains("其它")
+                    || public_sentence.contains("其他")
+                    || public_sentence.contains("其余"));
             let public = if !key.is_empty() && public_sentence.contains(key.as_str()) {
                 Some(true)
             } else if others_closed || is_closed(&title) {

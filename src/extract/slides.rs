@@ -43,14 +43,20 @@ pub fn clean_slide_text(raw: &str) -> String {
         }
         if is_radical(c) {
             let n: String = std::iter::once(c).nfkc().collect();
-            if chars.get(i + 1).is_some_and(|next| n.chars().eq(std::iter::once(*next))) {
+            if chars
+                .get(i + 1)
+                .is_some_and(|next| n.chars().eq(std::iter::once(*next)))
+            {
                 continue;
             }
         }
         nfkc_char(c, &mut s);
     }
     // Lines: trimmed, inner spaces collapsed.
-    let lines: Vec<String> = s.lines().map(|l| l.split_whitespace().collect::<Vec<_>>().join(" ")).collect();
+    let lines: Vec<String> = s
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
     let mut out: Vec<String> = Vec::new();
     let mut prev_blank = true;
     for line in lines {
@@ -65,7 +71,10 @@ pub fn clean_slide_text(raw: &str) -> String {
         let join = !prev_blank
             && out.last().is_some_and(|p| {
                 let last = p.chars().next_back().unwrap_or(' ');
-                !is_bullet(first) && !"。！？.!?:：;；)）".contains(last) && ((is_han(last) && is_han(first)) || (last.is_alphabetic() && first.is_lowercase()))
+                !is_bullet(first)
+                    && !"。！？.!?:：;；)）".contains(last)
+                    && ((is_han(last) && is_han(first))
+                        || (last.is_alphabetic() && first.is_lowercase()))
             });
         if join {
             if let Some(p) = out.last_mut() {
@@ -86,7 +95,9 @@ pub fn clean_slide_text(raw: &str) -> String {
     out.join("\n")
 }
 
-const STOP: &[&str] = &["the", "and", "of", "on", "in", "to", "a", "vs", "or", "for", "with", "is", "it"];
+const STOP: &[&str] = &[
+    "the", "and", "of", "on", "in", "to", "a", "vs", "or", "for", "with", "is", "it",
+];
 
 /// A short abstract (the first substantial lines, up to about 120 characters) and up to eight
 /// keywords (recurring terms: Latin words and Han phrases) of cleaned slide text.
@@ -94,7 +105,9 @@ pub fn abstract_and_keywords(text: &str) -> (String, Vec<String>) {
     let mut parts: Vec<String> = Vec::new();
     let mut len = 0;
     for line in text.lines() {
-        let l = line.trim().trim_start_matches(|c: char| is_bullet(c) || c.is_whitespace());
+        let l = line
+            .trim()
+            .trim_start_matches(|c: char| is_bullet(c) || c.is_whitespace());
         let content = l.chars().filter(|c| c.is_alphanumeric()).count();
         if content < 6 {
             continue;
@@ -117,7 +130,10 @@ pub fn abstract_and_keywords(text: &str) -> (String, Vec<String>) {
         if tok.is_empty() {
             continue;
         }
-        if tok.chars().all(|c| c.is_ascii_alphabetic()) && tok.len() >= 2 && !STOP.contains(&tok.to_lowercase().as_str()) {
+        if tok.chars().all(|c| c.is_ascii_alphabetic())
+            && tok.len() >= 2
+            && !STOP.contains(&tok.to_lowercase().as_str())
+        {
             bump(tok.to_string(), &mut counts);
         } else if tok.chars().all(is_han) {
             let cs: Vec<char> = tok.chars().collect();
@@ -128,12 +144,22 @@ pub fn abstract_and_keywords(text: &str) -> (String, Vec<String>) {
             }
         }
     }
-    let mut ranked: Vec<(String, usize, usize)> =
-        counts.into_iter().filter(|(_, (n, _))| *n >= 2).map(|(w, (n, o))| (w, n, o)).collect();
-    ranked.sort_by(|a, b| (b.1 * b.0.chars().count().min(4)).cmp(&(a.1 * a.0.chars().count().min(4))).then(a.2.cmp(&b.2)));
+    let mut ranked: Vec<(String, usize, usize)> = counts
+        .into_iter()
+        .filter(|(_, (n, _))| *n >= 2)
+        .map(|(w, (n, o))| (w, n, o))
+        .collect();
+    ranked.sort_by(|a, b| {
+        (b.1 * b.0.chars().count().min(4))
+            .cmp(&(a.1 * a.0.chars().count().min(4)))
+            .then(a.2.cmp(&b.2))
+    });
     let mut keywords: Vec<String> = Vec::new();
     for (w, _, _) in ranked {
-        if keywords.iter().any(|k| k.contains(w.as_str()) || w.contains(k.as_str())) {
+        if keywords
+            .iter()
+            .any(|k| k.contains(w.as_str()) || w.contains(k.as_str()))
+        {
             continue;
         }
         keywords.push(w);
@@ -150,9 +176,18 @@ mod tests {
 
     #[test]
     fn collapses_only_artefact_doublings() {
-        assert_eq!(clean_slide_text("持续的验证和提升的⽂文化"), "持续的验证和提升的文化");
+        assert_eq!(
+            clean_slide_text("持续的验证和提升的⽂文化"),
+            "持续的验证和提升的文化"
+        );
         assert_eq!(clean_slide_text("人人为我，谢谢"), "人人为我，谢谢");
-        assert_eq!(clean_slide_text("前 \u{fffd} EMC \u{fffd} 中国"), "前 EMC 中国");
-        assert_eq!(clean_slide_text("开发环境的虚\n拟机 \u{fffd}"), "开发环境的虚拟机");
+        assert_eq!(
+            clean_slide_text("前 \u{fffd} EMC \u{fffd} 中国"),
+            "前 EMC 中国"
+        );
+        assert_eq!(
+            clean_slide_text("开发环境的虚\n拟机 \u{fffd}"),
+            "开发环境的虚拟机"
+        );
     }
 }

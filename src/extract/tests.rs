@@ -21,14 +21,20 @@ fn seed(prefix: &str) -> Option<String> {
 }
 
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn inline(s: &str) -> String {
     let re = regex::Regex::new(r"!?\[([^\]]*)\]\(([^)\s]+)\)").unwrap();
     let s = esc(s);
     re.replace_all(&s, |c: &regex::Captures<'_>| {
-        if c[0].starts_with('!') { String::new() } else { format!("<a href=\"{}\">{}</a>", &c[2], &c[1]) }
+        if c[0].starts_with('!') {
+            String::new()
+        } else {
+            format!("<a href=\"{}\">{}</a>", &c[2], &c[1])
+        }
     })
     .replace("**", "")
 }
@@ -89,7 +95,10 @@ fn markdown(md: &str) -> (String, Vec<String>, String) {
                 title = t[1..].trim().to_string();
                 continue;
             }
-            html.push_str(&format!("<h{hashes}>{}</h{hashes}>", inline(t[hashes..].trim())));
+            html.push_str(&format!(
+                "<h{hashes}>{}</h{hashes}>",
+                inline(t[hashes..].trim())
+            ));
         } else if let Some(li) = t.strip_prefix("* ") {
             html.push_str(&format!("<li>{}</li>", inline(li)));
         } else if !t.is_empty() {
@@ -137,42 +146,84 @@ fn t(h: u32, m: u32) -> Option<NaiveTime> {
 
 #[test]
 fn seed_001_recap_with_talks() {
-    let Some(it) = item("001_", d(2015, 10, 26), Some("en-us")) else { return };
+    let Some(it) = item("001_", d(2015, 10, 26), Some("en-us")) else {
+        return;
+    };
     assert_eq!(it.lang, Lang::Zh);
     assert_eq!(it.kind, PostKind::Recap);
     assert_eq!(it.events.len(), 1);
     assert_eq!(it.events[0].date, d(2015, 10, 18));
-    assert_eq!(it.events[0].city.as_ref().map(|c| c.en.as_str()), Some("Shenzhen"));
+    assert_eq!(
+        it.events[0].city.as_ref().map(|c| c.en.as_str()),
+        Some("Shenzhen")
+    );
     let titles: Vec<&str> = it.talks.iter().map(|t| t.title.as_str()).collect();
-    assert_eq!(titles, ["打造Docker航运的基础设施", "基于Docker面向数据处理的微服务架构", "容器技术在Coding的实践及探索方向"]);
+    assert_eq!(
+        titles,
+        [
+            "打造Docker航运的基础设施",
+            "基于Docker面向数据处理的微服务架构",
+            "容器技术在Coding的实践及探索方向"
+        ]
+    );
     assert_eq!(it.talks[1].speakers, ["徐立"]);
-    assert!(it.talks[0].slides.as_ref().is_some_and(|u| u.as_str().ends_with(".pdf")));
-    assert!(it.talks[0].transcript.as_ref().is_some_and(|u| u.as_str().ends_with(".doc")));
+    assert!(
+        it.talks[0]
+            .slides
+            .as_ref()
+            .is_some_and(|u| u.as_str().ends_with(".pdf"))
+    );
+    assert!(
+        it.talks[0]
+            .transcript
+            .as_ref()
+            .is_some_and(|u| u.as_str().ends_with(".doc"))
+    );
 }
 
 #[test]
 fn seed_002_call_for_speakers_deadline_not_event() {
-    let Some(it) = item("002_", d(2015, 10, 20), None) else { return };
+    let Some(it) = item("002_", d(2015, 10, 20), None) else {
+        return;
+    };
     assert_eq!(it.kind, PostKind::CallForSpeakers);
     assert_eq!(it.events.len(), 1);
     let e = &it.events[0];
-    assert_eq!((e.date, e.start, e.end), (d(2015, 10, 31), t(13, 30), t(17, 30)));
+    assert_eq!(
+        (e.date, e.start, e.end),
+        (d(2015, 10, 31), t(13, 30), t(17, 30))
+    );
     assert_eq!(e.city.as_ref().map(|c| c.zh.as_str()), Some("广州"));
     assert_eq!(e.deadline, Some(d(2015, 10, 30)));
 }
 
 #[test]
 fn seed_000_schedule_table() {
-    let Some(it) = item("000_", d(2014, 10, 25), Some("zh")) else { return };
+    let Some(it) = item("000_", d(2014, 10, 25), Some("zh")) else {
+        return;
+    };
     assert_eq!(it.events.len(), 11);
     let first = &it.events[0];
-    assert_eq!((first.date, first.start, first.end), (d(2014, 10, 14), None, t(17, 35)));
+    assert_eq!(
+        (first.date, first.start, first.end),
+        (d(2014, 10, 14), None, t(17, 35))
+    );
     assert_eq!(first.city.as_ref().map(|c| c.en.as_str()), Some("Shanghai"));
-    let meetup = it.events.iter().find(|e| e.title.contains("Meetup")).unwrap();
-    assert_eq!((meetup.date, meetup.start, meetup.end), (d(2014, 10, 16), t(19, 30), t(21, 30)));
+    let meetup = it
+        .events
+        .iter()
+        .find(|e| e.title.contains("Meetup"))
+        .unwrap();
+    assert_eq!(
+        (meetup.date, meetup.start, meetup.end),
+        (d(2014, 10, 16), t(19, 30), t(21, 30))
+    );
     assert_eq!(meetup.city.as_ref().map(|c| c.en.as_str()), Some("Beijing"));
     assert_eq!(meetup.public, Some(true));
-    assert_eq!(it.events.iter().filter(|e| e.public == Some(true)).count(), 1);
+    assert_eq!(
+        it.events.iter().filter(|e| e.public == Some(true)).count(),
+        1
+    );
     let last = it.events.last().unwrap();
     assert_eq!((last.date, last.start), (d(2014, 10, 18), t(8, 40)));
     assert_eq!(last.city.as_ref().map(|c| c.en.as_str()), Some("Beijing"));

@@ -49,6 +49,27 @@ impl Doc {
     }
 }
 
+/// `%E5%B9%BF` → "广" (URL path segments, file names); malformed escapes are kept as they are.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// An unrendered Markdown heading ("##Python性能优化实践", "### 主题1. …"): its text and level.
 fn markdown_heading(t: &str) -> Option<(String, u8)> {
     let level = t.chars().take_while(|c| *c == '#').count();
@@ -62,9 +83,32 @@ fn markdown_heading(t: &str) -> Option<(String, u8)> {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
-            | "table" | "section" | "article" | "pre" | "blockquote" | "dt" | "dd" | "hr"
-            | "header" | "footer" | "figure" | "figcaption" | "td" | "th"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "tr"
+            | "table"
+            | "section"
+            | "article"
+            | "pre"
+            | "blockquote"
+            | "dt"
+            | "dd"
+            | "hr"
+            | "header"
+            | "footer"
+            | "figure"
+            | "figcaption"
+            | "td"
+            | "th"
     )
 }
 
@@ -183,7 +227,11 @@ pub fn parse_html(html: &str) -> Doc {
                         "a" => {
                             if let Some((t, h)) = link.take() {
                                 let line = doc.lines.len();
-                                doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+                                doc.links.push(Link {
+                                    text: collapse_ws(&t),
+                                    href: h,
+                                    line,
+                                });
                             }
                         }
                         "td" | "th" if table_depth == 1 => {
@@ -227,11 +275,31 @@ mod tests {
 
     #[test]
     fn markdown_headings_left_in_text() {
-        let d = parse_html("<p>##Python性能优化实践</p><p>### 主题1. ledisdb介绍.</p><p>#1 not</p><p>#</p>");
-        assert_eq!(d.lines[0], Line { text: "Python性能优化实践".into(), heading: 2 });
+        let d = parse_html(
+            "<p>##Python性能优化实践</p><p>### 主题1. ledisdb介绍.</p><p>#1 not</p><p>#</p>",
+        );
+        assert_eq!(
+            d.lines[0],
+            Line {
+                text: "Python性能优化实践".into(),
+                heading: 2
+            }
+        );
         assert_eq!(d.lines[1].heading, 3);
-        assert_eq!(d.lines[2], Line { text: "1 not".into(), heading: 1 });
-        assert_eq!(d.lines[3], Line { text: "#".into(), heading: 0 });
+        assert_eq!(
+            d.lines[2],
+            Line {
+                text: "1 not".into(),
+                heading: 1
+            }
+        );
+        assert_eq!(
+            d.lines[3],
+            Line {
+                text: "#".into(),
+                heading: 0
+            }
+        );
     }
 
     #[test]
@@ -240,7 +308,13 @@ mod tests {
             "<h3>《T》 - 张三</h3><p>a<br>b <a href=\"x.pdf\">slides</a></p>\
              <table><tr><th>Date</th><th>Start</th></tr><tr><td>1</td><td>2</td></tr></table>",
         );
-        assert_eq!(d.lines[0], Line { text: "《T》 - 张三".into(), heading: 3 });
+        assert_eq!(
+            d.lines[0],
+            Line {
+                text: "《T》 - 张三".into(),
+                heading: 3
+            }
+        );
         assert_eq!(d.lines[1].text, "a");
         assert_eq!(d.lines[2].text, "b slides");
         assert_eq!(d.links[0].href, "x.pdf");
