@@ -120,6 +120,14 @@ const STOP_HEADINGS: &[&str] = &[
     "topic",
     "如何",
 ];
+/// "Alvinma(马斌) ，SNG即通产品部……": a bio opening with a name and its alias.
+fn aliased_bio(line: &str) -> bool {
+    BIO_START
+        .captures(line)
+        .and_then(|c| c.get(0))
+        .is_some_and(|m| m.as_str().contains(['(', '（']))
+}
+
 /// A short plain line read as a talk title when the next line is its speaker's bio
 /// ("当webgame邂逅erlang" / "庆亮，明朝网络(明朝传奇项目)，http://…").
 fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
@@ -317,7 +325,9 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                     // "### 标题" then "赖勇浩，多年网游从业人员……" / "UC优视 资深工程师 李运华".
                     lines
                         .get(i + 1)
-                        .filter(|n| !SPEAKER_LABEL.is_match(n) && BIO.is_match(n))
+                        .filter(|n| {
+                            !SPEAKER_LABEL.is_match(n) && (BIO.is_match(n) || aliased_bio(n))
+                        })
                         .and_then(|n| bio_name(n))
                 });
                 if sp.is_none() {
@@ -648,6 +658,16 @@ mod tests {
             (t[1].title.as_str(), t[1].speakers.clone()),
             ("日志收集", vec!["Tim".to_string()])
         );
+    }
+
+    #[test]
+    fn heading_then_aliased_bio() {
+        let d = parse_html(
+            "<h2>android音频在voip上的应用</h2><p>Alvinma(马斌) ，SNG即通产品部音视频技术中心员工</p><h2>其它</h2><p>目前，场地待定</p>",
+        );
+        let t = find_talks(&d);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].speakers, vec!["Alvinma"]);
     }
 
     #[test]
