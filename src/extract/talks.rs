@@ -119,6 +119,14 @@ const STOP_HEADINGS: &[&str] = &[
     "说明",
     "topic",
     "如何",
+    "互动",
+    "问答",
+    "自由交流",
+    "抽奖",
+    "签到",
+    "茶歇",
+    "开场",
+    "休息",
 ];
 /// "Alvinma(马斌) ，SNG即通产品部……": a bio opening with a name and its alias.
 fn aliased_bio(line: &str) -> bool {
@@ -261,6 +269,15 @@ impl Acc {
 }
 
 fn talk_from_heading(h: &str) -> Option<(String, Option<String>)> {
+    // "《可爱的python》成书体验 by Zoom Quiet": the whole part before "by" is the title.
+    if let Some(c) = BY.captures(h)
+        && c.get(1).is_some_and(|t| QUOTED.is_match(t.as_str()))
+    {
+        return Some((
+            c.get(1)?.as_str().to_string(),
+            speaker_name(c.get(2)?.as_str()),
+        ));
+    }
     if let Some(c) = QUOTED.captures(h) {
         let m = c.get(0)?;
         let after = h.get(m.end()..).unwrap_or("");
@@ -657,6 +674,19 @@ mod tests {
         assert_eq!(
             (t[1].title.as_str(), t[1].speakers.clone()),
             ("日志收集", vec!["Tim".to_string()])
+        );
+    }
+
+    #[test]
+    fn quoted_heading_with_by() {
+        let d = parse_html(
+            "<h2>《可爱的python》成书体验 by Zoom Quiet</h2><h2>互动环节 by Zoom Quiet</h2>",
+        );
+        let t = find_talks(&d);
+        assert_eq!(t.len(), 1);
+        assert_eq!(
+            (t[0].title.as_str(), t[0].speakers.clone()),
+            ("可爱的python成书体验", vec!["Zoom Quiet".to_string()])
         );
     }
 
