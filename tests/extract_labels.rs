@@ -365,7 +365,7 @@ fn extraction_matches_hand_labels() {
 }
 
 const THRESH_EVENTS: f64 = 0.89;
-const THRESH_TALKS: f64 = 0.83;
+const THRESH_TALKS: f64 = 0.85;
 const THRESH_KIND: f64 = 0.89;
 
 fn html_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -157,6 +157,18 @@ pub fn speaker_name(s: &str) -> Option<String> {
     {
         name = h.to_string();
     }
+    // "彭斌XairCraft团队CEO": a Han name glued to the organization that follows it.
+    let head: String = name
+        .chars()
+        .take_while(|c| han_count(&c.to_string()) == 1)
+        .collect();
+    let rest = name.get(head.len()..).unwrap_or("");
+    if (2..=3).contains(&head.chars().count())
+        && rest.starts_with(|c: char| c.is_ascii_alphabetic())
+        && (han_count(rest) > 0 || rest.chars().count() > 8)
+    {
+        name = head;
+    }
     if !name.chars().any(char::is_alphabetic)
         || (han_count(&name) == 1 && name.chars().count() == 1)
     {
@@ -212,6 +224,15 @@ pub fn speaker_names(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn han_name_glued_to_organization() {
+        assert_eq!(
+            speaker_name("彭斌XairCraft团队CEO，广州.net俱乐部带头大哥").as_deref(),
+            Some("彭斌")
+        );
+        assert_eq!(speaker_name("李Tim").as_deref(), Some("李Tim"));
+    }
 
     #[test]
     fn names_in_bios_and_after_roles() {

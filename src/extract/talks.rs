@@ -17,7 +17,7 @@ static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
 });
 static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
+    Regex::new(r"(?i)^[\W_]{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
 });
 /// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>").
 static QUOTED: LazyLock<Regex> =
@@ -40,7 +40,8 @@ static FROM_WHOM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})(?:[(（].*?[)）])?\s*[:：]\s*(.+?)。?$").unwrap()
 });
 static BY_WHOM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(.+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap()
+    Regex::new(r"^([^，,]+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)")
+        .unwrap()
 });
 static SAID: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"([^\s，。,、“”"]{2,12}?)\s*[,，]?\s*(?:讲述|分享了?|带来了?|主讲)\s*[“"]([^”"]{2,60})[”"]"#).unwrap()
@@ -75,7 +76,7 @@ static TIME_LEAD: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
 static BIO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|从业|专家|讲师|联合创始)").unwrap()
+    Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|总裁|从业|专家|讲师|联合创始)").unwrap()
 });
 
 const STOP_HEADINGS: &[&str] = &[
@@ -674,6 +675,18 @@ mod tests {
         assert_eq!(
             (t[1].title.as_str(), t[1].speakers.clone()),
             ("日志收集", vec!["Tim".to_string()])
+        );
+    }
+
+    #[test]
+    fn underscored_topic_label_and_glued_name() {
+        let d = parse_html(
+            "<p>__1#主题：APP的硬件化</p><p>主讲：彭斌XairCraft团队CEO，广州.net俱乐部带头大哥</p>",
+        );
+        let t = find_talks(&d);
+        assert_eq!(
+            (t[0].title.as_str(), t[0].speakers.clone()),
+            ("APP的硬件化", vec!["彭斌".to_string()])
         );
     }
 
