@@ -9,6 +9,8 @@ pub mod names;
 pub mod schedule;
 pub mod slides;
 pub mod talks;
+mod talks_links;
+mod talks_roster;
 #[cfg(test)]
 mod tests;
 pub mod text;

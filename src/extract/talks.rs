@@ -7,11 +7,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
-use url::Url;
 
 use super::Talk;
-use super::names::{bio_name, han_count, pure_name, speaker_name, speaker_names, trailing_name};
-use super::text::{Doc, percent_decode};
+use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
+use super::talks_links::attach_links;
+use super::talks_roster::{Row, roster_row};
+use super::text::Doc;
 
 static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
@@ -33,7 +34,7 @@ static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$")
 static TOPIC_PAREN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap()
 });
-static DASH_SPEAKER: LazyLock<Regex> =
+pub(super) static DASH_SPEAKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap());
 
 static FROM_WHOM: LazyLock<Regex> = LazyLock::new(|| {
@@ -74,8 +75,9 @@ static BIO_START: LazyLock<Regex> = LazyLock::new(|| {
 static TIME_LEAD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^[\s*+\-•]*\d{1,2}[:：]\d{2}(?:\s*[-~～–—至到]\s*\d{1,2}[:：]\d{2})?\s*").unwrap()
 });
-static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
-static BIO: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static PARENS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
+pub(super) static BIO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|总裁|从业|专家|讲师|联合创始)").unwrap()
 });
 
@@ -232,13 +234,15 @@ fn book_like(before: &str, after: &str) -> bool {
         .any(|w| after.trim_start().starts_with(w))
 }
 
-struct Acc {
-    talks: Vec<Talk>,
+/// Talks found so far, deduplicated by normalized title.
+pub(super) struct Acc {
+    pub(super) talks: Vec<Talk>,
     keys: Vec<String>,
 }
 
 impl Acc {
-    fn add(&mut self, title: &str, speakers: Vec<String>) -> Option<usize> {
+    /// Adds a talk (or the speakers of one already found); its index.
+    pub(super) fn add(&mut self, title: &str, speakers: Vec<String>) -> Option<usize> {
         let title = clean_title(&PAREN_SLIDE.replace_all(title, ""));
         let key = norm_title(&title);
         if title.starts_with(|c: char| !c.is_alphanumeric())
@@ -483,253 +487,6 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     acc.talks
 }
 
-/// What a line of a roster is.
-enum Row {
-    /// A talk and its speaker.
-    Talk(String, String),
-    /// Shaped like a row, but no titled talk ("老甘(cngump):Mac工具控和开发相关主题").
-    Skip,
-    /// Not a row: the roster is over.
-    End,
-}
-
-/// One row of a roster: "龙浩 开发中遇到的硬件问题", "小路：MySQL配置优化",
-/// "Jackei(陈雷): 基于模式的测试", "高可用即时通讯架构——陌陌科技CTO 李志威".
-fn roster_row(text: &str) -> Row {
-    if let Some(c) = DASH_SPEAKER.captures(text)
-        && let (Some(t), Some(sp)) = (c.get(1), c.get(2).and_then(|m| speaker_name(m.as_str())))
-    {
-        return Row::Talk(t.as_str().to_string(), sp);
-    }
-    let split = match text.split_once(['：', ':']) {
-        Some((w, t)) if w.chars().count() <= 24 && !w.contains("http") => Some((w, t)),
-        _ => text.split_once(char::is_whitespace),
-    };
-    let Some((who, what)) = split else {
-        return Row::End;
-    };
-    let what = what.trim();
-    // "(黄易成)zergbird", "Jackei(陈雷)", "高亚芳 世纪龙（21cn）": the name outside brackets.
-    let bare = PARENS.replace_all(who, " ");
-    let Some(name) = bare
-        .split_whitespace()
-        .next()
-        .filter(|w| pure_name(w))
-        .and_then(speaker_name)
-    else {
-        return Row::End;
-    };
-    if what.is_empty()
-        || what.chars().count() > 60
-        || what.contains(['，', '。', '；'])
-        || BIO.is_match(what)
-    {
-        return Row::End;
-    }
-    if what.contains("待定") || what.ends_with("主题") || what.ends_with("topic") {
-        return Row::Skip;
-    }
-    Row::Talk(what.to_string(), name)
-}
-
-fn decoded_name(href: &str) -> Option<String> {
-    let u = Url::parse(href).ok()?;
-    let last = u.path_segments()?.next_back()?.to_string();
-    let dec = percent_decode(&last);
-    let stem = dec
-        .rsplit_once('.')
-        .map_or(dec.as_str(), |(s, _)| s)
-        .to_string();
-    Some(stem)
-}
-
-/// Splits "title-马彬" into the title and a trailing short Han name.
-fn split_trailing_name(s: &str) -> (String, Option<String>) {
-    if let Some((t, n)) = s.rsplit_once(['-', '_', '—']) {
-        let n = n.trim();
-        if (2..=3).contains(&han_count(n))
-            && n.chars().count() == han_count(n)
-            && !t.trim().is_empty()
-        {
-            return (t.trim().to_string(), Some(n.to_string()));
-        }
-    }
-    (s.to_string(), None)
-}
-
-fn attach_links(doc: &Doc, acc: &mut Acc, line_talk: &[Option<usize>]) {
-    const GENERIC: &[&str] = &[
-        "下载", "讲稿", "slide", "幻灯", "在此", "点此", "ppt", "pdf", "这里", "here", "速记",
-        "视频", "录音",
-    ];
-    for l in &doc.links {
-        let h = l.href.to_lowercase();
-        let doc_ext = [".pdf", ".ppt", ".pptx", ".key", ".doc", ".docx"]
-            .iter()
-            .any(|e| h.ends_with(e));
-        let video = ["youku", "tudou", "video", "youtube", "vimeo"]
-            .iter()
-            .any(|w| h.contains(w))
-            || l.text.contains("视频");
-        let slides_host = h.contains("slideshare.net") || h.contains("speakerdeck.com");
-        if !(doc_ext || video || slides_host) {
-            continue;
-        }
-        let transcript = l.text.contains("速记")
-            || l.text.contains("文字")
-            || l.text.to_lowercase().contains("transcript");
-        let generic =
-            l.text.is_empty() || GENERIC.iter().any(|g| l.text.to_lowercase().contains(g));
-        let idx = if !generic && doc_ext {
-            let (title, sp) = split_trailing_name(&l.text);
-            let sp = sp.or_else(|| decoded_name(&l.href).and_then(|n| split_trailing_name(&n).1));
-            acc.add(&title, sp.into_iter().collect())
-        } else {
-            // The nearest talk on or above the link's line.
-            (0..=l.line.min(line_talk.len().saturating_sub(1)))
-                .rev()
-                .find_map(|i| line_talk.get(i).copied().flatten())
-        };
-        let (Some(i), Ok(url)) = (idx, Url::parse(&l.href)) else {
-            continue;
-        };
-        let Some(t) = acc.talks.get_mut(i) else {
-            continue;
-        };
-        let slot = if transcript {
-            &mut t.transcript
-        } else if video && !doc_ext {
-            &mut t.video
-        } else {
-            &mut t.slides
-        };
-        if slot.is_none() {
-            *slot = Some(url);
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::extract::text::parse_html;
-
-    #[test]
-    fn heading_with_speaker() {
-        let d = parse_html(
-            "<h3>《打造Docker航运的基础设施》 - 刘永峰</h3><p>x</p><ul><li><a href=\"http://a/b.pdf\">点此下载讲稿</a></li></ul>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(t[0].title, "打造Docker航运的基础设施");
-        assert_eq!(t[0].speakers, vec!["刘永峰"]);
-        assert_eq!(
-            t[0].slides.as_ref().map(|u| u.as_str()),
-            Some("http://a/b.pdf")
-        );
-    }
-
-    #[test]
-    fn labelled_and_listed() {
-        let d = parse_html(
-            "<p>主题一： 页面差异对比与产品监控</p><p>分享讲师： 张云龙</p><p>龙浩 《JAVA下的并发编程》</p><p>autoforms - 开源Django自定义表单引擎，主讲者jeff kit</p>",
-        );
-        let t = find_talks(&d);
-        let got: Vec<(&str, Vec<String>)> = t
-            .iter()
-            .map(|t| (t.title.as_str(), t.speakers.clone()))
-            .collect();
-        assert_eq!(
-            got[0],
-            ("页面差异对比与产品监控", vec!["张云龙".to_string()])
-        );
-        assert_eq!(got[1], ("JAVA下的并发编程", vec!["龙浩".to_string()]));
-        assert_eq!(
-            got[2],
-            (
-                "autoforms - 开源Django自定义表单引擎",
-                vec!["jeff kit".to_string()]
-            )
-        );
-    }
-
-    #[test]
-    fn co_speakers_split() {
-        assert_eq!(speaker_names("张三、李四"), vec!["张三", "李四"]);
-        assert_eq!(speaker_names("Tim & 王五"), vec!["Tim", "王五"]);
-        assert_eq!(speaker_names("赵六和钱七"), vec!["赵六", "钱七"]);
-        assert_eq!(speaker_names("张三，某公司资深工程师"), vec!["张三"]);
-        let d = parse_html("<p>主题：容器编排</p><p>讲师：张三、李四</p>");
-        assert_eq!(find_talks(&d)[0].speakers, vec!["张三", "李四"]);
-    }
-
-    #[test]
-    fn time_slot_before_title() {
-        let d = parse_html(
-            "<p>14:00-14:40 《容器网络》 张三</p><p>14:40～15:20 《日志收集》 - Tim</p>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(
-            (t[0].title.as_str(), t[0].speakers.clone()),
-            ("容器网络", vec!["张三".to_string()])
-        );
-        assert_eq!(
-            (t[1].title.as_str(), t[1].speakers.clone()),
-            ("日志收集", vec!["Tim".to_string()])
-        );
-    }
-
-    #[test]
-    fn underscored_topic_label_and_glued_name() {
-        let d = parse_html(
-            "<p>__1#主题：APP的硬件化</p><p>主讲：彭斌XairCraft团队CEO，广州.net俱乐部带头大哥</p>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(
-            (t[0].title.as_str(), t[0].speakers.clone()),
-            ("APP的硬件化", vec!["彭斌".to_string()])
-        );
-    }
-
-    #[test]
-    fn quoted_heading_with_by() {
-        let d = parse_html(
-            "<h2>《可爱的python》成书体验 by Zoom Quiet</h2><h2>互动环节 by Zoom Quiet</h2>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(t.len(), 1);
-        assert_eq!(
-            (t[0].title.as_str(), t[0].speakers.clone()),
-            ("可爱的python成书体验", vec!["Zoom Quiet".to_string()])
-        );
-    }
-
-    #[test]
-    fn heading_then_aliased_bio() {
-        let d = parse_html(
-            "<h2>android音频在voip上的应用</h2><p>Alvinma(马斌) ，SNG即通产品部音视频技术中心员工</p><h2>其它</h2><p>目前，场地待定</p>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(t.len(), 1);
-        assert_eq!(t[0].speakers, vec!["Alvinma"]);
-    }
-
-    #[test]
-    fn plain_title_then_bio() {
-        let d = parse_html(
-            "<p>当webgame邂逅erlang</p><p>庆亮，明朝网络(明朝传奇项目)，http://x.cn/</p><p>1个产品可能已发布</p><p>所以呢,不论是否有技术能力,立即实现</p>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(t.len(), 1);
-        assert_eq!(t[0].speakers, vec!["庆亮"]);
-    }
-
-    #[test]
-    fn slide_link_named_after_talk() {
-        let d = parse_html(
-            "<p><a href=\"http://x/ppt/%E5%9F%BA-%E9%A9%AC%E5%BD%AC.pdf\">基于容器的containerops解决方案-马彬</a></p>",
-        );
-        let t = find_talks(&d);
-        assert_eq!(t[0].title, "基于容器的containerops解决方案");
-        assert_eq!(t[0].speakers, vec!["马彬"]);
-    }
-}
+#[path = "talks_tests.rs"]
+mod tests;
