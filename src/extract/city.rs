@@ -75,9 +75,13 @@ impl CityTable {
                 while let Some(p) = hay.get(from..).and_then(|h| h.find(n.as_str())) {
                     let at = from + p;
                     let after = hay.get(at + n.len()..).unwrap_or("");
-                    let ok = !(e.1 == "中山" && (after.starts_with("大学") || after.starts_with("路") || after.starts_with("公园")));
+                    let ok = !(e.1 == "中山"
+                        && (after.starts_with("大学") || after.starts_with("路") || after.starts_with("公园")));
                     let word_ok = !n.is_ascii()
-                        || (!hay.get(..at).and_then(|s| s.chars().next_back()).is_some_and(|c| c.is_ascii_alphanumeric())
+                        || (!hay
+                            .get(..at)
+                            .and_then(|s| s.chars().next_back())
+                            .is_some_and(|c| c.is_ascii_alphanumeric())
                             && !after.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()));
                     if ok && word_ok {
                         first = Some(first.map_or(at, |f: usize| f.min(at)));

@@ -26,8 +26,7 @@ pub struct DateHit {
 static CN: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*(?:[-–~～至到]\s*\d{1,2}\s*)?[日号號]").unwrap()
 });
-static ISO: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})").unwrap());
+static ISO: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})").unwrap());
 static US: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,2})/(\d{1,2})/(\d{4})").unwrap());
 static EN_MD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?").unwrap()
@@ -36,8 +35,7 @@ static EN_DM: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?(?:,?\s+(\d{4}))?").unwrap()
 });
 static DOTTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{1,2})\.(\d{1,2})").unwrap());
-static COMPACT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(\d{2})(\d{2})(\d{2})\s*\d{1,2}[:：]\d{2}").unwrap());
+static COMPACT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(\d{2})(\d{2})(\d{2})\s*\d{1,2}[:：]\d{2}").unwrap());
 static DAY_ONLY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:周|星期)[一二三四五六日天]\s*[（(]\s*(\d{1,2})\s*[日号]|(\d{1,2})\s*[日号]\s*[（(]?\s*(?:周|星期)[一二三四五六日天]").unwrap()
 });
@@ -194,15 +192,15 @@ pub fn resolve(hit: &DateHit, published: Option<NaiveDate>) -> Option<NaiveDate>
 
 const T: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)\s*(?i:(am|pm)\b)?";
 
-static RANGE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap()
-});
+static RANGE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap());
 
 fn cn_num(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
         return Some(n);
     }
-    let d = |c: char| "零一二三四五六七八九".chars().position(|x| x == c).map(|i| i as u32).or((c == '两').then_some(2));
+    let d =
+        |c: char| "零一二三四五六七八九".chars().position(|x| x == c).map(|i| i as u32).or((c == '两').then_some(2));
     let cs: Vec<char> = s.chars().collect();
     match cs.as_slice() {
         ['十'] => Some(10),
@@ -227,7 +225,8 @@ fn one_time(c: &regex::Captures<'_>, base: usize, prev_pm: bool) -> Option<(Naiv
         min = 0;
     }
     let ampm = c.get(base + 4).map(|m| m.as_str().to_ascii_lowercase());
-    let pm = matches!(period, Some("下午" | "晚上" | "晚")) || ampm.as_deref() == Some("pm")
+    let pm = matches!(period, Some("下午" | "晚上" | "晚"))
+        || ampm.as_deref() == Some("pm")
         || (period == Some("中午") && h < 6);
     let am = matches!(period, Some("上午" | "早上" | "凌晨")) || ampm.as_deref() == Some("am");
     if (pm || (prev_pm && !am)) && h < 12 {
@@ -252,7 +251,9 @@ pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
         if char_before(s, whole.start()).is_some_and(|ch| ch.is_ascii_digit() || ch == ':') {
             continue;
         }
-        let Some((start, pm)) = one_time(&c, 1, false) else { continue };
+        let Some((start, pm)) = one_time(&c, 1, false) else {
+            continue;
+        };
         let end = if c.get(7).is_some() {
             one_time(&c, 6, pm).map(|(mut e, _)| {
                 if e < start && e.hour() < 12 {

@@ -9,25 +9,36 @@ use regex::Regex;
 use url::Url;
 
 use super::city::CityTable;
-use super::date::{find_dates, find_time_range, resolve, DateHit};
-use super::text::Doc;
+use super::date::{DateHit, find_dates, find_time_range, resolve};
+use super::text::{Doc, percent_decode};
 use super::{City, Event};
 
 static DEADLINE_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)(截止|截至|deadline|投稿|优惠|付款|前报名|之前)").unwrap());
 static DEADLINE_AFTER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\s*(?:\d{1,2}[:：]\d{2}\s*)?(?:24:00\s*)?(前|之前|截止|止)").unwrap());
-static PAST: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(随着|之后|继|上次|往届|以前|曾|成立|创立|诞生|发布)").unwrap());
-static LABEL_TIME: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(时间|日期|time|date|when)\s*[:：]?").unwrap());
+static PAST: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(随着|之后|继|上次|往届|以前|曾|成立|创立|诞生|发布)").unwrap());
+static LABEL_TIME: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)(时间|日期|time|date|when)\s*[:：]?").unwrap());
+/// Words that say a line is about holding a meetup (not "活动"/"开始", which any text uses).
 static HOLD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(定于|将于|举行|举办|开始|活动|沙龙|聚会|meetup|专场|预计)").unwrap());
-static VENUE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:活动|聚会|会议|大会|沙龙)?(?:地点|地址|场地|会场|venue|location)\s*[:：]\s*(.+)$").unwrap());
+    LazyLock::new(|| Regex::new(r"(?i)(定于|将于|举行|举办|召开|沙龙|聚会|meetup|专场|预计)").unwrap());
+/// Title words of a post that announces or recaps a gathering.
+static GATHERING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(沙龙|聚会|meetup|活动|大会|峰会|专场|报名|workshop|hackathon|conference|summit|techparty|party|研讨会|讲座)").unwrap()
+});
+/// Lines that mark a post as a (translated) article: bylines and source notes.
+static BYLINE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^\W{0,3}(作者|译者|原文|原文链接|author|translator)\s*[:：]").unwrap());
+static VENUE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^\W{0,4}(?:活动|聚会|会议|大会|沙龙)?(?:地点|地址|场地|会场|venue|location)\s*[:：]\s*(.+)$")
+        .unwrap()
+});
 static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
-static FILE_DATE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap());
+static FILE_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap());
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
 /// the most frequent such YYMMDD within 60 days before publication.
@@ -38,8 +49,12 @@ fn file_name_date(doc: &Doc, published: Option<NaiveDate>) -> Option<NaiveDate> 
     for t in texts {
         for c in FILE_DATE.captures_iter(t) {
             let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-            let (Some(y), Some(m), Some(d)) = (n(1), n(2), n(3)) else { continue };
-            let Some(date) = NaiveDate::from_ymd_opt(2000 + y as i32, m, d) else { continue };
+            let (Some(y), Some(m), Some(d)) = (n(1), n(2), n(3)) else {
+                continue;
+            };
+            let Some(date) = NaiveDate::from_ymd_opt(2000 + y as i32, m, d) else {
+                continue;
+            };
             let age = (p - date).num_days();
             if (0..=60).contains(&age) {
                 match counts.iter_mut().find(|(x, _)| *x == date) {
@@ -63,13 +78,15 @@ struct Cand {
 }
 
 fn is_deadline(line: &str, h: &DateHit) -> bool {
-    let before: String = line.get(..h.start).unwrap_or("").chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
+    let before: String =
+        line.get(..h.start).unwrap_or("").chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
     let after = line.get(h.end..).unwrap_or("");
     DEADLINE_BEFORE.is_match(&before) || DEADLINE_AFTER.is_match(after)
 }
 
 fn score_line(line: &str, h: &DateHit) -> i32 {
-    let before: String = line.get(..h.start).unwrap_or("").chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+    let before: String =
+        line.get(..h.start).unwrap_or("").chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
     let mut s = 0;
     if LABEL_TIME.is_match(&before) {
         s += 3;
@@ -80,7 +97,18 @@ fn score_line(line: &str, h: &DateHit) -> i32 {
     if PAST.is_match(&before) {
         s -= 3;
     }
+    // "2 月 26 日下午 14:00-18:00": a date with a time of day is an appointment.
+    if line.get(h.end..).and_then(find_time_range).is_some() {
+        s += 2;
+    }
     s
+}
+
+/// An article (bylines, code) whose title names no gathering announces no event: dates in it
+/// are release days, data points, history.
+pub fn is_article_without_gathering(title: &str, doc: &Doc) -> bool {
+    let article = doc.has_code || doc.lines.iter().take(8).any(|l| BYLINE.is_match(&l.text));
+    article && !GATHERING.is_match(title)
 }
 
 fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand> {
@@ -126,16 +154,23 @@ pub struct PostInfo<'a> {
     pub url: Option<&'a Url>,
 }
 
-/// The city of an event: its line, the venue, the title, categories, the source hint.
+/// The city of an event: its line, the venue, the title, categories, a city named by a
+/// segment of the post's URL path (`/guangzhou/2014/…`, `/深圳/…`), the source hint.
 pub fn event_city(cities: &CityTable, post: &PostInfo<'_>, line: Option<&str>, venue: Option<&str>) -> Option<City> {
     line.and_then(|l| {
         let m = cities.mentions(l);
         if m.len() == 1 { m.into_iter().next().map(|(_, c)| c) } else { None }
     })
-        .or_else(|| venue.and_then(|v| cities.first_in(v)))
-        .or_else(|| cities.first_in(post.title))
-        .or_else(|| post.categories.iter().find_map(|c| cities.lookup(c)))
-        .or_else(|| post.city_hint.and_then(|h| cities.lookup(h)))
+    .or_else(|| venue.and_then(|v| cities.first_in(v)))
+    .or_else(|| cities.first_in(post.title))
+    .or_else(|| post.categories.iter().find_map(|c| cities.lookup(c)))
+    .or_else(|| post.url.and_then(|u| url_city(cities, u)))
+    .or_else(|| post.city_hint.and_then(|h| cities.lookup(h)))
+}
+
+/// The first path segment of `url` that is a whole city name (percent-decoded), a weak hint.
+pub fn url_city(cities: &CityTable, url: &Url) -> Option<City> {
+    url.path_segments()?.find_map(|s| cities.lookup(&percent_decode(s)))
 }
 
 /// The main event of a post, if it names a date for one.
@@ -144,7 +179,12 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
     if cands.is_empty()
         && let Some(d) = file_name_date(doc, post.published)
     {
-        cands.push(Cand { date: d, score: 1, line: None, hit: DateHit { start: 0, end: 0, year: None, month: 0, day: 0 } });
+        cands.push(Cand {
+            date: d,
+            score: 1,
+            line: None,
+            hit: DateHit { start: 0, end: 0, year: None, month: 0, day: 0 },
+        });
     }
     let best = cands.iter().fold(None::<&Cand>, |b, c| match b {
         Some(b) if b.score >= c.score => Some(b),
@@ -173,7 +213,11 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
         .find(|l| {
             let t = l.text.to_lowercase();
             let h = l.href.to_lowercase();
-            t.contains("报名") || t.contains("register") || h.contains("huodongxing") || h.contains("event.weibo") || h.contains("register")
+            t.contains("报名")
+                || t.contains("register")
+                || h.contains("huodongxing")
+                || h.contains("event.weibo")
+                || h.contains("register")
         })
         .and_then(|l| Url::parse(&l.href).ok());
     Some(Event {
@@ -194,9 +238,6 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
 /// A submission or registration deadline (截止, `… 前`), which is not an event.
 pub fn deadline(doc: &Doc, published: Option<NaiveDate>) -> Option<NaiveDate> {
     doc.lines.iter().find_map(|l| {
-        find_dates(&l.text, false)
-            .into_iter()
-            .find(|h| is_deadline(&l.text, h))
-            .and_then(|h| resolve(&h, published))
+        find_dates(&l.text, false).into_iter().find(|h| is_deadline(&l.text, h)).and_then(|h| resolve(&h, published))
     })
 }

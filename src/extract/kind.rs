@@ -1,7 +1,19 @@
 //! What a post is for, from its title first, then its categories and text.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::PostKind;
 use super::text::Doc;
+
+/// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
+static SIGN_UP_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
+    )
+    .unwrap()
+});
 
 fn has(s: &str, words: &[&str]) -> bool {
     let l = s.to_lowercase();
@@ -14,7 +26,8 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has(title, &["征集", "call for speakers", "call for papers", "call for proposals", "cfp"]) {
         return PostKind::CallForSpeakers;
     }
-    if has(title, &["总结", "回顾", "后记", "小结", "记要", "报道", "讲稿", "汇总", "recap", "summary", "review"]) {
+    if has(title, &["总结", "回顾", "后记", "小结", "记要", "报道", "讲稿", "汇总", "recap", "summary", "review"])
+    {
         return PostKind::Recap;
     }
     if has(title, &["报名", "召集", "registration", "sign up", "signup"]) {
@@ -29,11 +42,16 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     let text = doc.plain();
     if has_event {
         if has(&cats, &["报名"])
-            || has(&text, &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"])
+            || has(
+                &text,
+                &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"],
+            )
+            || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
         {
             return PostKind::Registration;
         }
-        if has(&text, &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"]) {
+        if has(&text, &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"])
+        {
             return PostKind::CallForSpeakers;
         }
         return PostKind::Announcement;
@@ -45,4 +63,18 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
         return PostKind::Article;
     }
     PostKind::Other
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::parse_html;
+
+    #[test]
+    fn sign_up_line_makes_a_registration() {
+        let d = parse_html("<p>时间：2月25日 13:30</p><p>报名：http://f.example/form/</p>");
+        assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Registration);
+        let d = parse_html("<p>时间：2月25日 13:30</p>");
+        assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Announcement);
+    }
 }

@@ -5,12 +5,15 @@ pub mod city;
 pub mod date;
 pub mod events;
 pub mod kind;
+pub mod names;
 pub mod schedule;
 pub mod slides;
 pub mod talks;
-pub mod text;
+mod talks_links;
+mod talks_roster;
 #[cfg(test)]
 mod tests;
+pub mod text;
 
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
@@ -176,6 +179,9 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     }
     if evs.is_empty() {
         evs.extend(events::main_event(&doc, &post, cities));
+    }
+    if events::is_article_without_gathering(&parsed.title, &doc) {
+        evs.clear();
     }
     let kind = kind::classify(&parsed.title, &parsed.categories, &doc, !evs.is_empty());
     let mut found_talks = talks::find_talks(&doc);

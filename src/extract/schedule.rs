@@ -35,8 +35,12 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
         .unwrap_or("");
     let mut out = Vec::new();
     for table in &doc.tables {
-        let Some(header) = table.first() else { continue };
-        let (Some(dc), Some(ac)) = (col(header, &["date", "日期"]), col(header, &["activit", "活动", "event", "事项", "内容"])) else {
+        let Some(header) = table.first() else {
+            continue;
+        };
+        let (Some(dc), Some(ac)) =
+            (col(header, &["date", "日期"]), col(header, &["activit", "活动", "event", "事项", "内容"]))
+        else {
             continue;
         };
         let sc = col(header, &["start", "开始", "time", "时间"]);
@@ -55,7 +59,9 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
             let end = find_time_range(cell(ec)).map(|t| t.0);
             let key: String = title.chars().take(12).collect();
             let others_closed = !public_sentence.is_empty()
-                && (public_sentence.contains("其它") || public_sentence.contains("其他") || public_sentence.contains("其余"));
+                && (public_sentence.contains("其它")
+                    || public_sentence.contains("其他")
+                    || public_sentence.contains("其余"));
             let public = if !key.is_empty() && public_sentence.contains(key.as_str()) {
                 Some(true)
             } else if others_closed || is_closed(&title) {

@@ -65,7 +65,9 @@ pub fn clean_slide_text(raw: &str) -> String {
         let join = !prev_blank
             && out.last().is_some_and(|p| {
                 let last = p.chars().next_back().unwrap_or(' ');
-                !is_bullet(first) && !"。！？.!?:：;；)）".contains(last) && ((is_han(last) && is_han(first)) || (last.is_alphabetic() && first.is_lowercase()))
+                !is_bullet(first)
+                    && !"。！？.!?:：;；)）".contains(last)
+                    && ((is_han(last) && is_han(first)) || (last.is_alphabetic() && first.is_lowercase()))
             });
         if join {
             if let Some(p) = out.last_mut() {
@@ -117,7 +119,10 @@ pub fn abstract_and_keywords(text: &str) -> (String, Vec<String>) {
         if tok.is_empty() {
             continue;
         }
-        if tok.chars().all(|c| c.is_ascii_alphabetic()) && tok.len() >= 2 && !STOP.contains(&tok.to_lowercase().as_str()) {
+        if tok.chars().all(|c| c.is_ascii_alphabetic())
+            && tok.len() >= 2
+            && !STOP.contains(&tok.to_lowercase().as_str())
+        {
             bump(tok.to_string(), &mut counts);
         } else if tok.chars().all(is_han) {
             let cs: Vec<char> = tok.chars().collect();
@@ -130,7 +135,9 @@ pub fn abstract_and_keywords(text: &str) -> (String, Vec<String>) {
     }
     let mut ranked: Vec<(String, usize, usize)> =
         counts.into_iter().filter(|(_, (n, _))| *n >= 2).map(|(w, (n, o))| (w, n, o)).collect();
-    ranked.sort_by(|a, b| (b.1 * b.0.chars().count().min(4)).cmp(&(a.1 * a.0.chars().count().min(4))).then(a.2.cmp(&b.2)));
+    ranked.sort_by(|a, b| {
+        (b.1 * b.0.chars().count().min(4)).cmp(&(a.1 * a.0.chars().count().min(4))).then(a.2.cmp(&b.2))
+    });
     let mut keywords: Vec<String> = Vec::new();
     for (w, _, _) in ranked {
         if keywords.iter().any(|k| k.contains(w.as_str()) || w.contains(k.as_str())) {

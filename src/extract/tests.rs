@@ -137,14 +137,19 @@ fn t(h: u32, m: u32) -> Option<NaiveTime> {
 
 #[test]
 fn seed_001_recap_with_talks() {
-    let Some(it) = item("001_", d(2015, 10, 26), Some("en-us")) else { return };
+    let Some(it) = item("001_", d(2015, 10, 26), Some("en-us")) else {
+        return;
+    };
     assert_eq!(it.lang, Lang::Zh);
     assert_eq!(it.kind, PostKind::Recap);
     assert_eq!(it.events.len(), 1);
     assert_eq!(it.events[0].date, d(2015, 10, 18));
     assert_eq!(it.events[0].city.as_ref().map(|c| c.en.as_str()), Some("Shenzhen"));
     let titles: Vec<&str> = it.talks.iter().map(|t| t.title.as_str()).collect();
-    assert_eq!(titles, ["打造Docker航运的基础设施", "基于Docker面向数据处理的微服务架构", "容器技术在Coding的实践及探索方向"]);
+    assert_eq!(
+        titles,
+        ["打造Docker航运的基础设施", "基于Docker面向数据处理的微服务架构", "容器技术在Coding的实践及探索方向"]
+    );
     assert_eq!(it.talks[1].speakers, ["徐立"]);
     assert!(it.talks[0].slides.as_ref().is_some_and(|u| u.as_str().ends_with(".pdf")));
     assert!(it.talks[0].transcript.as_ref().is_some_and(|u| u.as_str().ends_with(".doc")));
@@ -152,7 +157,9 @@ fn seed_001_recap_with_talks() {
 
 #[test]
 fn seed_002_call_for_speakers_deadline_not_event() {
-    let Some(it) = item("002_", d(2015, 10, 20), None) else { return };
+    let Some(it) = item("002_", d(2015, 10, 20), None) else {
+        return;
+    };
     assert_eq!(it.kind, PostKind::CallForSpeakers);
     assert_eq!(it.events.len(), 1);
     let e = &it.events[0];
@@ -163,7 +170,9 @@ fn seed_002_call_for_speakers_deadline_not_event() {
 
 #[test]
 fn seed_000_schedule_table() {
-    let Some(it) = item("000_", d(2014, 10, 25), Some("zh")) else { return };
+    let Some(it) = item("000_", d(2014, 10, 25), Some("zh")) else {
+        return;
+    };
     assert_eq!(it.events.len(), 11);
     let first = &it.events[0];
     assert_eq!((first.date, first.start, first.end), (d(2014, 10, 14), None, t(17, 35)));

@@ -49,12 +49,64 @@ impl Doc {
     }
 }
 
+/// `%E5%B9%BF` → "广" (URL path segments, file names); malformed escapes are kept as they are.
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%'
+            && let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// An unrendered Markdown heading ("##Python性能优化实践", "### 主题1. …"): its text and level.
+fn markdown_heading(t: &str) -> Option<(String, u8)> {
+    let level = t.chars().take_while(|c| *c == '#').count();
+    let rest = t.get(level..)?.trim();
+    if !(1..=6).contains(&level) || rest.is_empty() || rest.starts_with('#') {
+        return None;
+    }
+    Some((rest.to_string(), level as u8))
+}
+
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "br" | "li" | "ul" | "ol" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "tr"
-            | "table" | "section" | "article" | "pre" | "blockquote" | "dt" | "dd" | "hr"
-            | "header" | "footer" | "figure" | "figcaption" | "td" | "th"
+        "p" | "div"
+            | "br"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "tr"
+            | "table"
+            | "section"
+            | "article"
+            | "pre"
+            | "blockquote"
+            | "dt"
+            | "dd"
+            | "hr"
+            | "header"
+            | "footer"
+            | "figure"
+            | "figcaption"
+            | "td"
+            | "th"
     )
 }
 
@@ -92,7 +144,8 @@ pub fn parse_html(html: &str) -> Doc {
     let flush = |cur: &mut String, heading: u8, doc: &mut Doc| {
         let t = collapse_ws(cur);
         if !t.is_empty() {
-            doc.lines.push(Line { text: t, heading });
+            let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
+            doc.lines.push(Line { text, heading });
         }
         cur.clear();
     };
@@ -213,6 +266,15 @@ pub fn html_to_text(html: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_headings_left_in_text() {
+        let d = parse_html("<p>##Python性能优化实践</p><p>### 主题1. ledisdb介绍.</p><p>#1 not</p><p>#</p>");
+        assert_eq!(d.lines[0], Line { text: "Python性能优化实践".into(), heading: 2 });
+        assert_eq!(d.lines[1].heading, 3);
+        assert_eq!(d.lines[2], Line { text: "1 not".into(), heading: 1 });
+        assert_eq!(d.lines[3], Line { text: "#".into(), heading: 0 });
+    }
 
     #[test]
     fn lines_headings_links_tables() {
