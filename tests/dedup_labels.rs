@@ -306,30 +306,3 @@ fn dedup_matches_hand_labels() {
     assert!(ip >= 0.95 && ir >= 0.9, "item-level precision {ip:.3} / recall {ir:.3}");
     assert!(ep >= 0.95 && er >= 0.9, "event-level precision {ep:.3} / recall {er:.3}");
 }
-
-#[test]
-#[ignore]
-fn debug_event_merges() {
-    let text =
-        std::fs::read_to_string(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/labels/dedup.toml"))
-            .unwrap();
-    let labels: Labels = toml::from_str(&text).unwrap();
-    let mut items = load_feed("techparty.org", "feed.xml", "techparty-rss", SourceKind::Rss, Some("zh"));
-    add_labelled(&mut items, &labels);
-    let posts = merge(items);
-    let (events, _) = merge_events(&posts);
-    for e in events.iter().filter(|e| e.sources.len() > 1) {
-        eprintln!("{} {:?} {}", e.date, e.city, e.title);
-        for s in &e.sources {
-            let p = posts.iter().find(|p| p.item.parsed.url.as_ref().map(|u| u.as_str()) == Some(s.as_str())).unwrap();
-            eprintln!(
-                "    {s} {:?}",
-                p.item
-                    .events
-                    .iter()
-                    .map(|x| (x.date.to_string(), x.city.as_ref().map(|c| c.en.clone()), x.title.clone()))
-                    .collect::<Vec<_>>()
-            );
-        }
-    }
-}
