@@ -33,6 +33,29 @@ impl Timestamp {
             Timestamp::Day(d) => *d,
         }
     }
+
+    /// The local date in `tz` (a bare date is its own).
+    pub fn local_date(&self, tz: Tz) -> NaiveDate {
+        match self {
+            Timestamp::At(t) => t.with_timezone(&tz).date_naive(),
+            Timestamp::Day(d) => *d,
+        }
+    }
+
+    /// A point in time; a bare date becomes local midnight in `tz`, for formats that cannot
+    /// carry a date without a time (Atom, RSS, JSON Feed, RFC 3339 exports).
+    pub fn to_datetime(&self, tz: Tz) -> DateTime<FixedOffset> {
+        match self {
+            Timestamp::At(t) => *t,
+            Timestamp::Day(d) => {
+                let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+                tz.from_local_datetime(&midnight)
+                    .earliest()
+                    .map(|t| t.fixed_offset())
+                    .unwrap_or_else(|| midnight.and_utc().fixed_offset())
+            }
+        }
+    }
 }
 
 fn is_china(tz: Tz) -> bool {

@@ -8,7 +8,6 @@ use serde::Serialize;
 use super::PipelineError;
 use crate::config::Config;
 use crate::dedup::{self, MergedEvent, MergedTalk, Post};
-use crate::parse::Timestamp;
 use crate::store::Store;
 
 /// The exported document.
@@ -55,21 +54,9 @@ fn export_item(post: &Post, tz: chrono_tz::Tz) -> ExportItem {
         id: post.id.clone(),
         url: p.url.as_ref().map(|u| u.to_string()),
         title: p.title.clone(),
-        published: p.published.map(|t| rfc3339(t, tz)),
+        published: p.published.map(|t| t.to_datetime(tz).to_rfc3339()),
         lang: post.item.lang.code(),
         post_kind: post.item.kind.code(),
         sources: post.sources.clone(),
-    }
-}
-
-fn rfc3339(t: Timestamp, tz: chrono_tz::Tz) -> String {
-    use chrono::TimeZone;
-    match t {
-        Timestamp::At(d) => d.to_rfc3339(),
-        Timestamp::Day(d) => tz
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|d| d.fixed_offset().to_rfc3339())
-            .unwrap_or_else(|| format!("{d}T00:00:00Z")),
     }
 }

@@ -48,6 +48,11 @@ impl EventEntry {
         }
         dedup::key_id(&text)
     }
+
+    /// Start time, for sorting (all-day events first).
+    fn start(&self) -> Option<NaiveTime> {
+        self.event.start
+    }
 }
 
 /// Drops the entries an earlier issue already featured unchanged, and marks the changed ones
@@ -67,13 +72,6 @@ pub fn unseen_or_changed(
             None => Some(e),
         })
         .collect()
-}
-
-impl EventEntry {
-    /// Start time, for sorting (all-day events first).
-    fn start(&self) -> Option<NaiveTime> {
-        self.event.start
-    }
 }
 
 /// The events of `posts`, one entry per meetup (merged across posts by

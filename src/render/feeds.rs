@@ -2,7 +2,7 @@
 //! Built from stored posts only (no clock), so equal inputs give equal bytes.
 
 use atom_syndication as atom;
-use chrono::{DateTime, FixedOffset, TimeZone};
+use chrono::{DateTime, FixedOffset};
 use chrono_tz::Tz;
 use serde_json::json;
 
@@ -49,14 +49,7 @@ fn entry_id(post: &Post) -> String {
 
 /// A bare date becomes local midnight: feeds cannot carry a date without a time.
 fn datetime(t: Timestamp, tz: Tz) -> DateTime<FixedOffset> {
-    match t {
-        Timestamp::At(d) => d,
-        Timestamp::Day(d) => tz
-            .from_local_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default())
-            .earliest()
-            .map(|d| d.fixed_offset())
-            .unwrap_or_else(|| d.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc().fixed_offset()),
-    }
+    t.to_datetime(tz)
 }
 
 fn published(post: &Post, tz: Tz) -> Option<DateTime<FixedOffset>> {

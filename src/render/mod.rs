@@ -114,10 +114,7 @@ pub fn inline_css(html: &str) -> Result<String, RenderError> {
 
 /// The local date of a timestamp in `tz` (a bare date is its own).
 pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
-    match t {
-        Timestamp::At(d) => d.with_timezone(&tz).date_naive(),
-        Timestamp::Day(d) => d,
-    }
+    t.local_date(tz)
 }
 
 fn render(reg: &Handlebars, name: &str, data: &impl serde::Serialize) -> Result<String, RenderError> {

@@ -408,8 +408,7 @@ fn timestamp_text(t: Timestamp) -> String {
 pub fn local_day(post: &Post, first_seen: DateTime<Utc>, tz: Tz) -> NaiveDate {
     let p = &post.item.parsed;
     match p.published.or(p.updated) {
-        Some(Timestamp::At(d)) => d.with_timezone(&tz).date_naive(),
-        Some(Timestamp::Day(d)) => d,
+        Some(t) => t.local_date(tz),
         None => first_seen.with_timezone(&tz).date_naive(),
     }
 }
