@@ -20,6 +20,22 @@ const EXIT_ERROR: u8 = 1;
 /// Exit code when the command completed but at least one source failed.
 const EXIT_PARTIAL: u8 = 3;
 
+/// `println!` that ends the process quietly when standard output is closed (`digest export |
+/// head`), where `println!` would panic with a backtrace.
+macro_rules! out {
+    ($($arg:tt)*) => { emit(format_args!($($arg)*)) };
+}
+
+fn emit(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    if let Err(e) = writeln!(std::io::stdout().lock(), "{args}") {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("digest: error: cannot write to standard output: {e}");
+        }
+        std::process::exit(i32::from(if e.kind() == std::io::ErrorKind::BrokenPipe { EXIT_OK } else { EXIT_ERROR }));
+    }
+}
+
 #[derive(Parser)]
 #[command(
     name = "digest",
@@ -170,9 +186,9 @@ fn run(cli: Cli) -> Result<u8> {
             let summary = if *no_fetch { None } else { Some(fetch(&config, &mut store, cli.quiet)?) };
             let report = pipeline::build_week(&config, &mut store, week, templates.as_deref())?;
             if !cli.quiet {
-                println!("built {}: {} posts in the newsletter", report.week, report.posts);
+                out!("built {}: {} posts in the newsletter", report.week, report.posts);
                 for f in &report.files {
-                    println!("  wrote {}", f.display());
+                    out!("  wrote {}", f.display());
                 }
             }
             Ok(exit_code(summary.as_ref()))
@@ -193,7 +209,7 @@ fn run(cli: Cli) -> Result<u8> {
             json.push('\n');
             match out {
                 Some(path) => digest::deliver::write_atomic(path, json.as_bytes())?,
-                None => print!("{json}"),
+                None => out!("{}", json.trim_end()),
             }
             Ok(EXIT_OK)
         }
@@ -220,12 +236,12 @@ fn send(config: &Config, week: &str, dry_run: bool, quiet: bool) -> Result<u8> {
             }
         };
         if !quiet || !why.is_empty() {
-            println!("{:<13} {:<4} {} {why}", status, d.subscriber.edition.code(), d.subscriber.address);
+            out!("{:<13} {:<4} {} {why}", status, d.subscriber.edition.code(), d.subscriber.address);
         }
     }
     if !quiet {
         let count = |o: &Outcome| report.iter().filter(|d| &d.outcome == o).count();
-        println!(
+        out!(
             "{week}: {} sent, {} would send, {} already sent, {failed} failed",
             count(&Outcome::Sent),
             count(&Outcome::WouldSend),
@@ -246,13 +262,13 @@ fn print_summary(summary: &RunSummary, quiet: bool) {
     for s in &summary.sources {
         match &s.error {
             // The log already carries the failure to stderr (also under --quiet).
-            Some(e) if !quiet => println!("{:<24} {:<13} {e}", s.name, s.status),
-            None if !quiet => println!("{:<24} {:<13} {:>5} items", s.name, s.status, s.items),
+            Some(e) if !quiet => out!("{:<24} {:<13} {e}", s.name, s.status),
+            None if !quiet => out!("{:<24} {:<13} {:>5} items", s.name, s.status, s.items),
             _ => {}
         }
     }
     if !quiet {
-        println!(
+        out!(
             "fetched {} sources ({} failed), {} new posts",
             summary.sources.len(),
             summary.failed(),
@@ -279,28 +295,28 @@ fn check(config: &Config, only: Option<&str>, json: bool) -> Result<u8> {
     };
     let reports = runtime()?.block_on(pipeline::check_sources(config, only, history))?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+        out!("{}", serde_json::to_string_pretty(&reports)?);
     } else {
-        println!("{}: config ok, {} sources", config.path.display(), config.sources.len());
+        out!("{}: config ok, {} sources", config.path.display(), config.sources.len());
         for r in &reports {
-            println!("\n{} ({}) {}", r.name, format!("{:?}", r.kind).to_lowercase(), r.url);
+            out!("\n{} ({}) {}", r.name, format!("{:?}", r.kind).to_lowercase(), r.url);
             match &r.error {
-                Some(e) => println!("  status: FAILED: {e}"),
-                None => println!("  status: ok, {} items", r.items),
+                Some(e) => out!("  status: FAILED: {e}"),
+                None => out!("  status: ok, {} items", r.items),
             }
             for w in r.warnings.iter().take(5) {
-                println!("  warning: {w}");
+                out!("  warning: {w}");
             }
             for m in &r.selectors {
-                println!("  selector {} = {:?}: {} matches", m.key, m.selector, m.count);
+                out!("  selector {} = {:?}: {} matches", m.key, m.selector, m.count);
                 for s in &m.samples {
-                    println!("    {s}");
+                    out!("    {s}");
                 }
             }
             if let Some(h) = &r.history
                 && h.consecutive_failures > 0
             {
-                println!(
+                out!(
                     "  history: failed {} runs in a row; last error: {}",
                     h.consecutive_failures,
                     h.last_error.as_deref().unwrap_or("?")

@@ -114,3 +114,22 @@ fn templates_can_be_overridden_and_broken_ones_are_named() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out).contains("no_such_variable"), "{}", text(&out));
 }
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    // `digest export | head`: the reader is gone before digest writes.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("feeds.toml"), "").unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_digest"))
+        .args(["export", "--since", "2015-01-01", "--until", "2015-12-31"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(out.status.code(), Some(0), "{err}");
+}
