@@ -1,9 +1,11 @@
 //! Measures the extract stage against hand-labelled posts of the fixture sites
 //! (`tests/fixtures/labels/*.json`): events (date + city), start times, talks (normalized
 //! title), speakers, post kind; over all posts, the tuning posts, the first held-out third
-//! (`"holdout": true`, seen in aggregate while tuning) and a fresh holdout labelled later
-//! (`"holdout": "fresh"`, never used for tuning).
-//! `DIGEST_LABELS_VERBOSE=1` prints the misses of the tuning posts only.
+//! (`"holdout": true`, seen in aggregate while tuning), a fresh holdout labelled later
+//! (`"holdout": "fresh"`) and a new holdout labelled before the third round of rules
+//! (`"holdout": "new"`); see `tests/fixtures/labels/README.md`.
+//! `DIGEST_LABELS_VERBOSE=1` prints the misses of the tuning and first holdout posts;
+//! `DIGEST_LABELS_SKIP_NEW=1` leaves the new holdout out entirely (for tuning runs).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -39,8 +41,10 @@ enum Split {
     Tuning,
     /// The first holdout (`true`): only ever seen in aggregate.
     Old,
-    /// The fresh holdout (`"fresh"`): labelled before the rules were revised.
+    /// The fresh holdout (`"fresh"`): labelled before the second round of rules.
     Fresh,
+    /// The new holdout (`"new"`): labelled before the third round of rules, never studied.
+    New,
 }
 
 impl<'de> Deserialize<'de> for Split {
@@ -49,6 +53,7 @@ impl<'de> Deserialize<'de> for Split {
             serde_json::Value::Bool(false) => Ok(Split::Tuning),
             serde_json::Value::Bool(true) => Ok(Split::Old),
             serde_json::Value::String(s) if s == "fresh" => Ok(Split::Fresh),
+            serde_json::Value::String(s) if s == "new" => Ok(Split::New),
             v => Err(serde::de::Error::custom(format!("holdout: {v}"))),
         }
     }
@@ -249,18 +254,22 @@ fn extraction_matches_hand_labels() {
         return;
     }
     let verbose = std::env::var_os("DIGEST_LABELS_VERBOSE").is_some();
-    let (mut all, mut hold, mut tune, mut fresh) =
-        (Score::default(), Score::default(), Score::default(), Score::default());
+    let skip_new = std::env::var_os("DIGEST_LABELS_SKIP_NEW").is_some();
+    let (mut all, mut hold, mut tune, mut fresh, mut new) =
+        (Score::default(), Score::default(), Score::default(), Score::default(), Score::default());
     let mut per_site: BTreeMap<String, Score> = BTreeMap::new();
     for site in ["techparty.org", "docker.cn"] {
         let text = std::fs::read_to_string(labels.join(format!("{site}.json"))).expect("labels");
         let gold: BTreeMap<String, Gold> = serde_json::from_str(&text).expect("label JSON");
         let src = source(site);
         for (key, g) in &gold {
+            if skip_new && g.holdout == Split::New {
+                continue;
+            }
             let parsed = load(site, key).unwrap_or_else(|| panic!("cannot load {site}{key}"));
             if let Some(k) = std::env::var_os("DIGEST_LABELS_DUMP")
                 && key.contains(k.to_string_lossy().as_ref())
-                && g.holdout == Split::Tuning
+                && matches!(g.holdout, Split::Tuning | Split::Old)
             {
                 for l in digest::extract::text::parse_html(&parsed.content_html).lines {
                     println!("{} {:?}", l.heading, l.text);
@@ -274,12 +283,11 @@ fn extraction_matches_hand_labels() {
             match g.holdout {
                 Split::Old => hold.add(&s),
                 Split::Fresh => fresh.add(&s),
-                Split::Tuning => {
-                    tune.add(&s);
-                    if verbose && !misses.is_empty() {
-                        println!("{site}{key} {}\n  {}", item.parsed.title, misses.join("\n  "));
-                    }
-                }
+                Split::New => new.add(&s),
+                Split::Tuning => tune.add(&s),
+            }
+            if verbose && matches!(g.holdout, Split::Tuning | Split::Old) && !misses.is_empty() {
+                println!("{site}{key} {}\n  {}", item.parsed.title, misses.join("\n  "));
             }
         }
     }
@@ -287,6 +295,7 @@ fn extraction_matches_hand_labels() {
     println!("{}", row("tuning", &tune));
     println!("{}", row("holdout", &hold));
     println!("{}", row("fresh", &fresh));
+    println!("{}", row("new", &new));
     for (site, s) in &per_site {
         println!("{}", row(site, s));
     }
