@@ -2,6 +2,7 @@
 
 use std::sync::LazyLock;
 
+use chrono::NaiveDate;
 use regex::Regex;
 
 use super::PostKind;
@@ -65,6 +66,28 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     PostKind::Other
 }
 
+/// A post that announces or opens registration for events that all took place before it was
+/// published looks back at them: a recap (a report, a photo post).
+pub fn after_the_fact(
+    kind: PostKind,
+    mut event_days: impl Iterator<Item = NaiveDate>,
+    published: Option<NaiveDate>,
+) -> PostKind {
+    let Some(p) = published else {
+        return kind;
+    };
+    let mut any = false;
+    let all_past = event_days.all(|d| {
+        any = true;
+        d < p
+    });
+    if matches!(kind, PostKind::Announcement | PostKind::Registration) && any && all_past {
+        PostKind::Recap
+    } else {
+        kind
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +99,21 @@ mod tests {
         assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Registration);
         let d = parse_html("<p>时间：2月25日 13:30</p>");
         assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Announcement);
+    }
+
+    #[test]
+    fn events_before_publication_make_a_recap() {
+        let day = |m, d| NaiveDate::from_ymd_opt(2011, m, d).unwrap();
+        let past = [day(4, 23), day(4, 24)];
+        assert_eq!(after_the_fact(PostKind::Announcement, past.into_iter(), Some(day(4, 28))), PostKind::Recap);
+        assert_eq!(after_the_fact(PostKind::Registration, past.into_iter(), Some(day(4, 20))), PostKind::Registration);
+        // A rescheduling notice: one day past, the new one to come.
+        let moved = [day(3, 19), day(3, 26)];
+        assert_eq!(after_the_fact(PostKind::Announcement, moved.into_iter(), Some(day(3, 20))), PostKind::Announcement);
+        assert_eq!(
+            after_the_fact(PostKind::CallForSpeakers, past.into_iter(), Some(day(5, 1))),
+            PostKind::CallForSpeakers
+        );
+        assert_eq!(after_the_fact(PostKind::Announcement, [].into_iter(), Some(day(5, 1))), PostKind::Announcement);
     }
 }

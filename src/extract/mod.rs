@@ -10,6 +10,7 @@ pub mod schedule;
 pub mod slides;
 pub mod talks;
 mod talks_links;
+mod talks_prose;
 mod talks_roster;
 #[cfg(test)]
 mod tests;
@@ -160,6 +161,9 @@ fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
     }
 }
 
+/// How many days before its publication a post's event may lie (recaps come within weeks).
+const STALE_DAYS: i64 = 60;
+
 /// Analyzes one parsed post with a city table that may carry per-source names.
 pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTable) -> Item {
     let lang = detect_lang(&parsed, source);
@@ -183,7 +187,15 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     if events::is_article_without_gathering(&parsed.title, &doc) {
         evs.clear();
     }
-    let kind = kind::classify(&parsed.title, &parsed.categories, &doc, !evs.is_empty());
+    // A day long before the post is history it mentions ("沙龙始于2009年8月8日"), not its event.
+    if let Some(p) = published {
+        evs.retain(|e| (p - e.date).num_days() <= STALE_DAYS);
+    }
+    let kind = kind::after_the_fact(
+        kind::classify(&parsed.title, &parsed.categories, &doc, !evs.is_empty()),
+        evs.iter().map(|e| e.date),
+        published,
+    );
     let mut found_talks = talks::find_talks(&doc);
     if kind == PostKind::Article {
         evs.clear();

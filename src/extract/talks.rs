@@ -11,6 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::Talk;
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
+use super::talks_prose::{slides_follow, speaker_before_title};
 use super::talks_roster::{Row, roster_row};
 use super::text::Doc;
 
@@ -20,8 +21,10 @@ static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^[\W_]{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
 });
-/// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>").
-static QUOTED: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》|<([^<>]{2,80})>").unwrap());
+/// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>"); the <> form
+/// needs a Han character and no `=`/`/`, so HTML shown as text (`<span class="…">`, `<video>`) is none.
+static QUOTED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》|<([^<>=/]{0,40}\p{Han}[^<>=/]{0,40})>").unwrap());
 static LEAD_NUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
 static ZHUJIANG: LazyLock<Regex> = LazyLock::new(|| {
@@ -215,6 +218,12 @@ pub(super) struct Acc {
 }
 
 impl Acc {
+    /// The talk already found whose title `title` shortens ("FRS" for "FRS - 开源python文件库系统").
+    pub(super) fn same_as_listed(&self, title: &str) -> Option<usize> {
+        let key = norm_title(&clean_title(title));
+        (key.chars().count() >= 2).then(|| self.keys.iter().position(|k| k.starts_with(&key))).flatten()
+    }
+
     /// Adds a talk (or the speakers of one already found); its index.
     pub(super) fn add(&mut self, title: &str, speakers: Vec<String>) -> Option<usize> {
         let title = clean_title(&PAREN_SLIDE.replace_all(title, ""));
@@ -301,7 +310,10 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 match sp {
                     Some(s) => acc.add(&title, with_co(Some(s), &lines, i)),
                     None if QUOTED.is_match(text) || TOPIC_LABEL.is_match(text) => acc.add(&title, vec![]),
-                    None => None,
+                    None => match slides_follow(doc, i, &title) {
+                        Some(t) => acc.same_as_listed(&t).or_else(|| acc.add(&t, vec![])),
+                        None => None,
+                    },
                 }
             } else {
                 None
@@ -371,7 +383,9 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 let before = before.as_ref();
                 let b = before.trim_end().trim_end_matches(|ch: char| "带来作题为分享主讲讲的：: ".contains(ch));
                 let start_of_line = before.chars().count() <= 30 && !before.contains('。');
-                let sp = if let Some(p) = after.find("主讲") {
+                let sp = if let Some(sp) = speaker_before_title(before) {
+                    Some(sp)
+                } else if let Some(p) = after.find("主讲") {
                     after.get(p + "主讲".len()..).and_then(speaker_name)
                 } else if start_of_line && !b.is_empty() && b.split_whitespace().count() <= 3 {
                     speaker_name(b.split_whitespace().next().unwrap_or(""))

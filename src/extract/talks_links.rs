@@ -5,6 +5,7 @@ use url::Url;
 
 use super::names::han_count;
 use super::talks::Acc;
+use super::talks_prose::is_slide_line;
 use super::text::{Doc, percent_decode};
 
 fn decoded_name(href: &str) -> Option<String> {
@@ -36,7 +37,9 @@ pub(super) fn attach_links(doc: &Doc, acc: &mut Acc, line_talk: &[Option<usize>]
         let video =
             ["youku", "tudou", "video", "youtube", "vimeo"].iter().any(|w| h.contains(w)) || l.text.contains("视频");
         let slides_host = h.contains("slideshare.net") || h.contains("speakerdeck.com");
-        if !(doc_ext || video || slides_host) {
+        // "讲稿：在此": any link on a line that says it offers slides.
+        let slide_line = doc.lines.get(l.line).is_some_and(|x| is_slide_line(&x.text));
+        if !(doc_ext || video || slides_host || slide_line) {
             continue;
         }
         let transcript =
