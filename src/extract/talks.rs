@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::Talk;
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
-use super::talks_prose::{slides_follow, speaker_before_title};
+use super::talks_prose::{slides_follow, speaker_before_title, topic_in_sentence};
 use super::talks_roster::{Row, roster_row};
 use super::text::Doc;
 
@@ -339,7 +339,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             acc.add(next.trim_start_matches(['-', ' ']), sp.into_iter().collect())
-        } else if let Some(c) = NAME_ORG_TITLE.captures(text).filter(|_| line.heading == 0) {
+        } else if let Some(c) = NAME_ORG_TITLE.captures(text).filter(|_| line.heading == 0 && !QUOTED.is_match(text)) {
             match c.get(1).and_then(|m| speaker_name(m.as_str())) {
                 Some(sp) => c.get(3).and_then(|t| acc.add(t.as_str(), vec![sp])),
                 None => None,
@@ -350,6 +350,8 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         } else if let Some(c) = BY_WHOM.captures(text).filter(|_| !QUOTED.is_match(text)) {
             let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
             c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
+        } else if let Some((title, sp)) = topic_in_sentence(text) {
+            acc.add(&title, vec![sp])
         } else if let Some(c) = SAID.captures(text) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
@@ -381,7 +383,9 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 // "14:00-14:40 《title》 speaker": an agenda slot's time is no speaker.
                 let before = TIME_LEAD.replace(before, "");
                 let before = before.as_ref();
-                let b = before.trim_end().trim_end_matches(|ch: char| "带来作题为分享主讲讲的：: ".contains(ch));
+                // "大郎(qichangxing): 《…》": the handle in parentheses is no part of the name.
+                let bare = PARENS.replace_all(before, "");
+                let b = bare.trim_end().trim_end_matches(|ch: char| "带来作题为分享主讲讲的：: ".contains(ch));
                 let start_of_line = before.chars().count() <= 30 && !before.contains('。');
                 let sp = if let Some(sp) = speaker_before_title(before) {
                     Some(sp)

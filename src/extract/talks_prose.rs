@@ -19,6 +19,11 @@ static NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?:^|[\s，,。、由是的])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:则|也|又|还)?\s*(?:带来|分享|主讲|讲述|讲解)(?:了|的)?\s*(?:主题|题为|名为)?\s*[:：]?\s*$")
         .unwrap()
 });
+/// "首先是大宝（http://…）的主题：敏捷网游架构与性能的新玩法。": a name, its topic, the title
+/// up to the end of the sentence.
+static TOPIC_OF: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[\s，,。由是])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:[（(][^）)]{0,40}[）)])?\s*的(?:主题|题目|topic|分享)(?:是|为)?\s*[:：]\s*([^。！!；;《》“”]{2,50})(?:[。！!；;]|$)").unwrap()
+});
 /// A line that offers a talk's slides: "讲稿：在此", "在线讲稿：…", "幻灯: …", "Slides: …".
 static SLIDE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(?:在线|演讲)?(?:讲稿|幻灯片?|slides?|ppt|课件)(?:地址|下载|链接)?\s*[:：]").unwrap()
@@ -29,6 +34,13 @@ pub(super) fn speaker_before_title(before: &str) -> Option<String> {
     let c = PRONOUN_TOPIC.captures(before).or_else(|| NAME_VERB.captures(before))?;
     let name = c.get(1)?.as_str().trim_start_matches(['是', '由', '的', '了', '为', '而']);
     speaker_name(name)
+}
+
+/// A talk a sentence names with its speaker: "首先是大宝（…）的主题：敏捷网游架构与性能的新玩法。".
+pub(super) fn topic_in_sentence(text: &str) -> Option<(String, String)> {
+    let c = TOPIC_OF.captures(text)?;
+    let name = c.get(1)?.as_str().trim_start_matches(['是', '由', '的', '了', '为', '而']);
+    Some((c.get(2)?.as_str().trim().to_string(), speaker_name(name)?))
 }
 
 /// Whether a line offers slides ("讲稿：在此", "Slides: …").
@@ -66,6 +78,18 @@ mod tests {
         assert_eq!(speaker_before_title("而老潘则带来了").as_deref(), Some("老潘"));
         assert_eq!(speaker_before_title("Jscex相关的分享"), None);
         assert_eq!(speaker_before_title("本次沙龙的主题是"), None);
+    }
+
+    #[test]
+    fn topic_named_in_a_sentence() {
+        let (t, sp) = topic_in_sentence(
+            "首先是大宝（http://weibo.com/sodme）的主题：敏捷网游架构与性能的新玩法。大宝先用操作系统",
+        )
+        .unwrap();
+        assert_eq!((t.as_str(), sp.as_str()), ("敏捷网游架构与性能的新玩法", "大宝"));
+        assert_eq!(topic_in_sentence("本期沙龙的主题：移动开发。"), None);
+        let d = parse_html("<p>大郎(qichangxing): 《百姓网的故事》</p>");
+        assert_eq!(find_talks(&d)[0].speakers, vec!["大郎"]);
     }
 
     #[test]
