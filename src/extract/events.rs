@@ -173,9 +173,14 @@ pub fn url_city(cities: &CityTable, url: &Url) -> Option<City> {
     url.path_segments()?.find_map(|s| cities.lookup(&percent_decode(s)))
 }
 
+/// How many days before its publication a post's event may lie (recaps come within weeks).
+pub const STALE_DAYS: i64 = 60;
+
 /// The main event of a post, if it names a date for one.
 pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<Event> {
     let mut cands = candidates(post.title, doc, post.published);
+    // Days long before the post are history it mentions, not its event.
+    cands.retain(|c| post.published.is_none_or(|p| (p - c.date).num_days() <= STALE_DAYS));
     if cands.is_empty()
         && let Some(d) = file_name_date(doc, post.published)
     {

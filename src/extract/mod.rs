@@ -161,9 +161,6 @@ fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
     }
 }
 
-/// How many days before its publication a post's event may lie (recaps come within weeks).
-const STALE_DAYS: i64 = 60;
-
 /// Analyzes one parsed post with a city table that may carry per-source names.
 pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTable) -> Item {
     let lang = detect_lang(&parsed, source);
@@ -189,7 +186,7 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     }
     // A day long before the post is history it mentions ("沙龙始于2009年8月8日"), not its event.
     if let Some(p) = published {
-        evs.retain(|e| (p - e.date).num_days() <= STALE_DAYS);
+        evs.retain(|e| (p - e.date).num_days() <= events::STALE_DAYS);
     }
     let kind = kind::after_the_fact(
         kind::classify(&parsed.title, &parsed.categories, &doc, !evs.is_empty()),

@@ -235,3 +235,37 @@ fn article_has_no_event_and_english_is_detected() {
     assert_eq!(it.kind, PostKind::Article);
     assert!(it.events.is_empty());
 }
+
+fn html_item(title: &str, html: &str, published: NaiveDate) -> Item {
+    let parsed = ParsedItem {
+        guid: None,
+        url: Url::parse("http://example.org/post/").ok(),
+        canonical: None,
+        title: title.into(),
+        author: None,
+        published: Some(Timestamp::Day(published)),
+        updated: None,
+        content_html: html.into(),
+        lang: None,
+        categories: Vec::new(),
+    };
+    analyze(parsed, &source(Some("广州")))
+}
+
+#[test]
+fn history_a_post_mentions_is_no_event() {
+    // An interview that recalls the first salon: no event, not an announcement.
+    let it =
+        html_item("沙龙专访", "<p>2009年8月8日，第一次沙龙在广州举行。</p><p>他说社区要长久。</p>", d(2011, 3, 13));
+    assert!(it.events.is_empty());
+    assert_eq!(it.kind, PostKind::Other);
+    // A report that recalls history, then the weekend it reports on.
+    let it = html_item(
+        "周末",
+        "<p>沙龙始于2009年8月8日。</p><p>4月23日下午，我们在广州聚会，赖勇浩带来《珠三角技术沙龙的故事》。</p>",
+        d(2011, 4, 28),
+    );
+    assert_eq!(it.events.iter().map(|e| e.date).collect::<Vec<_>>(), [d(2011, 4, 23)]);
+    assert_eq!(it.kind, PostKind::Recap);
+    assert_eq!(it.talks.first().map(|t| t.title.as_str()), Some("珠三角技术沙龙的故事"));
+}
