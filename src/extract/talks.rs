@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 use super::Talk;
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
-use super::talks_prose::{slides_follow, speaker_before_title, topic_in_sentence};
+use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
 use super::talks_roster::{Row, roster_row};
 use super::text::Doc;
 
@@ -279,8 +279,21 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     let mut line_talk: Vec<Option<usize>> = vec![None; lines.len()];
     let mut last_heading_name: Option<String> = None;
     let mut in_roster = false;
+    // "+ Frank 分享:" names the speaker of the quoted titles listed right after it.
+    let mut intro: Option<String> = None;
     for (i, line) in doc.lines.iter().enumerate() {
         let text = line.text.as_str();
+        if let Some(name) = speaker_intro(text) {
+            intro = Some(name);
+            continue;
+        }
+        if let (Some(title), Some(sp)) = (quote_only(text), intro.as_ref()) {
+            if let Some(slot) = line_talk.get_mut(i) {
+                *slot = acc.add(title, vec![sp.clone()]);
+            }
+            continue;
+        }
+        intro = None;
         // Numbered short lines ("1. 芒果 TV 的 Docker 之路") read like headings.
         let numbered = LEAD_NUM.is_match(text) && text.chars().count() <= 40 && !text.contains(['。', '；', ';']);
         let found: Option<usize> = if line.heading >= 2 || numbered {

@@ -24,6 +24,14 @@ static NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
 static TOPIC_OF: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:^|[\s，,。由是])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:[（(][^）)]{0,40}[）)])?\s*的(?:主题|题目|topic|分享)(?:是|为)?\s*[:：]\s*([^。！!；;《》“”]{2,50})(?:[。！!；;]|$)").unwrap()
 });
+/// "+ Frank 分享:": a line that only introduces a speaker.
+static SPEAKER_INTRO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[+*\-•\s]*([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4})\s*(?:分享|带来|主讲)(?:了|的)?\s*[:：]\s*$")
+        .unwrap()
+});
+/// `+ ”史前的SSJS——从JS的ASP到NodeJS”`: a list item that is only a quoted title.
+static QUOTE_ONLY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"^[+*\-•\s]*[“”"]([^“”"]{2,60})[“”"]\s*$"#).unwrap());
 /// A line that offers a talk's slides: "讲稿：在此", "在线讲稿：…", "幻灯: …", "Slides: …".
 static SLIDE_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(?:在线|演讲)?(?:讲稿|幻灯片?|slides?|ppt|课件)(?:地址|下载|链接)?\s*[:：]").unwrap()
@@ -41,6 +49,16 @@ pub(super) fn topic_in_sentence(text: &str) -> Option<(String, String)> {
     let c = TOPIC_OF.captures(text)?;
     let name = c.get(1)?.as_str().trim_start_matches(['是', '由', '的', '了', '为', '而']);
     Some((c.get(2)?.as_str().trim().to_string(), speaker_name(name)?))
+}
+
+/// The speaker a line only introduces ("+ Frank 分享:").
+pub(super) fn speaker_intro(text: &str) -> Option<String> {
+    SPEAKER_INTRO.captures(text).and_then(|c| c.get(1)).and_then(|m| speaker_name(m.as_str()))
+}
+
+/// The title of a line that is only a quoted title.
+pub(super) fn quote_only(text: &str) -> Option<&str> {
+    QUOTE_ONLY.captures(text).and_then(|c| c.get(1)).map(|m| m.as_str())
 }
 
 /// Whether a line offers slides ("讲稿：在此", "Slides: …").
@@ -90,6 +108,23 @@ mod tests {
         assert_eq!(topic_in_sentence("本期沙龙的主题：移动开发。"), None);
         let d = parse_html("<p>大郎(qichangxing): 《百姓网的故事》</p>");
         assert_eq!(find_talks(&d)[0].speakers, vec!["大郎"]);
+    }
+
+    #[test]
+    fn quoted_titles_after_a_speaker_line() {
+        let d = parse_html(
+            "<p>+ Frank 分享:</p><p>+ ”史前的SSJS——从JS的ASP到NodeJS”</p><p>+ “管窥Nodejs的事件”</p>\
+             <p>(张鑫,Ext中文网创始人)</p><p>+ “不是谁的主题”</p>",
+        );
+        let t = find_talks(&d);
+        let got: Vec<(&str, Vec<String>)> = t.iter().map(|t| (t.title.as_str(), t.speakers.clone())).collect();
+        assert_eq!(
+            got,
+            [
+                ("史前的SSJS——从JS的ASP到NodeJS", vec!["Frank".to_string()]),
+                ("管窥Nodejs的事件", vec!["Frank".to_string()])
+            ]
+        );
     }
 
     #[test]
