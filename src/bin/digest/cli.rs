@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
     about = "Turn community feeds and pages into a bilingual weekly newsletter, a merged feed and a calendar."
 )]
 #[command(
-    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 partial (some sources failed; outputs were still built)."
+    after_help = "Exit codes: 0 success, 1 error, 2 usage error, 3 partial (some sources failed, or some subscribers could not be mailed; the rest was done).\nEnvironment: DIGEST_CONFIG (the config file), RUST_LOG (log filter), NO_COLOR (no colour), HTTP_PROXY / HTTPS_PROXY / NO_PROXY."
 )]
 pub struct Cli {
     /// The config file.
@@ -52,16 +52,23 @@ pub enum Command {
         templates: Option<PathBuf>,
     },
     /// Fetch every source and store what it yields, without building.
+    #[command(after_help = "Example:\n  digest fetch --quiet   # from cron; prints only problems")]
     Fetch,
-    /// Print the posts of a date range and the events and talks merged from them, as JSON.
-    #[command(after_help = "Example:\n  digest export --since 2015-10-01 --until 2015-11-30 --out events.json")]
+    /// Print the posts of a date range and the events and talks merged from them, as JSON; or,
+    /// with --opml, the sources as an OPML subscription list for feed readers.
+    #[command(
+        after_help = "Examples:\n  digest export --since 2015-10-01 --until 2015-11-30 --out events.json\n  digest export --opml --out subscriptions.opml"
+    )]
     Export {
         /// First publication date (YYYY-MM-DD, in the configured time zone).
-        #[arg(long, value_name = "DATE")]
-        since: chrono::NaiveDate,
+        #[arg(long, value_name = "DATE", required_unless_present = "opml")]
+        since: Option<chrono::NaiveDate>,
         /// Last publication date, inclusive (default: today).
-        #[arg(long, value_name = "DATE")]
+        #[arg(long, value_name = "DATE", conflicts_with = "opml")]
         until: Option<chrono::NaiveDate>,
+        /// Export the sources as OPML 2.0 instead of posts as JSON.
+        #[arg(long)]
+        opml: bool,
         /// Write to this file (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
@@ -80,6 +87,9 @@ pub enum Command {
         dry_run: bool,
     },
     /// Validate the config and try every source: status, items found, what selectors match.
+    #[command(
+        after_help = "Examples:\n  digest check\n  digest check --source docker-cn-blog   # what each CSS selector matched on the live page\n  digest check --json\n\nExit code 3 when a source failed."
+    )]
     Check {
         /// Only this source.
         #[arg(long, value_name = "NAME")]
@@ -88,4 +98,64 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a commented feeds.toml (and, with --templates, the built-in templates) into the
+    /// current folder, to start a new digest.
+    #[command(
+        after_help = "Examples:\n  digest init\n  digest init --templates   # also templates/, to customize\n  digest init --force       # replace existing files"
+    )]
+    Init {
+        /// Also write templates/ with the built-in templates.
+        #[arg(long)]
+        templates: bool,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show each source's record from the state database: kind, last fetch, HTTP status, items,
+    /// new this week, failures in a row and the last error. Fetches nothing.
+    #[command(after_help = "Examples:\n  digest sources\n  digest sources --json")]
+    Sources {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add the feeds of an OPML subscription list (from any feed reader) to the config file as
+    /// new sources; feeds already configured (same URL) are skipped.
+    #[command(
+        after_help = "Examples:\n  digest import subscriptions.opml\n  digest import subscriptions.opml --dry-run"
+    )]
+    Import {
+        /// The OPML file.
+        file: PathBuf,
+        /// Print the sources that would be added; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Serve the output folder on 127.0.0.1 and rebuild the week from the store whenever a
+    /// template or the config changes; reload the browser to see the change.
+    #[command(
+        after_help = "Examples:\n  digest preview                       # http://127.0.0.1:8000/\n  digest preview --week 2015-W44 --templates templates --port 8080\n\nStop with Ctrl-C. Nothing is fetched: run `digest fetch` first."
+    )]
+    Preview {
+        /// The week: YYYY-Www, `this` or `last`.
+        #[arg(long, value_name = "WEEK", default_value = "this")]
+        week: String,
+        /// Folder with templates that replace the built-in ones; watched for changes.
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Port on 127.0.0.1 (0 picks a free one).
+        #[arg(long, default_value_t = 8000)]
+        port: u16,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  digest completions bash > /etc/bash_completion.d/digest\n  digest completions zsh > ~/.zfunc/_digest\n  digest completions fish > ~/.config/fish/completions/digest.fish"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  digest man > /usr/local/share/man/man1/digest.1")]
+    Man,
 }

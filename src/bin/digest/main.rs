@@ -18,8 +18,13 @@ macro_rules! out {
 mod build;
 mod check;
 mod cli;
+mod docs;
 mod export;
+mod init;
+mod opml;
+mod preview;
 mod send;
+mod sources;
 
 use cli::{Cli, Command};
 
@@ -51,6 +56,16 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_ERROR)
         }
     }
+}
+
+/// Whether stdout may carry colour: a terminal, and `NO_COLOR` unset or empty.
+fn color_on_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// `text` in red where stdout may carry colour, else as it is.
+fn paint_red(text: &str) -> String {
+    if color_on_stdout() { format!("\x1b[31m{text}\x1b[0m") } else { text.to_string() }
 }
 
 /// Whether stderr may carry colour: a terminal, and `NO_COLOR` unset (https://no-color.org).
@@ -93,6 +108,13 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 fn run(cli: Cli) -> Result<u8> {
+    // Commands that need no config file.
+    match &cli.command {
+        Command::Init { templates, force } => return init::init(&cli.config, *templates, *force, cli.quiet),
+        Command::Completions { shell } => return docs::completions(*shell),
+        Command::Man => return docs::man(),
+        _ => {}
+    }
     let config = load_config(&cli)?;
     match &cli.command {
         Command::Build { week, no_fetch, templates } => {
@@ -100,7 +122,17 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Fetch => build::fetch_only(&config, cli.quiet),
         Command::Check { source, json } => check::check(&config, source.as_deref(), *json),
-        Command::Export { since, until, out } => export::export(&config, *since, *until, out.as_deref()),
+        Command::Export { opml: true, out, .. } => opml::export(&config, out.as_deref()),
+        Command::Export { since, until, out, .. } => {
+            let since = since.context("--since is required")?;
+            export::export(&config, since, *until, out.as_deref())
+        }
         Command::Send { week, dry_run } => send::send(&config, week, *dry_run, cli.quiet),
+        Command::Sources { json } => sources::sources(&config, *json),
+        Command::Import { file, dry_run } => opml::import(&config, file, *dry_run, cli.quiet),
+        Command::Preview { week, templates, port } => {
+            preview::preview(|| load_config(&cli), week, templates.as_deref(), *port)
+        }
+        Command::Init { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
     }
 }
