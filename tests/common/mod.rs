@@ -4,6 +4,7 @@
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code, unused_imports)]
 
+pub mod chromium;
 mod files;
 pub mod fixture_proxy;
 pub mod issue;

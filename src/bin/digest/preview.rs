@@ -50,7 +50,16 @@ pub fn preview(load: impl Fn() -> Result<Config>, week: &str, templates: Option<
         if now == seen {
             continue;
         }
+        // Wait until the files stop changing: an editor may write a file in several steps.
         seen = now;
+        loop {
+            std::thread::sleep(POLL);
+            let settled = fingerprint(&watched(&config));
+            if settled == seen {
+                break;
+            }
+            seen = settled;
+        }
         // A broken edit is reported and the last good output stays served.
         match load().and_then(|config| rebuild(&config, week, templates)) {
             Ok(()) => out!("rebuilt {week}"),
