@@ -56,7 +56,10 @@ async fn get(shared: &Shared, url: &Url, h: &mut Harvest) -> Result<Option<(Url,
         validators: response.validators.clone(),
     });
     Ok(match response.body {
-        Body::Fresh(doc) => Some((response.final_url, doc)),
+        Body::Fresh(doc) => {
+            tracing::debug!(url = %response.final_url, encoding = doc.encoding, "decoded");
+            Some((response.final_url, doc))
+        }
         Body::NotModified => None,
     })
 }

@@ -159,3 +159,63 @@ pub enum Command {
     #[command(after_help = "Example:\n  digest man > /usr/local/share/man/man1/digest.1")]
     Man,
 }
+
+#[cfg(test)]
+#[path = "../../../tests/common/readme.rs"]
+mod readme;
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use super::{Cli, readme};
+
+    fn parses(args: &[String], origin: &str) {
+        let argv = std::iter::once("digest".to_string()).chain(args.iter().cloned());
+        if let Err(e) = Cli::try_parse_from(argv) {
+            panic!("{origin}: `digest {}` does not parse:\n{e}", args.join(" "));
+        }
+    }
+
+    #[test]
+    fn every_command_in_the_readme_parses() {
+        let commands = readme::commands(include_str!("../../../README.md"));
+        assert!(commands.len() >= 20, "found only {} commands: {commands:?}", commands.len());
+        for args in &commands {
+            parses(args, "README.md");
+        }
+        let subcommands: Vec<String> = Cli::command().get_subcommands().map(|c| c.get_name().to_string()).collect();
+        for name in subcommands.iter().filter(|n| *n != "help") {
+            assert!(commands.iter().any(|c| c.first() == Some(name)), "README.md shows no `digest {name}`");
+        }
+    }
+
+    #[test]
+    fn the_systemd_unit_runs_commands_that_parse() {
+        let commands = readme::unit_commands(include_str!("../../../contrib/systemd/digest.service"));
+        assert_eq!(commands.len(), 2);
+        for args in &commands {
+            parses(args, "contrib/systemd/digest.service");
+        }
+    }
+
+    #[test]
+    fn every_help_example_parses() {
+        let mut count = 0;
+        for sub in Cli::command().get_subcommands() {
+            let help = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+            let block = format!("```sh\n{help}\n```\n");
+            for args in readme::commands(&block) {
+                assert_eq!(args.first().map(String::as_str), Some(sub.get_name()), "{args:?}");
+                parses(&args, &format!("`digest {} --help`", sub.get_name()));
+                count += 1;
+            }
+        }
+        assert!(count >= 20, "{count}");
+    }
+
+    #[test]
+    fn the_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}
