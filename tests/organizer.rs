@@ -3,10 +3,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
-use common::{Reply, TestServer};
+use common::{Reply, TestServer, offline_example};
 
 fn digest(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_digest"))
@@ -25,25 +25,6 @@ fn stdout(out: &Output) -> String {
 
 fn text(out: &Output) -> String {
     format!("{}{}", stdout(out), String::from_utf8_lossy(&out.stderr))
-}
-
-/// A copy of the bundled offline example (config and snapshot) in `dir`; returns its config.
-fn offline_example(dir: &Path) -> PathBuf {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
-    copy_dir(&src, &dir.join("examples"));
-    dir.join("examples/offline.toml")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 #[test]

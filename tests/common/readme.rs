@@ -54,24 +54,3 @@ fn digest_args(command: &str) -> Option<Vec<String>> {
 pub fn unit_commands(unit: &str) -> Vec<Vec<String>> {
     unit.lines().filter_map(|l| l.strip_prefix("ExecStart=")).filter_map(digest_args).collect()
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn commands_are_found_in_shell_blocks_only() {
-        let md = "text `digest nope`\n```sh\n$ digest build --week last   # comment\ncd /x && digest fetch -q > log\n\
-                  cargo run --release -- check --json\nls digest-dir\ncd /srv/digest\n```\n```toml\ndigest = 1\n```\n\
-                  ```cron\n0 7 * * 1  cd /srv && /usr/bin/digest send --week last\n# digest old\n```\n";
-        let got = super::commands(md);
-        let want: Vec<Vec<String>> = [
-            vec!["build", "--week", "last"],
-            vec!["fetch", "-q"],
-            vec!["check", "--json"],
-            vec!["send", "--week", "last"],
-        ]
-        .iter()
-        .map(|v| v.iter().map(|s| s.to_string()).collect())
-        .collect();
-        assert_eq!(got, want);
-    }
-}
