@@ -58,19 +58,19 @@ fn main() -> ExitCode {
     }
 }
 
-/// Whether stdout may carry colour: a terminal, and `NO_COLOR` unset or empty.
-fn color_on_stdout() -> bool {
-    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+/// Whether output to a stream may carry colour: it is a terminal and `NO_COLOR` is unset or
+/// empty (https://no-color.org).
+fn color_allowed(is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    is_terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// `text` in red where stdout may carry colour, else as it is.
 fn paint_red(text: &str) -> String {
-    if color_on_stdout() { format!("\x1b[31m{text}\x1b[0m") } else { text.to_string() }
-}
-
-/// Whether stderr may carry colour: a terminal, and `NO_COLOR` unset (https://no-color.org).
-fn color_on_stderr() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    if color_allowed(std::io::stdout().is_terminal(), std::env::var_os("NO_COLOR")) {
+        format!("\x1b[31m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 fn init_logging(verbose: u8, quiet: bool) {
@@ -85,7 +85,7 @@ fn init_logging(verbose: u8, quiet: bool) {
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(color_on_stderr())
+        .with_ansi(color_allowed(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR")))
         .with_target(false)
         .init();
 }
@@ -134,5 +134,18 @@ fn run(cli: Cli) -> Result<u8> {
             preview::preview(|| load_config(&cli), week, templates.as_deref(), *port)
         }
         Command::Init { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::color_allowed;
+
+    #[test]
+    fn no_color_turns_colour_off_on_a_terminal() {
+        assert!(color_allowed(true, None));
+        assert!(color_allowed(true, Some("".into())), "an empty NO_COLOR does not count");
+        assert!(!color_allowed(true, Some("1".into())));
+        assert!(!color_allowed(false, None), "never into a pipe or file");
     }
 }
