@@ -85,19 +85,25 @@ pub struct Appended {
     pub added: Vec<String>,
     /// Feeds left out because a source already has their URL.
     pub skipped: Vec<OpmlFeed>,
+    /// Feeds left out because their URL is not an `http`, `https` or `file` URL.
+    pub rejected: Vec<OpmlFeed>,
 }
 
-/// Appends a `[[source]]` entry (`kind = "auto"`) to `text` for each feed whose URL no
-/// configured source has. Names are the feed titles made into lowercase words joined by `-`,
+/// Appends a `[[source]]` entry (`kind = "auto"`) to `text` for each feed with a usable URL
+/// that no configured source has. Names are the feed titles made into lowercase words joined by `-`,
 /// made unique with a number; the text before is kept byte for byte, comments included.
 pub fn append_sources(text: &str, config: &Config, feeds: &[OpmlFeed]) -> Appended {
     let mut names: HashSet<String> = config.sources.iter().map(|s| s.name.clone()).collect();
     let mut urls: HashSet<String> = config.sources.iter().map(|s| s.url.to_string()).collect();
     let mut out = text.to_string();
-    let (mut added, mut skipped) = (Vec::new(), Vec::new());
+    let (mut added, mut skipped, mut rejected) = (Vec::new(), Vec::new(), Vec::new());
     for feed in feeds {
-        let normalized = url::Url::parse(&feed.url).map(|u| u.to_string()).unwrap_or_else(|_| feed.url.clone());
-        if !urls.insert(normalized) {
+        let Some(parsed) = url::Url::parse(&feed.url).ok().filter(|u| ["http", "https", "file"].contains(&u.scheme()))
+        else {
+            rejected.push(feed.clone());
+            continue;
+        };
+        if !urls.insert(parsed.to_string()) {
             skipped.push(feed.clone());
             continue;
         }
@@ -119,7 +125,7 @@ pub fn append_sources(text: &str, config: &Config, feeds: &[OpmlFeed]) -> Append
         out.push_str(&format!("[[source]]\nname = {}\nurl = {}\n", quote(&name), quote(&feed.url)));
         added.push(name);
     }
-    Appended { text: out, added, skipped }
+    Appended { text: out, added, skipped, rejected }
 }
 
 /// A TOML basic string (toml's own quoting, so any character round-trips).
@@ -152,6 +158,7 @@ mod tests {
     <outline type="rss" text="Docker again" xmlUrl="http://docker.cn/feed.xml"/>
     <outline text="a note without a feed"/>
     <outline type="rss" text="???" xmlUrl="https://blog.example.org/rss?x=1&amp;y=2"/>
+    <outline type="rss" text="Bad" xmlUrl="feed://no.example.org/"/>
   </body>
 </opml>"#;
 
@@ -165,6 +172,7 @@ mod tests {
                 ("Techparty 广州", "http://www.techparty.org/atom.xml"),
                 ("Docker 中文", "http://docker.cn/feed.xml"),
                 ("???", "https://blog.example.org/rss?x=1&y=2"),
+                ("Bad", "feed://no.example.org/"),
             ]
         );
         assert_eq!(feeds[0].site.as_deref(), Some("http://www.techparty.org/"));
@@ -186,6 +194,7 @@ mod tests {
         assert!(done.text.starts_with(text));
         assert_eq!(done.added, ["docker-中文", "blog-example-org"]);
         assert_eq!(done.skipped.len(), 1);
+        assert_eq!(done.rejected[0].url, "feed://no.example.org/");
         let merged = Config::from_str(&done.text, path).unwrap();
         let urls: Vec<String> = merged.sources.iter().map(|s| s.url.to_string()).collect();
         assert_eq!(urls[1..], ["http://docker.cn/feed.xml", "https://blog.example.org/rss?x=1&y=2"]);

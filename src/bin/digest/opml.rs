@@ -30,6 +30,9 @@ pub fn import(config: &Config, file: &Path, dry_run: bool, quiet: bool) -> Resul
         for feed in &done.skipped {
             out!("skipped {} (already configured: {})", feed.title, feed.url);
         }
+        for feed in &done.rejected {
+            out!("skipped {} (not an http, https or file URL: {})", feed.title, feed.url);
+        }
         out!(
             "{}: {} feeds, {} {verb} to {}, {} already there",
             file.display(),
