@@ -46,7 +46,8 @@ pub fn sources(config: &Config, json: bool) -> Result<u8> {
                 url: s.url.to_string(),
                 last_fetch: state.and_then(|h| h.last_fetch.clone()),
                 status: state.and_then(|h| h.last_status.clone()).unwrap_or_else(|| "never".into()),
-                http_status: state.and_then(|h| h.http_status),
+                // A failed run records no response: the error text carries its status.
+                http_status: state.filter(|h| h.last_status.as_deref() != Some("failed")).and_then(|h| h.http_status),
                 items: state.map_or(0, |h| h.items),
                 new_this_week: new.get(&s.name).copied().unwrap_or(0),
                 consecutive_failures: state.map_or(0, |h| h.consecutive_failures),
