@@ -5,6 +5,7 @@
 //! not parse are reported with the file, line and key.
 
 mod email;
+pub mod opml;
 mod raw;
 
 use std::path::{Path, PathBuf};

@@ -49,15 +49,17 @@ async fn get(shared: &Shared, url: &Url, h: &mut Harvest) -> Result<Option<(Url,
     let validators = shared.cache.get(url.as_str()).cloned().unwrap_or_default();
     let response: Response =
         shared.fetcher.get(&Request { url: url.clone(), validators }).await.map_err(|e| e.to_string())?;
-    if response.validators != Validators::default() {
-        h.responses.push(CachedResponse {
-            url: url.to_string(),
-            status: response.status,
-            validators: response.validators.clone(),
-        });
-    }
+    // Recorded with or without validators: the status is what `digest sources` shows.
+    h.responses.push(CachedResponse {
+        url: url.to_string(),
+        status: response.status,
+        validators: response.validators.clone(),
+    });
     Ok(match response.body {
-        Body::Fresh(doc) => Some((response.final_url, doc)),
+        Body::Fresh(doc) => {
+            tracing::debug!(url = %response.final_url, encoding = doc.encoding, "decoded");
+            Some((response.final_url, doc))
+        }
         Body::NotModified => None,
     })
 }

@@ -75,6 +75,9 @@ pub struct SourceState {
     pub consecutive_failures: i64,
     /// Posts stored from this source.
     pub items: i64,
+    /// The HTTP status of the last response recorded for the source's URL (none for a
+    /// `file://` source, or before its first successful fetch).
+    pub http_status: Option<i64>,
 }
 
 /// What happened to one source in a run.
@@ -223,7 +226,8 @@ impl Store {
             .conn
             .prepare(
                 "SELECT s.name, s.last_fetch, s.last_status, s.last_error, s.consecutive_failures,
-                 (SELECT COUNT(*) FROM item_sources i WHERE i.source = s.name)
+                 (SELECT COUNT(*) FROM item_sources i WHERE i.source = s.name),
+                 (SELECT h.status FROM http_cache h WHERE h.url = s.url)
                  FROM sources s ORDER BY s.name",
             )
             .map_err(|e| self.err(e))?;
@@ -236,10 +240,26 @@ impl Store {
                 last_error: r.get(3)?,
                 consecutive_failures: r.get(4)?,
                 items: r.get(5)?,
+                http_status: r.get(6)?,
             })
         })
         .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
         .map_err(|e| self.err(e))
+    }
+
+    /// For each source, how many of its posts were first stored at or after `since`.
+    pub fn new_posts_since(&self, since: DateTime<Utc>) -> Result<HashMap<String, i64>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT i.source, COUNT(*) FROM item_sources i JOIN items it ON it.id = i.item_id
+                 WHERE it.first_seen >= ?1 GROUP BY i.source",
+            )
+            .map_err(|e| self.err(e))?;
+        // `first_seen` is written by `to_rfc3339` in UTC, so the text order is the time order.
+        stmt.query_map([since.to_rfc3339()], |r| Ok((r.get(0)?, r.get(1)?)))
+            .and_then(|rows| rows.collect::<Result<HashMap<_, _>, _>>())
+            .map_err(|e| self.err(e))
     }
 
     /// Posts whose date (published, else updated, else first seen) falls on a local date in

@@ -4,10 +4,12 @@
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code, unused_imports)]
 
+pub mod chromium;
 mod files;
 pub mod fixture_proxy;
 pub mod issue;
 pub mod libretranslate;
+pub mod readme;
 pub mod server;
 pub mod smtp_sink;
 
@@ -17,4 +19,22 @@ pub use server::{Recorded, Reply, TestServer};
 /// `../shared/fixtures/sites/<site>` (e.g. "docker.cn", "techparty.org"), relative to the crate.
 pub fn fixture_site(site: &str) -> std::path::PathBuf {
     fixture_proxy::shared_dir().join("fixtures/sites").join(site)
+}
+
+/// A copy of the bundled offline example (`examples/`: config and snapshot, `file://` sources
+/// only) in `dir`; returns the copied `offline.toml`.
+pub fn offline_example(dir: &std::path::Path) -> std::path::PathBuf {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap().flatten() {
+            let target = to.join(entry.file_name());
+            if entry.file_type().unwrap().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), target).unwrap();
+            }
+        }
+    }
+    copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"), &dir.join("examples"));
+    dir.join("examples/offline.toml")
 }
