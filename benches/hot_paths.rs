@@ -111,7 +111,7 @@ fn main() {
     };
     let content: usize = items.iter().map(|i| i.content_html.len()).sum();
     bench(&filter, "extract 50 items", content, || {
-        items.iter().cloned().map(|p| digest::extract::analyze(p, &source)).count()
+        items.iter().cloned().map(|p| digest::extract::analyze(p, &source)).collect::<Vec<_>>()
     });
     let analyzed: Vec<_> = items.iter().cloned().map(|p| digest::extract::analyze(p, &source)).collect();
     bench(&filter, "dedup merge 50 items", 0, || digest::dedup::merge(analyzed.clone()).len());
