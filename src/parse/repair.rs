@@ -51,6 +51,34 @@ fn is_bad_control(b: u8) -> bool {
     b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')
 }
 
+/// The control characters removed everywhere, CDATA sections and comments included.
+const CONTROL: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = !matches!(b as u8, b'\t' | b'\n' | b'\r');
+        b += 1;
+    }
+    t
+};
+
+/// Bytes the main loop must look at: `&`, `<` and the control characters. Text between them
+/// is skipped with one table lookup per byte (the loop's hot path).
+const SPECIAL: [bool; 256] = {
+    let mut t = CONTROL;
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t
+};
+
+/// Index of the first byte at or after `from` that `table` flags, or `bytes.len()`.
+fn next_flagged(bytes: &[u8], from: usize, table: &[bool; 256]) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(|&b| table[usize::from(b)]))
+        .map_or(bytes.len(), |k| from + k)
+}
+
 /// Lazily-allocated output: only copies once the first change is made.
 struct Out<'a> {
     src: &'a str,
@@ -83,8 +111,9 @@ pub fn repair_xml(text: &str) -> (Cow<'_, str>, Repairs) {
     let mut out = Out { src: text, buf: None, done: 0 };
     let mut r = Repairs::default();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
+    loop {
+        i = next_flagged(bytes, i, &SPECIAL);
+        let Some(&b) = bytes.get(i) else { break };
         if is_bad_control(b) {
             out.replace(i, i + 1, "");
             r.control_chars += 1;
@@ -110,8 +139,6 @@ pub fn repair_xml(text: &str) -> (Cow<'_, str>, Repairs) {
             } else {
                 i += 1;
             }
-        } else {
-            i += 1;
         }
     }
     (out.finish(), r)
@@ -121,11 +148,16 @@ pub fn repair_xml(text: &str) -> (Cow<'_, str>, Repairs) {
 /// index after `end` (or the end of input).
 fn copy_until(text: &str, from: usize, end: &str, out: &mut Out<'_>, r: &mut Repairs) -> usize {
     let stop = text.get(from..).and_then(|s| s.find(end)).map_or(text.len(), |j| from + j + end.len());
-    for (j, b) in text.as_bytes().iter().enumerate().take(stop).skip(from) {
-        if is_bad_control(*b) {
-            out.replace(j, j + 1, "");
-            r.control_chars += 1;
+    let section = text.as_bytes().get(..stop).unwrap_or_default();
+    let mut j = from;
+    loop {
+        j = next_flagged(section, j, &CONTROL);
+        if j >= section.len() {
+            break;
         }
+        out.replace(j, j + 1, "");
+        r.control_chars += 1;
+        j += 1;
     }
     stop
 }

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod export;
 mod harvest;
+pub mod parse_files;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

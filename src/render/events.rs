@@ -4,6 +4,8 @@
 //!
 //! [`collect`] is the one seam between posts and the event list.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveTime};
 use url::Url;
 
@@ -78,7 +80,21 @@ pub fn unseen_or_changed(
 /// [`dedup::merge_events`], so ids match `digest export`), sorted by day, start time and title.
 pub fn collect(posts: &[Post]) -> Vec<EventEntry> {
     let (events, talks) = dedup::merge_events(posts);
-    let post_of = |link: &str| posts.iter().find(|p| p.urls().iter().any(|u| u.as_str() == link));
+    // Link → the first post carrying it, and event id → its talks, each built once: looking
+    // them up per event was quadratic (seconds over a store of 30k posts).
+    let mut by_link: HashMap<&str, &Post> = HashMap::new();
+    for p in posts {
+        for u in p.urls() {
+            by_link.entry(u.as_str()).or_insert(p);
+        }
+    }
+    let post_of = |link: &str| by_link.get(link).copied();
+    let mut talks_of: HashMap<&str, Vec<&dedup::MergedTalk>> = HashMap::new();
+    for t in &talks {
+        if let Some(id) = t.event_id.as_deref() {
+            talks_of.entry(id).or_default().push(t);
+        }
+    }
     let mut out: Vec<EventEntry> = events
         .into_iter()
         .map(|m| {
@@ -103,9 +119,10 @@ pub fn collect(posts: &[Post]) -> Vec<EventEntry> {
                 public: stated.iter().find_map(|e| e.public),
                 deadline: stated.iter().find_map(|e| e.deadline),
             };
-            let talks = talks
-                .iter()
-                .filter(|t| t.event_id.as_deref() == Some(m.id.as_str()))
+            let talks = talks_of
+                .get(m.id.as_str())
+                .into_iter()
+                .flatten()
                 .map(|t| Talk {
                     title: t.title.clone(),
                     speakers: t.speakers.clone(),

@@ -192,12 +192,15 @@ impl Store {
         }
         for run in runs {
             for c in &run.responses {
-                tx.execute(
+                // Cached statements: parsing the SQL once instead of once per row.
+                tx.prepare_cached(
                     "INSERT INTO http_cache (url, etag, last_modified, status, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5)
                      ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified,
                      status = excluded.status, fetched_at = excluded.fetched_at",
-                    params![c.url, c.validators.etag, c.validators.last_modified, c.status, now_s],
                 )
+                .and_then(|mut s| {
+                    s.execute(params![c.url, c.validators.etag, c.validators.last_modified, c.status, now_s])
+                })
                 .map_err(wrap)?;
             }
             let (status, error) = match &run.outcome {
@@ -205,15 +208,15 @@ impl Store {
                 RunOutcome::NotModified => ("not-modified", None),
                 RunOutcome::Failed(e) => ("failed", Some(e.as_str())),
             };
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO sources (name, url, last_fetch, last_status, last_error, consecutive_failures)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(name) DO UPDATE SET url = excluded.url, last_fetch = excluded.last_fetch,
                  last_status = excluded.last_status, last_error = excluded.last_error,
                  consecutive_failures = CASE WHEN excluded.last_error IS NULL THEN 0
                                              ELSE consecutive_failures + 1 END",
-                params![run.name, run.url, now_s, status, error, i64::from(error.is_some())],
             )
+            .and_then(|mut s| s.execute(params![run.name, run.url, now_s, status, error, i64::from(error.is_some())]))
             .map_err(wrap)?;
         }
         tx.commit().map_err(wrap)?;
@@ -357,7 +360,8 @@ fn upsert_post(
     now: DateTime<Utc>,
 ) -> rusqlite::Result<usize> {
     let stored: Option<(String, String)> = tx
-        .query_row("SELECT first_seen, data FROM items WHERE id = ?1", [&incoming.id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .prepare_cached("SELECT first_seen, data FROM items WHERE id = ?1")?
+        .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (existed, merged) = match stored {
         Some((seen, data)) => match serde_json::from_str::<Post>(&data) {
@@ -378,14 +382,15 @@ fn upsert_post(
         .map(|d| d.with_timezone(&Utc))
         .unwrap_or(now);
     let sort = p.published.or(p.updated).map(instant).unwrap_or(first_seen);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO items (id, source, url, title, author, published, updated, content, lang, kind, first_seen, sort_utc, data)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
          ON CONFLICT(id) DO UPDATE SET source = excluded.source, url = excluded.url, title = excluded.title,
          author = excluded.author, published = excluded.published, updated = excluded.updated,
          content = excluded.content, lang = excluded.lang, kind = excluded.kind,
          sort_utc = excluded.sort_utc, data = excluded.data",
-        params![
+    )?
+    .execute(params![
             post.id,
             post.item.source,
             p.url.as_ref().map(|u| u.as_str()),
@@ -399,10 +404,11 @@ fn upsert_post(
             existed.as_deref().unwrap_or(now_s),
             sort.timestamp(),
             data,
-        ],
-    )?;
+    ])?;
+    let mut insert_source =
+        tx.prepare_cached("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)")?;
     for source in &post.sources {
-        tx.execute("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)", params![post.id, source])?;
+        insert_source.execute(params![post.id, source])?;
     }
     Ok(usize::from(existed.is_none()))
 }

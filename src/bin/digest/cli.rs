@@ -147,6 +147,22 @@ pub enum Command {
         #[arg(long, default_value_t = 8000)]
         port: u16,
     },
+    /// Parse feed files from disk as fetched bodies are parsed (decode, repair, RSS/Atom/JSON
+    /// Feed) and print `items=N bytes=N errors=N`; needs no config.
+    #[command(
+        after_help = "Examples:\n  digest parse feed.xml other.atom\n  find corpus -name '*.xml' > list && digest parse --files list\n  digest parse --json feed.xml | jq '.[].title'\n\nExit code 3 when some files failed (each is named on stderr)."
+    )]
+    Parse {
+        /// Feed files (RSS, Atom, JSON Feed; any encoding digest can decode).
+        #[arg(value_name = "FILE", required_unless_present = "files")]
+        paths: Vec<PathBuf>,
+        /// Also parse the files listed in LIST, one path per line (`-`: standard input).
+        #[arg(long, value_name = "LIST")]
+        files: Option<PathBuf>,
+        /// Print the items as a JSON array (the summary line goes to stderr).
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  digest completions bash > /etc/bash_completion.d/digest\n  digest completions zsh > ~/.zfunc/_digest\n  digest completions fish > ~/.config/fish/completions/digest.fish"

@@ -22,6 +22,7 @@ mod docs;
 mod export;
 mod init;
 mod opml;
+mod parse;
 mod preview;
 mod send;
 mod sources;
@@ -113,6 +114,7 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Init { templates, force } => return init::init(&cli.config, *templates, *force, cli.quiet),
         Command::Completions { shell } => return docs::completions(*shell),
         Command::Man => return docs::man(),
+        Command::Parse { paths, files, json } => return parse::parse(paths, files.as_deref(), *json),
         _ => {}
     }
     let config = load_config(&cli)?;
@@ -133,7 +135,9 @@ fn run(cli: Cli) -> Result<u8> {
         Command::Preview { week, templates, port } => {
             preview::preview(|| load_config(&cli), week, templates.as_deref(), *port)
         }
-        Command::Init { .. } | Command::Completions { .. } | Command::Man => unreachable!("handled above"),
+        Command::Init { .. } | Command::Completions { .. } | Command::Man | Command::Parse { .. } => {
+            unreachable!("handled above")
+        }
     }
 }
 
