@@ -4,10 +4,12 @@
 //! Each test binary uses a different subset, hence the `dead_code` allowance.
 #![allow(dead_code, unused_imports)]
 
+pub mod fault;
 mod files;
 pub mod fixture_proxy;
 pub mod issue;
 pub mod libretranslate;
+pub mod run;
 pub mod server;
 pub mod smtp_sink;
 
