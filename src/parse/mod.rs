@@ -186,9 +186,12 @@ pub fn sniff(text: &str, content_type: Option<&str>) -> Option<Format> {
     }
 }
 
-/// A short, safe excerpt of the start of a document for error messages.
+/// A short, safe excerpt of the start of a document for error messages (the prolog too when
+/// there is nothing after it, so a document cut short still shows what it was).
 fn excerpt(text: &str) -> String {
-    let s: String = skip_prolog(text).chars().take(40).collect();
+    let rest = skip_prolog(text);
+    let shown = if rest.trim().is_empty() { text } else { rest };
+    let s: String = shown.chars().take(40).collect();
     text::collapse_whitespace(&s)
 }
 
@@ -205,6 +208,7 @@ pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result
     let format = match (forced, sniffed) {
         (_, Some(s)) => s,
         (Some(f), None) => f,
+        (None, None) if text.trim().is_empty() => return Err(ParseError::NotAFeed("the document is empty".into())),
         (None, None) => {
             return Err(ParseError::NotAFeed(format!("unrecognized content starting with {:?}", excerpt(text))));
         }

@@ -1,6 +1,10 @@
 //! Runs the `digest` binary as a child process and measures it: exit code, output, wall time
-//! and peak resident memory (from `wait4`'s rusage of that very child, so parallel tests do
-//! not mix their numbers), plus a check of the state database's integrity.
+//! and peak resident memory, plus a check of the state database's integrity.
+//!
+//! Peak memory is the child's `VmHWM` from `/proc/<pid>/status`, polled every 5 ms while it
+//! runs (the high-water mark only grows, so the last reading is the peak up to ~5 ms before
+//! exit). `getrusage`'s `ru_maxrss` is no use here: the kernel folds the spawning test
+//! process's own peak into it at `exec`.
 
 use std::io::Read;
 use std::path::Path;
@@ -60,28 +64,31 @@ pub fn finish(mut child: Child, started: Instant) -> Finished {
     };
     let out = read(Box::new(child.stdout.take().expect("piped stdout")));
     let err = read(Box::new(child.stderr.take().expect("piped stderr")));
-    let (code, peak_rss) = wait4(&child);
+    let status = format!("/proc/{}/status", child.id());
+    let poller = std::thread::spawn(move || {
+        let mut peak = 0;
+        // Ends when the child is reaped and its /proc entry is gone (a zombie has no VmHWM).
+        while let Some(kib) = std::fs::read_to_string(&status).ok().as_deref().and_then(vm_hwm_kib) {
+            peak = peak.max(kib * 1024);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        peak
+    });
+    let code = wait(&mut child);
     let elapsed = started.elapsed();
+    let peak_rss = poller.join().unwrap();
     Finished { code, stdout: out.join().unwrap(), stderr: err.join().unwrap(), elapsed, peak_rss }
 }
 
-/// Reaps the child with `wait4`, returning its exit code and peak RSS in bytes.
-fn wait4(child: &Child) -> (Option<i32>, u64) {
-    let pid = libc::pid_t::try_from(child.id()).expect("pid fits");
-    let mut status = 0;
-    // SAFETY: rusage is plain old data, zero is a valid value; wait4 fills it in.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    loop {
-        // SAFETY: waiting on our own child with valid pointers.
-        let r = unsafe { libc::wait4(pid, &raw mut status, 0, &raw mut usage) };
-        if r == pid {
-            break;
-        }
-        assert_eq!(std::io::Error::last_os_error().kind(), std::io::ErrorKind::Interrupted, "wait4 failed");
-    }
-    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
-    // ru_maxrss is in KiB on Linux.
-    (code, u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024)
+/// The `VmHWM:` line of a `/proc/<pid>/status` text, in KiB.
+fn vm_hwm_kib(status: &str) -> Option<u64> {
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Waits for the child; its exit code, `None` when a signal ended it.
+fn wait(child: &mut Child) -> Option<i32> {
+    child.wait().expect("wait for digest").code()
 }
 
 /// Asserts that SQLite finds the database at `path` intact.
