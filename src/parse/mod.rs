@@ -4,6 +4,7 @@
 
 mod atom;
 pub mod date;
+pub mod depth;
 pub mod html;
 mod json;
 pub mod repair;

@@ -89,7 +89,7 @@ pub fn sanitize_html(html: &str, base: &Url) -> String {
         .url_relative(UrlRelative::RewriteWithBase(base.clone()))
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
-    b.clean(html).to_string()
+    b.clean(&super::depth::limit_html_depth(html)).to_string()
 }
 
 #[cfg(test)]
