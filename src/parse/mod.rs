@@ -196,7 +196,12 @@ fn excerpt(text: &str) -> String {
     text::collapse_whitespace(&s)
 }
 
-/// Parses a feed document; `kind` forces a format unless it is `Auto` or `Html`.
+/// Most entries taken from one feed document. Feeds list their newest entries first and real
+/// ones carry tens, archives a few hundred; a feed of 100 000 entries otherwise costs minutes
+/// and gigabytes in extraction, dedup and the store.
+pub const MAX_ITEMS: usize = 1000;
+
+/// Parses a feed document (at most [`MAX_ITEMS`] entries); `kind` forces a format unless it is `Auto` or `Html`.
 pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError> {
     let sniffed = sniff(text, None);
     let forced = match kind {
@@ -219,6 +224,10 @@ pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result
         Format::JsonFeed => json::parse(text, ctx)?,
         Format::Rss | Format::Atom => parse_xml(text, ctx)?,
     };
+    if feed.items.len() > MAX_ITEMS {
+        feed.warnings.push(format!("kept the first {MAX_ITEMS} of {} entries", feed.items.len()));
+        feed.items.truncate(MAX_ITEMS);
+    }
     if let Some(f) = forced.filter(|&f| f != feed.format) {
         feed.warnings.insert(0, format!("configured as {f:?} but the content is {:?}", feed.format));
     }
