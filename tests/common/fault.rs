@@ -97,11 +97,16 @@ impl Scenario {
         self.dir.path().join("output").join(WEEK).join(file)
     }
 
-    /// Writes the config and runs `digest build --week 2015-W44`.
-    pub fn build(&self) -> Finished {
+    /// Writes the config file.
+    pub fn build_config(&self) {
         let config =
             format!("output = \"output\"\nstate = \"state\"\n\n[fetch]\n{}\n{}", self.fetch, self.sources.join("\n"));
         std::fs::write(self.config_path(), config).expect("write config");
+    }
+
+    /// Writes the config and runs `digest build --week 2015-W44`.
+    pub fn build(&self) -> Finished {
+        self.build_config();
         let path = self.config_path();
         run::digest(&["build", "--week", WEEK, "--config", path.to_str().expect("utf-8 path")])
     }
