@@ -103,13 +103,17 @@ pub enum ParseError {
     Json(String),
 }
 
-/// Resolves `href` against `base`; `None` when it cannot be made an absolute URL.
+/// Resolves `href` against `base`; `None` when it cannot be made an absolute URL, or when
+/// the result is not http(s) or the base's own scheme (a `javascript:` or `data:` item link
+/// would otherwise land in every output's `href`).
 pub fn resolve_url(base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.is_empty() {
         return None;
     }
-    base.join(href).ok()
+    let url = base.join(href).ok()?;
+    let allowed = matches!(url.scheme(), "http" | "https") || url.scheme() == base.scheme();
+    allowed.then_some(url)
 }
 
 /// Skips a BOM, whitespace, the XML declaration, processing instructions and comments.
