@@ -4,6 +4,7 @@
 
 mod atom;
 pub mod date;
+pub mod depth;
 pub mod html;
 mod json;
 pub mod repair;
@@ -102,13 +103,17 @@ pub enum ParseError {
     Json(String),
 }
 
-/// Resolves `href` against `base`; `None` when it cannot be made an absolute URL.
+/// Resolves `href` against `base`; `None` when it cannot be made an absolute URL, or when
+/// the result is not http(s) or the base's own scheme (a `javascript:` or `data:` item link
+/// would otherwise land in every output's `href`).
 pub fn resolve_url(base: &Url, href: &str) -> Option<Url> {
     let href = href.trim();
     if href.is_empty() {
         return None;
     }
-    base.join(href).ok()
+    let url = base.join(href).ok()?;
+    let allowed = matches!(url.scheme(), "http" | "https") || url.scheme() == base.scheme();
+    allowed.then_some(url)
 }
 
 /// Skips a BOM, whitespace, the XML declaration, processing instructions and comments.
@@ -186,13 +191,21 @@ pub fn sniff(text: &str, content_type: Option<&str>) -> Option<Format> {
     }
 }
 
-/// A short, safe excerpt of the start of a document for error messages.
+/// A short, safe excerpt of the start of a document for error messages (the prolog too when
+/// there is nothing after it, so a document cut short still shows what it was).
 fn excerpt(text: &str) -> String {
-    let s: String = skip_prolog(text).chars().take(40).collect();
+    let rest = skip_prolog(text);
+    let shown = if rest.trim().is_empty() { text } else { rest };
+    let s: String = shown.chars().take(40).collect();
     text::collapse_whitespace(&s)
 }
 
-/// Parses a feed document; `kind` forces a format unless it is `Auto` or `Html`.
+/// Most entries taken from one feed document. Feeds list their newest entries first and real
+/// ones carry tens, archives a few hundred; a feed of 100 000 entries otherwise costs minutes
+/// and gigabytes in extraction, dedup and the store.
+pub const MAX_ITEMS: usize = 1000;
+
+/// Parses a feed document (at most [`MAX_ITEMS`] entries); `kind` forces a format unless it is `Auto` or `Html`.
 pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError> {
     let sniffed = sniff(text, None);
     let forced = match kind {
@@ -205,6 +218,7 @@ pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result
     let format = match (forced, sniffed) {
         (_, Some(s)) => s,
         (Some(f), None) => f,
+        (None, None) if text.trim().is_empty() => return Err(ParseError::NotAFeed("the document is empty".into())),
         (None, None) => {
             return Err(ParseError::NotAFeed(format!("unrecognized content starting with {:?}", excerpt(text))));
         }
@@ -214,6 +228,10 @@ pub fn parse_feed(text: &str, kind: SourceKind, ctx: ParseContext<'_>) -> Result
         Format::JsonFeed => json::parse(text, ctx)?,
         Format::Rss | Format::Atom => parse_xml(text, ctx)?,
     };
+    if feed.items.len() > MAX_ITEMS {
+        feed.warnings.push(format!("kept the first {MAX_ITEMS} of {} entries", feed.items.len()));
+        feed.items.truncate(MAX_ITEMS);
+    }
     if let Some(f) = forced.filter(|&f| f != feed.format) {
         feed.warnings.insert(0, format!("configured as {f:?} but the content is {:?}", feed.format));
     }

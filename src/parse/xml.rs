@@ -8,6 +8,7 @@
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
+use super::depth::MAX_DEPTH;
 use super::text::{line_col, named_entity, numeric_entity};
 
 /// Namespaces the feed mappers care about.
@@ -243,7 +244,7 @@ fn close(stack: &mut Vec<Element>, scopes: &mut Scopes, complete: bool) -> Optio
     }
 }
 
-/// Parses (already repaired) XML leniently into a tree.
+/// Parses (already repaired) XML leniently into a tree, at most [`MAX_DEPTH`] elements deep.
 pub fn parse(text: &str) -> Document {
     let mut reader = Reader::from_str(text);
     let cfg = reader.config_mut();
@@ -259,8 +260,22 @@ pub fn parse(text: &str) -> Document {
     let mut warnings = Vec::new();
     let mut error = None;
     let mut scratch = String::new();
+    // Elements opened below the depth limit are flattened into their ancestor at the limit
+    // (their text kept): the tree is walked and dropped recursively.
+    let (mut flattened, mut deepest_warned) = (0usize, false);
     loop {
         match reader.read_event() {
+            Ok(Event::Start(_)) if stack.len() >= MAX_DEPTH => {
+                flattened += 1;
+                if !deepest_warned {
+                    deepest_warned = true;
+                    let (line, col) = line_col(text, reader.buffer_position() as usize);
+                    warnings
+                        .push(format!("line {line}, column {col}: elements nested over {MAX_DEPTH} deep flattened"));
+                }
+            }
+            Ok(Event::Empty(_)) if stack.len() >= MAX_DEPTH => {}
+            Ok(Event::End(_)) if flattened > 0 => flattened -= 1,
             Ok(Event::Start(e)) => {
                 if root.is_some() && stack.is_empty() {
                     break; // content after the document element
@@ -323,4 +338,24 @@ pub fn parse(text: &str) -> Document {
         root = close(&mut stack, &mut scopes, false).or(root);
     }
     Document { root, warnings, error }
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    /// Regression (fault suite): 100 000 nested elements overflowed the stack and aborted
+    /// the whole run, closed or left unclosed.
+    #[test]
+    fn deep_nesting_is_flattened_not_a_stack_overflow() {
+        let depth = 100_000;
+        let doc = parse(&format!("<rss>{}deep{}</rss>", "<x>".repeat(depth), "</x>".repeat(depth)));
+        let root = doc.root.expect("a document");
+        let mut text = String::new();
+        root.deep_text(&mut text);
+        assert_eq!(text, "deep");
+        assert!(doc.warnings.iter().any(|w| w.contains("flattened")), "{:?}", doc.warnings);
+        let doc = parse(&format!("<rss><channel>{}", "<item><title>t".repeat(depth)));
+        assert!(doc.root.is_some() && doc.error.is_some());
+    }
 }

@@ -2,7 +2,7 @@
 //! Built from stored posts only (no clock), so equal inputs give equal bytes.
 
 use atom_syndication as atom;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, Datelike, FixedOffset};
 use chrono_tz::Tz;
 use serde_json::json;
 
@@ -53,11 +53,17 @@ fn datetime(t: Timestamp, tz: Tz) -> DateTime<FixedOffset> {
 }
 
 fn published(post: &Post, tz: Tz) -> Option<DateTime<FixedOffset>> {
-    post.item.parsed.published.map(|t| datetime(t, tz))
+    post.item.parsed.published.map(|t| datetime(t, tz)).filter(expressible)
 }
 
 fn updated(post: &Post, tz: Tz) -> Option<DateTime<FixedOffset>> {
-    post.item.parsed.updated.or(post.item.parsed.published).map(|t| datetime(t, tz))
+    post.item.parsed.updated.or(post.item.parsed.published).map(|t| datetime(t, tz)).filter(expressible)
+}
+
+/// Whether RFC 2822 and RFC 3339 can write the date: years 1 to 9999 (chrono's `to_rfc2822`
+/// panics outside them, and a feed may claim any year at all).
+fn expressible(d: &DateTime<FixedOffset>) -> bool {
+    (1..=9999).contains(&d.year())
 }
 
 /// The newest change among the posts; the Unix epoch for an empty feed.

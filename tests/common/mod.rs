@@ -5,11 +5,13 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod chromium;
+pub mod fault;
 mod files;
 pub mod fixture_proxy;
 pub mod issue;
 pub mod libretranslate;
 pub mod readme;
+pub mod run;
 pub mod server;
 pub mod smtp_sink;
 

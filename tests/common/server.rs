@@ -34,6 +34,8 @@ pub struct Reply {
     delay: Option<Duration>,
     stall_after: Option<u64>,
     close_after: Option<u64>,
+    reset_after: Option<u64>,
+    trickle: Option<Duration>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +64,8 @@ impl Reply {
             delay: None,
             stall_after: None,
             close_after: None,
+            reset_after: None,
+            trickle: None,
         }
     }
 
@@ -88,16 +92,37 @@ impl Reply {
         self
     }
 
-    /// Gzips the body and sends `Content-Encoding: gzip`.
+    /// Gzips the body and sends `Content-Encoding: gzip` (a repeated body is compressed in
+    /// chunks, so a gigabyte bomb costs only its compressed size).
     pub fn gzip(mut self) -> Reply {
-        let raw = match &self.body {
-            Payload::Bytes(b) => b.clone(),
-            Payload::Repeat { byte, len } => vec![*byte; usize::try_from(*len).unwrap_or(0)],
-        };
-        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        enc.write_all(&raw).expect("gzip into memory");
-        self.body = Payload::Bytes(enc.finish().expect("gzip into memory"));
+        let enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let mut enc = self.compress_into(enc);
+        self.body = Payload::Bytes(enc.try_finish().map(|()| enc.get_ref().clone()).expect("gzip into memory"));
         self.header("Content-Encoding", "gzip")
+    }
+
+    /// Brotli-compresses the body and sends `Content-Encoding: br` (chunked like [`Reply::gzip`]).
+    pub fn brotli(mut self) -> Reply {
+        let mut enc = self.compress_into(brotli::CompressorWriter::new(Vec::new(), 64 * 1024, 9, 22));
+        enc.flush().expect("brotli into memory");
+        self.body = Payload::Bytes(enc.into_inner());
+        self.header("Content-Encoding", "br")
+    }
+
+    fn compress_into<W: Write>(&self, mut enc: W) -> W {
+        match &self.body {
+            Payload::Bytes(b) => enc.write_all(b).expect("compress into memory"),
+            Payload::Repeat { byte, len } => {
+                let chunk = vec![*byte; 1 << 20];
+                let mut left = *len;
+                while left > 0 {
+                    let n = left.min(chunk.len() as u64);
+                    enc.write_all(&chunk[..n as usize]).expect("compress into memory");
+                    left -= n;
+                }
+            }
+        }
+        enc
     }
 
     /// Sends no `Content-Length`: the body ends when the connection closes.
@@ -121,6 +146,23 @@ impl Reply {
     /// Sends the headers and the first `bytes` of the body, then closes the connection.
     pub fn close_after(mut self, bytes: u64) -> Reply {
         self.close_after = Some(bytes);
+        self
+    }
+
+    /// Sends the headers and the first `bytes` of the body, then resets the connection (RST).
+    pub fn reset_after(mut self, bytes: u64) -> Reply {
+        self.reset_after = Some(bytes);
+        self
+    }
+
+    /// Resets the connection (RST) without answering at all.
+    pub fn reset() -> Reply {
+        Reply { status: 0, ..Reply::status(200) }
+    }
+
+    /// Sends the body one byte per `interval` (a slowloris server that never quite stalls).
+    pub fn trickle(mut self, interval: Duration) -> Reply {
+        self.trickle = Some(interval);
         self
     }
 }
@@ -159,6 +201,8 @@ struct State {
     active: AtomicUsize,
     max_active: AtomicUsize,
     stopping: AtomicBool,
+    /// Body bytes written per request path (what the client was actually made to receive).
+    sent: Mutex<HashMap<String, u64>>,
     /// Stalled and delayed replies wait on this; shutdown notifies it.
     wake: (Mutex<()>, Condvar),
 }
@@ -237,6 +281,11 @@ impl TestServer {
         self.requests().into_iter().filter(|r| r.path == path).collect()
     }
 
+    /// Body bytes the server managed to write for `path`, over all its requests.
+    pub fn bytes_sent(&self, path: &str) -> u64 {
+        lock(&self.state.sent).get(path).copied().unwrap_or(0)
+    }
+
     /// The most requests that were being answered at the same time.
     pub fn max_concurrent(&self) -> usize {
         self.state.max_active.load(Ordering::SeqCst)
@@ -294,7 +343,40 @@ fn handle(state: &State, stream: TcpStream) {
             None => Reply::status(404).body("not found\n"),
         }
     });
-    let _ = write_reply(state, stream, &reply, request.method == "HEAD", active);
+    let mut counted = Counted { state, path: &request.path, stream };
+    let _ = write_reply(state, &mut counted, &reply, request.method == "HEAD", active);
+}
+
+/// The connection, counting body bytes written into [`State::sent`].
+struct Counted<'a> {
+    state: &'a State,
+    path: &'a str,
+    stream: TcpStream,
+}
+
+impl Counted<'_> {
+    fn body(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.stream.write_all(bytes)?;
+        *lock(&self.state.sent).entry(self.path.to_string()).or_default() += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Closes with RST instead of FIN: SO_LINGER with a zero timeout, then close.
+    fn reset(self) {
+        let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+        // SAFETY: a valid socket fd owned by `self.stream` and a correctly sized option value.
+        unsafe {
+            use std::os::fd::AsRawFd;
+            libc::setsockopt(
+                self.stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&raw const linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+        drop(self.stream);
+    }
 }
 
 fn read_request(reader: &mut impl BufRead) -> Option<Recorded> {
@@ -350,7 +432,7 @@ fn wait(state: &State, duration: Duration) {
 
 fn write_reply(
     state: &State,
-    mut stream: TcpStream,
+    conn: &mut Counted<'_>,
     reply: &Reply,
     head: bool,
     active: Active<'_>,
@@ -362,6 +444,11 @@ fn write_reply(
     // a client that waits for the whole answer before sending its next request can then
     // never appear to overlap with it while this thread is still closing the connection.
     drop(active);
+    if reply.status == 0 {
+        let stream = conn.stream.try_clone()?;
+        Counted { state, path: "", stream }.reset();
+        return Ok(());
+    }
     let body_len = match &reply.body {
         Payload::Bytes(b) => b.len() as u64,
         Payload::Repeat { len, .. } => *len,
@@ -374,26 +461,30 @@ fn write_reply(
         head_text.push_str(&format!("Content-Length: {body_len}\r\n"));
     }
     head_text.push_str("Connection: close\r\n\r\n");
-    stream.write_all(head_text.as_bytes())?;
+    conn.stream.write_all(head_text.as_bytes())?;
     if head {
         return Ok(());
     }
-    let limit = [reply.stall_after, reply.close_after].into_iter().flatten().min();
+    let limit = [reply.stall_after, reply.close_after, reply.reset_after].into_iter().flatten().min();
     let to_send = limit.map_or(body_len, |l| l.min(body_len));
-    match &reply.body {
-        Payload::Bytes(b) => stream.write_all(&b[..usize::try_from(to_send).unwrap_or(b.len())])?,
-        Payload::Repeat { byte, .. } => {
-            let chunk = vec![*byte; 64 * 1024];
-            let mut left = to_send;
-            while left > 0 && !state.stopping.load(Ordering::SeqCst) {
-                let n = left.min(chunk.len() as u64);
-                stream.write_all(&chunk[..n as usize])?;
-                left -= n;
-            }
+    let step = if reply.trickle.is_some() { 1 } else { 64 * 1024 };
+    let mut sent = 0u64;
+    while sent < to_send && !state.stopping.load(Ordering::SeqCst) {
+        let n = (to_send - sent).min(step);
+        match &reply.body {
+            Payload::Bytes(b) => conn.body(&b[sent as usize..(sent + n) as usize])?,
+            Payload::Repeat { byte, .. } => conn.body(&vec![*byte; n as usize])?,
+        }
+        sent += n;
+        if let Some(interval) = reply.trickle {
+            wait(state, interval);
         }
     }
-    stream.flush()?;
-    if reply.stall_after.is_some() {
+    conn.stream.flush()?;
+    if reply.reset_after.is_some() {
+        let stream = conn.stream.try_clone()?;
+        Counted { state, path: "", stream }.reset();
+    } else if reply.stall_after.is_some() {
         wait(state, Duration::from_secs(600));
     }
     Ok(())
@@ -407,6 +498,7 @@ fn reason(status: u16) -> &'static str {
         304 => "Not Modified",
         307 => "Temporary Redirect",
         404 => "Not Found",
+        410 => "Gone",
         429 => "Too Many Requests",
         500 => "Internal Server Error",
         503 => "Service Unavailable",

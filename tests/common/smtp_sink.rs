@@ -22,6 +22,9 @@ pub struct Received {
 struct State {
     refuse: HashSet<String>,
     messages: Vec<Received>,
+    /// Hang (never answer) after the DATA of this message number (1-based), once.
+    stall_at: Option<usize>,
+    stalled: bool,
 }
 
 /// The running server; runs until the test process ends.
@@ -49,6 +52,19 @@ impl SmtpSink {
             }
         });
         SmtpSink { port, state }
+    }
+
+    /// Starts a server that, once, never answers the end of DATA of message number `n`
+    /// (1-based): the client hangs there as on a dead server, and that message is not kept.
+    pub fn stalling_at(n: usize) -> SmtpSink {
+        let sink = SmtpSink::start(&[]);
+        sink.state.lock().unwrap().stall_at = Some(n);
+        sink
+    }
+
+    /// Whether the stall has happened (a client is hanging on it).
+    pub fn stalled(&self) -> bool {
+        self.state.lock().unwrap().stalled
     }
 
     /// The port listened on.
@@ -116,7 +132,16 @@ fn session(stream: TcpStream, state: &Mutex<State>) -> std::io::Result<()> {
                     data.extend_from_slice(l);
                 }
                 let msg = Received { from: from.clone(), to: std::mem::take(&mut to), data };
-                state.lock().unwrap().messages.push(msg);
+                let mut st = state.lock().unwrap();
+                if !st.stalled && st.stall_at == Some(st.messages.len() + 1) {
+                    st.stalled = true;
+                    drop(st);
+                    // Hold the connection open without answering until the client is gone.
+                    let mut rest = Vec::new();
+                    let _ = std::io::Read::read_to_end(&mut input, &mut rest);
+                    return Ok(());
+                }
+                st.messages.push(msg);
                 b"250 2.0.0 queued\r\n"
             }
         } else if upper == "RSET" {

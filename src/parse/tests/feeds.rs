@@ -221,3 +221,16 @@ fn sniffing() {
     assert_eq!(sniff("garbage", Some("application/atom+xml; charset=utf-8")), Some(Format::Atom));
     assert_eq!(sniff("garbage", Some("text/plain")), None);
 }
+
+/// Regression (hostile content suite): a `javascript:` item link reached every output.
+#[test]
+fn item_links_are_http_or_the_feeds_own_scheme() {
+    let base = url::Url::parse("http://x.example/feed").unwrap();
+    for bad in ["javascript:alert(1)", " JaVaScRiPt:alert(1)", "data:text/html,<script>x</script>", "vbscript:x"] {
+        assert_eq!(crate::parse::resolve_url(&base, bad), None, "{bad}");
+    }
+    assert_eq!(crate::parse::resolve_url(&base, "/a").unwrap().as_str(), "http://x.example/a");
+    assert!(crate::parse::resolve_url(&base, "https://y.example/").is_some());
+    let file = url::Url::parse("file:///srv/feed.xml").unwrap();
+    assert_eq!(crate::parse::resolve_url(&file, "post.html").unwrap().as_str(), "file:///srv/post.html");
+}

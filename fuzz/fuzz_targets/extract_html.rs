@@ -1,0 +1,47 @@
+//! Any HTML through the HTML side: sanitizing, item pages with selectors, feed discovery, and
+//! the extractor (events, talks, kind) on the result. Must never panic.
+#![no_main]
+
+use digest::config::{Selectors, SourceConfig, SourceKind};
+use digest::parse::{ParseContext, ParsedItem, html, sanitize};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let base = url::Url::parse("http://fuzz.example/post/").expect("static URL");
+    let _ = html::discover_feeds(&text, &base);
+    let content_html = sanitize::sanitize_html(&text, &base);
+    let source = SourceConfig {
+        name: "fuzz".into(),
+        url: base.clone(),
+        kind: SourceKind::Html,
+        lang: None,
+        city: None,
+        timezone: chrono_tz::Asia::Shanghai,
+        selectors: None,
+    };
+    let selectors = Selectors {
+        items: "a".into(),
+        title: Some("h1, title".into()),
+        date: Some("time".into()),
+        content: Some("article, body".into()),
+        next: Some("a[rel=next]".into()),
+        max_pages: 1,
+    };
+    let _ = html::listing(&text, &base, &selectors);
+    let _ = html::item_page(&text, &selectors, ParseContext { base: &base, timezone: source.timezone });
+    let title: String = text.chars().take(80).collect();
+    let parsed = ParsedItem {
+        guid: None,
+        url: Some(base.clone()),
+        canonical: None,
+        title,
+        author: None,
+        published: None,
+        updated: None,
+        content_html,
+        lang: None,
+        categories: Vec::new(),
+    };
+    let _ = digest::extract::analyze(parsed, &source);
+});
