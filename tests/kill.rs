@@ -98,7 +98,11 @@ fn sigkill_at_seeded_points_leaves_outputs_complete_and_the_database_intact() {
     let again = s.build();
     assert_eq!(again.code, Some(0), "{}", again.output());
     let html = |m: &HashMap<PathBuf, Vec<u8>>| m[&s.output("index.html")].clone();
-    assert_eq!(html(&snapshot(&out_dir)), html(&before));
+    let after = snapshot(&out_dir);
+    assert_eq!(html(&after), html(&before));
+    let leftovers: Vec<_> =
+        after.keys().filter(|p| p.file_name().unwrap().to_string_lossy().starts_with(".digest-")).collect();
+    assert!(leftovers.is_empty(), "the next build removes the killed writes' temporary files: {leftovers:?}");
 }
 
 #[test]

@@ -50,7 +50,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
 }
 
 /// Writes every file under `out_dir`, each atomically; returns the paths written.
+///
+/// Temporary files that an earlier, killed run left in the folders written to are removed
+/// first: the caller holds the state lock, so no other run can be writing them.
 pub fn publish(out_dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, DeliverError> {
+    let dirs: std::collections::BTreeSet<PathBuf> =
+        files.iter().filter_map(|f| out_dir.join(&f.path).parent().map(Path::to_path_buf)).collect();
+    for dir in &dirs {
+        remove_stale_temp_files(dir);
+    }
     files
         .iter()
         .map(|f| {
@@ -58,6 +66,21 @@ pub fn publish(out_dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, Del
             write_atomic(&path, &f.bytes).map(|()| path)
         })
         .collect()
+}
+
+/// Removes the `.digest-*.tmp` files of [`write_atomic`] that a killed run left in `dir`;
+/// best effort, since a leftover only costs disk space.
+fn remove_stale_temp_files(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with(".digest-") && name.ends_with(".tmp") {
+            if let Err(e) = std::fs::remove_file(entry.path()) {
+                tracing::warn!("cannot remove the stale temporary file {}: {e}", entry.path().display());
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -80,6 +103,27 @@ mod tests {
             let mode = std::fs::metadata(dir.path().join("2015-W44/index.html")).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o644, "published files are readable by the web server");
         }
+    }
+
+    #[test]
+    fn publishing_removes_temporary_files_a_killed_run_left() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("2015-W44")).unwrap();
+        std::fs::write(dir.path().join("2015-W44/.digest-AbC123.tmp"), b"half").unwrap();
+        std::fs::write(dir.path().join(".digest-XyZ789.tmp"), b"half").unwrap();
+        std::fs::write(dir.path().join("keep.tmp"), b"not ours").unwrap();
+        let files = [
+            OutputFile { path: "2015-W44/index.html".into(), bytes: b"one".to_vec() },
+            OutputFile { path: "index.html".into(), bytes: b"archive".to_vec() },
+        ];
+        publish(dir.path(), &files).unwrap();
+        let names = |d: &Path| {
+            let mut v: Vec<_> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(names(&dir.path().join("2015-W44")), vec!["index.html"]);
+        assert_eq!(names(dir.path()), vec!["2015-W44", "index.html", "keep.tmp"]);
     }
 
     #[test]
