@@ -41,7 +41,7 @@ fn web_url(base: &Url, href: &str) -> Option<Url> {
 
 /// Feed URLs announced by `<link rel="alternate">` (RSS, Atom, JSON Feed), absolute.
 pub fn discover_feeds(html: &str, base: &Url) -> Vec<Url> {
-    let doc = Html::parse_document(&super::depth::limit_html_depth(html));
+    let doc = Html::parse_document(&super::prepare_html(html));
     let base = doc_base(&doc, base);
     let Some(links) = sel("link[rel][href][type]") else {
         return Vec::new();
@@ -80,7 +80,7 @@ fn item_link<'a>(el: ElementRef<'a>, a_sel: &Selector) -> Option<&'a str> {
 
 /// Applies the `items` and `next` selectors to a listing page.
 pub fn listing(html: &str, base: &Url, selectors: &Selectors) -> Listing {
-    let doc = Html::parse_document(&super::depth::limit_html_depth(html));
+    let doc = Html::parse_document(&super::prepare_html(html));
     let base = doc_base(&doc, base);
     let mut listing = Listing::default();
     let (Some(items), Some(a_sel)) = (sel(&selectors.items), sel("a[href]")) else {
@@ -141,7 +141,7 @@ fn date_in_path(url: &Url) -> Option<super::Timestamp> {
 
 /// Scrapes one item page with the title/date/content selectors (and sensible fallbacks).
 pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> ParsedItem {
-    let doc = Html::parse_document(&super::depth::limit_html_depth(html));
+    let doc = Html::parse_document(&super::prepare_html(html));
     let base = doc_base(&doc, ctx.base);
     let title = selectors
         .title
@@ -229,7 +229,7 @@ fn shorten(s: &str) -> String {
 
 /// Applies every configured selector to a page and reports what each matched.
 pub fn selector_report(html: &str, base: &Url, selectors: &Selectors) -> Vec<SelectorMatch> {
-    let doc = Html::parse_document(&super::depth::limit_html_depth(html));
+    let doc = Html::parse_document(&super::prepare_html(html));
     let base = doc_base(&doc, base);
     let a_sel = sel("a[href]");
     let keys = [

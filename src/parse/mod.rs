@@ -7,6 +7,7 @@ pub mod date;
 pub mod depth;
 pub mod html;
 mod json;
+mod lookalike;
 pub mod repair;
 mod rss;
 pub mod sanitize;
@@ -266,4 +267,13 @@ fn parse_xml(text: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseError
     }
     feed.warnings = warnings;
     Ok(feed)
+}
+
+/// HTML made fit for a tree builder: text that only looks like a tag escaped
+/// ([`lookalike`]), and nesting bounded ([`depth`]).
+pub(crate) fn prepare_html(html: &str) -> std::borrow::Cow<'_, str> {
+    match lookalike::escape_tag_lookalikes(html) {
+        std::borrow::Cow::Borrowed(html) => depth::limit_html_depth(html),
+        std::borrow::Cow::Owned(html) => std::borrow::Cow::Owned(depth::limit_html_depth(&html).into_owned()),
+    }
 }

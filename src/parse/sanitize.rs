@@ -101,7 +101,7 @@ thread_local! {
 pub fn sanitize_html(html: &str, base: &Url) -> String {
     BUILDER.with_borrow_mut(|b| {
         b.url_relative(UrlRelative::RewriteWithBase(base.clone()));
-        b.clean(&super::depth::limit_html_depth(html)).to_string()
+        b.clean(&super::prepare_html(html)).to_string()
     })
 }
 

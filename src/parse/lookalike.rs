@@ -1,0 +1,53 @@
+//! Text that looks like a tag to an HTML parser. Chinese posts write titles as `<QT基础>` (a
+//! `<…>` book-title mark typed with ASCII brackets); an HTML parser reads that as an element
+//! named `qt基础` and the title vanishes. No HTML element has a name outside ASCII, so such a
+//! `<` is text and is escaped before parsing. Hand-written: the decision is one scan over the
+//! tag name, which no sanitizer crate exposes as an option.
+
+use std::borrow::Cow;
+
+/// `html` with the `<` of every would-be tag whose name holds a non-ASCII character escaped
+/// as `&lt;`; borrowed unchanged when there is none.
+pub fn escape_tag_lookalikes(html: &str) -> Cow<'_, str> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    for (at, _) in html.match_indices('<') {
+        let name_start = at + 1 + usize::from(html[at + 1..].starts_with('/'));
+        let rest = &html[name_start..];
+        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            continue; // `< 5`, `<!--`, `<?`: the parser already keeps or drops these itself
+        }
+        let name = rest.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').next().unwrap_or("");
+        if name.is_ascii() {
+            continue;
+        }
+        let buf = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));
+        buf.push_str(&html[copied..at]);
+        buf.push_str("&lt;");
+        copied = at + 1;
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut buf) => {
+            buf.push_str(&html[copied..]);
+            Cow::Owned(buf)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn book_titles_in_ascii_brackets_stay_text() {
+        assert_eq!(escape_tag_lookalikes("<p>讲题 <QT基础> 由</p>"), "<p>讲题 &lt;QT基础> 由</p>");
+        assert_eq!(escape_tag_lookalikes("<Go语言实战></Go语言实战>"), "&lt;Go语言实战>&lt;/Go语言实战>");
+    }
+
+    #[test]
+    fn real_markup_is_borrowed_unchanged() {
+        let html = "<p class=\"x\">中文 <a href=\"/文\">链接</a> a < b <!-- <注释> --></p><br/>";
+        assert!(matches!(escape_tag_lookalikes(html), Cow::Borrowed(_)));
+    }
+}
