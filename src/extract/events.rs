@@ -9,7 +9,7 @@ use regex::Regex;
 use url::Url;
 
 use super::city::CityTable;
-use super::date::{DateHit, find_dates, find_time_range, resolve};
+use super::date::{DateHit, find_dates, find_time_range, may_hold_date, resolve};
 use super::text::{Doc, percent_decode};
 use super::{City, Event};
 
@@ -119,6 +119,9 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
         }
     }
     for (i, l) in doc.lines.iter().enumerate() {
+        if !may_hold_date(&l.text) {
+            continue;
+        }
         let loose = LABEL_TIME.is_match(&l.text) || HOLD.is_match(&l.text);
         for h in find_dates(&l.text, loose) {
             if is_deadline(&l.text, &h) {
