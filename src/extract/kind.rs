@@ -1,20 +1,23 @@
 //! What a post is for, from its title first, then its categories and text.
 
-use std::sync::LazyLock;
-
 use chrono::NaiveDate;
 use regex::Regex;
+
+use super::gate::Gated;
 
 use super::PostKind;
 use super::text::Doc;
 
 /// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
-static SIGN_UP_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
-    )
-    .unwrap()
-});
+static SIGN_UP_LINE: Gated = Gated::new(
+    || {
+        Regex::new(
+            r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
+        )
+        .unwrap()
+    },
+    |t| t.contains([':', '：']) || t.contains("报名"),
+);
 
 fn has(s: &str, words: &[&str]) -> bool {
     let l = s.to_lowercase();

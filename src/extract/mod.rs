@@ -4,6 +4,7 @@
 pub mod city;
 pub mod date;
 pub mod events;
+mod gate;
 pub mod kind;
 pub mod names;
 pub mod schedule;
