@@ -70,10 +70,13 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|p| p.chars().next())
 }
 
-/// Whether `line` may hold a date at all: every date pattern needs a digit (`\d` is Unicode's
-/// decimal digits, within `char::is_numeric`). Lines without one skip the regexes.
+/// Any digit, as the date patterns' `\d` (Unicode's decimal digits) reads one.
+static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
+
+/// Whether `line` may hold a date at all: every date pattern needs a digit. Lines without one
+/// skip the regexes.
 pub(crate) fn may_hold_date(line: &str) -> bool {
-    line.chars().any(char::is_numeric)
+    DIGIT.is_match(line)
 }
 
 /// Whether the English month patterns can match: they need a month abbreviation, in any case

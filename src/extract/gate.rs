@@ -43,13 +43,6 @@ impl Gated {
     }
 }
 
-/// Whether `text` holds `word` in any ASCII case: a gate for `(?i)` words of ASCII letters
-/// other than `k` and `s` (the only ones with non-ASCII case variants, `K` and `ſ`).
-pub(super) fn has_ascii_ci(text: &str, word: &str) -> bool {
-    let w = word.as_bytes();
-    text.as_bytes().windows(w.len()).any(|t| t.eq_ignore_ascii_case(w))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,7 +57,5 @@ mod tests {
         assert_eq!(RE.captures_iter("1个 2个").count(), 2);
         assert_eq!(RE.captures_iter("1 2").count(), 0);
         assert_eq!(RE.replace_all("1个 2", "n"), "n 2");
-        assert!(has_ascii_ci("A TOPIC:", "topic"));
-        assert!(!has_ascii_ci("top ic", "topic"));
     }
 }

@@ -7,7 +7,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::gate::{Gated, has_ascii_ci};
+use super::gate::Gated;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
@@ -62,7 +62,12 @@ static ROSTER: Gated = Gated::new(
     || {
         Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$").unwrap()
     },
-    |t| t.contains([':', '：']) || t.contains("主题") || has_ascii_ci(t, "topic"),
+    // Either it starts with a column name, or it ends with a colon (`\s` is `char::is_whitespace`).
+    |t| {
+        ["参与人", "讲师", "分享者"].iter().any(|p| t.starts_with(p))
+            || t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("name"))
+            || t.trim_end().ends_with([':', '：'])
+    },
 );
 static NAME_ORG_TITLE: Gated = Gated::new(
     || Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap(),
