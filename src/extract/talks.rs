@@ -163,10 +163,10 @@ fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
     {
         return None;
     }
-    if pure_name(text.trim())
-        || SPEAKER_LABEL.is_match(text)
-        || STOP_HEADINGS.iter().any(|s| text.to_lowercase().starts_with(s))
-    {
+    if pure_name(text.trim()) || SPEAKER_LABEL.is_match(text) || {
+        let lower = text.to_lowercase();
+        STOP_HEADINGS.iter().any(|s| lower.starts_with(s))
+    } {
         return None;
     }
     let next = next?;
