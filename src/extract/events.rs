@@ -6,12 +6,11 @@ use std::sync::LazyLock;
 
 use chrono::NaiveDate;
 use regex::Regex;
-
-use super::gate::Gated;
 use url::Url;
 
 use super::city::CityTable;
 use super::date::{DateHit, find_dates, find_time_range, may_hold_date, resolve};
+use super::gate::Gated;
 use super::text::{Doc, percent_decode};
 use super::{City, Event};
 

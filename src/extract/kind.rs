@@ -3,9 +3,8 @@
 use chrono::NaiveDate;
 use regex::Regex;
 
-use super::gate::Gated;
-
 use super::PostKind;
+use super::gate::Gated;
 use super::text::Doc;
 
 /// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".

@@ -6,11 +6,10 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
-
-use super::gate::Gated;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
+use super::gate::Gated;
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};

@@ -7,7 +7,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::gate::Gated;
-
 use super::names::speaker_name;
 use super::text::Doc;
 
