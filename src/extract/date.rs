@@ -70,23 +70,50 @@ fn char_at(s: &str, i: usize) -> Option<char> {
     s.get(i..).and_then(|p| p.chars().next())
 }
 
+/// Any digit, as the date patterns' `\d` (Unicode's decimal digits) reads one.
+static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
+
+/// Whether `line` may hold a date at all: every date pattern needs a digit. Lines without one
+/// skip the regexes.
+pub(crate) fn may_hold_date(line: &str) -> bool {
+    DIGIT.is_match(line)
+}
+
+/// Whether the English month patterns can match: they need a month abbreviation, in any case
+/// (the regexes fold case the Unicode way, so `ſ` stands for `s`). This check is what keeps
+/// them, whose Unicode `\b` the regex crate's fast engines cannot run on Chinese text, off most
+/// lines.
+fn may_name_month(line: &str) -> bool {
+    const MONTHS: [&[u8; 3]; 12] =
+        [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"];
+    line.contains('ſ')
+        || line.as_bytes().windows(3).any(|w| {
+            let lower = [w[0] | 0x20, w[1] | 0x20, w[2] | 0x20];
+            MONTHS.iter().any(|m| **m == lower)
+        })
+}
+
 /// Finds the dates in one line, in order. `loose` also accepts `MM.DD` (for lines that are
 /// known to talk about a date: labelled 时间, or naming a meetup).
 pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
     let mut hits: Vec<DateHit> = Vec::new();
+    if !may_hold_date(line) {
+        return hits;
+    }
     let push = |hits: &mut Vec<DateHit>, s: usize, e: usize, y: Option<i32>, m: u32, d: u32| {
         if (valid(m, d) || (m == 0 && (1..=31).contains(&d))) && !overlaps(hits, s, e) {
             hits.push(DateHit { start: s, end: e, year: y, month: m, day: d });
         }
     };
-    for c in CN.captures_iter(line) {
+    let has = |c: char| line.contains(c);
+    for c in CN.captures_iter(if has('月') { line } else { "" }) {
         let m0 = c.get(0).map_or(0..0, |m| m.range());
         let y = num(c.get(1)).map(|y| y as i32);
         if let (Some(m), Some(d)) = (num(c.get(2)), num(c.get(3))) {
             push(&mut hits, m0.start, m0.end, y, m, d);
         }
     }
-    for c in ISO.captures_iter(line) {
+    for c in ISO.captures_iter(if line.contains(['-', '/', '.']) { line } else { "" }) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
             continue;
@@ -97,14 +124,15 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, r.start, r.end, Some(y as i32), m, d);
         }
     }
-    for c in US.captures_iter(line) {
+    for c in US.captures_iter(if has('/') { line } else { "" }) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             push(&mut hits, r.start, r.end, Some(y as i32), m, d);
         }
     }
+    let en = if may_name_month(line) { line } else { "" };
     for (re, mi, di) in [(&*EN_MD, 1, 2), (&*EN_DM, 2, 1)] {
-        for c in re.captures_iter(line) {
+        for c in re.captures_iter(en) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
             if let Some(d) = num(c.get(di)) {
@@ -112,7 +140,7 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             }
         }
     }
-    for c in COMPACT.captures_iter(line) {
+    for c in COMPACT.captures_iter(if line.contains([':', '：']) { line } else { "" }) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
             continue;
@@ -122,14 +150,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, r.start, end, Some(2000 + y as i32), m, d);
         }
     }
-    for c in DAY_ONLY.captures_iter(line) {
+    for c in DAY_ONLY.captures_iter(if has('周') || line.contains("星期") { line } else { "" }) {
         let g = c.get(1).or(c.get(2));
         if let (Some(g), Some(d)) = (g, num(g)) {
             push(&mut hits, g.start(), g.end(), None, 0, d);
         }
     }
     if loose {
-        for c in DOTTED.captures_iter(line) {
+        for c in DOTTED.captures_iter(if has('.') { line } else { "" }) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let before = char_before(line, r.start);
             let after = char_at(line, r.end);
@@ -240,6 +268,11 @@ fn one_time(c: &regex::Captures<'_>, base: usize, prev_pm: bool) -> Option<(Naiv
 
 /// The first time or time range in `s`: start and optional end.
 pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
+    // Every time has a colon or 点/时; without one, the regex (slow on Chinese text: its `\b` is
+    // Unicode's) need not run.
+    if !s.contains([':', '：', '点', '點', '时', '時']) {
+        return None;
+    }
     for c in RANGE.captures_iter(s) {
         let whole = c.get(0)?;
         // A bare number followed by 点 inside a word like "几点建议" is not a time: require a

@@ -9,7 +9,8 @@ use regex::Regex;
 use url::Url;
 
 use super::city::CityTable;
-use super::date::{DateHit, find_dates, find_time_range, resolve};
+use super::date::{DateHit, find_dates, find_time_range, may_hold_date, resolve};
+use super::gate::Gated;
 use super::text::{Doc, percent_decode};
 use super::{City, Event};
 
@@ -37,8 +38,8 @@ static VENUE: LazyLock<Regex> = LazyLock::new(|| {
 static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
-static FILE_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap());
+static FILE_DATE: Gated =
+    Gated::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(), |t| t.contains(['-', '_']));
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
 /// the most frequent such YYMMDD within 60 days before publication.
@@ -119,6 +120,9 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
         }
     }
     for (i, l) in doc.lines.iter().enumerate() {
+        if !may_hold_date(&l.text) {
+            continue;
+        }
         let loose = LABEL_TIME.is_match(&l.text) || HOLD.is_match(&l.text);
         for h in find_dates(&l.text, loose) {
             if is_deadline(&l.text, &h) {

@@ -1,23 +1,29 @@
 //! What a post is for, from its title first, then its categories and text.
 
-use std::sync::LazyLock;
-
 use chrono::NaiveDate;
 use regex::Regex;
 
 use super::PostKind;
+use super::gate::Gated;
 use super::text::Doc;
 
 /// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
-static SIGN_UP_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
-    )
-    .unwrap()
-});
+static SIGN_UP_LINE: Gated = Gated::new(
+    || {
+        Regex::new(
+            r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
+        )
+        .unwrap()
+    },
+    |t| t.contains([':', '：']) || t.contains("报名"),
+);
 
 fn has(s: &str, words: &[&str]) -> bool {
-    let l = s.to_lowercase();
+    has_lowered(&s.to_lowercase(), words)
+}
+
+/// Like [`has`] on text already lowercased (the post's text is lowercased once, not per test).
+fn has_lowered(l: &str, words: &[&str]) -> bool {
     words.iter().any(|w| l.contains(w))
 }
 
@@ -40,10 +46,10 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has(&cats, &["总结"]) && has_event {
         return PostKind::Recap;
     }
-    let text = doc.plain();
+    let text = doc.plain().to_lowercase();
     if has_event {
         if has(&cats, &["报名"])
-            || has(
+            || has_lowered(
                 &text,
                 &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"],
             )
@@ -51,7 +57,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
         {
             return PostKind::Registration;
         }
-        if has(&text, &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"])
+        if has_lowered(&text, &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"])
         {
             return PostKind::CallForSpeakers;
         }
@@ -60,7 +66,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has(title, &["发布", "宣布", "融资", "released", "announc"]) {
         return PostKind::Other;
     }
-    if doc.has_code || has(&text, &["作者：", "译者：", "author：", "author:", "原文："]) {
+    if doc.has_code || has_lowered(&text, &["作者：", "译者：", "author：", "author:", "原文："]) {
         return PostKind::Article;
     }
     PostKind::Other

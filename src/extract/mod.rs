@@ -4,6 +4,7 @@
 pub mod city;
 pub mod date;
 pub mod events;
+mod gate;
 pub mod kind;
 pub mod names;
 pub mod schedule;
@@ -163,8 +164,8 @@ fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
 
 /// Analyzes one parsed post with a city table that may carry per-source names.
 pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTable) -> Item {
-    let lang = detect_lang(&parsed, source);
     let doc = text::parse_html(&parsed.content_html);
+    let lang = detect_lang(&parsed, source, &doc);
     let published = published_day(&parsed);
     let post = events::PostInfo {
         title: &parsed.title,
@@ -232,8 +233,8 @@ fn script_counts(text: &str) -> (usize, usize) {
 
 /// The source's configured language when there is one; else the item's own declaration
 /// unless the text clearly says otherwise; else Han characters vs Latin words in the text
-/// (tags stripped). A channel-level `en-us` on Chinese posts (techparty) is not trusted.
-fn detect_lang(parsed: &ParsedItem, source: &SourceConfig) -> Lang {
+/// (tags stripped: `doc`, the parsed content). A channel-level `en-us` on Chinese posts (techparty) is not trusted.
+fn detect_lang(parsed: &ParsedItem, source: &SourceConfig, doc: &text::Doc) -> Lang {
     let code = |c: &str| {
         let c = c.to_ascii_lowercase();
         if c.starts_with("zh") {
@@ -247,7 +248,7 @@ fn detect_lang(parsed: &ParsedItem, source: &SourceConfig) -> Lang {
     if let Some(l) = source.lang.as_deref().and_then(code) {
         return l;
     }
-    let text = format!("{}\n{}", parsed.title, text::html_to_text(&parsed.content_html));
+    let text = format!("{}\n{}", parsed.title, doc.plain());
     let (han, words) = script_counts(&text);
     // A Han character is about half a word of content.
     let by_text = if han > 0 && han >= words { Lang::Zh } else { Lang::En };

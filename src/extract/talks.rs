@@ -9,6 +9,7 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
+use super::gate::Gated;
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
@@ -23,53 +24,74 @@ static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>"); the <> form
 /// needs a Han character and no `=`/`/`, so HTML shown as text (`<span class="…">`, `<video>`) is none.
-static QUOTED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"《([^《》]{2,80})》|<([^<>=/]{0,40}\p{Han}[^<>=/]{0,40})>").unwrap());
+static QUOTED: Gated = Gated::new(
+    || Regex::new(r"《([^《》]{2,80})》|<([^<>=/]{0,40}\p{Han}[^<>=/]{0,40})>").unwrap(),
+    |t| t.contains(['《', '<']),
+);
 static LEAD_NUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
-static ZHUJIANG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:Topic\s*\d*\s*[:：]\s*)?(.+?)\s*[,，]\s*主讲(?:者|人)?\s*[:：]?\s*(.+)$").unwrap()
-});
-static BY: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$").unwrap());
+static ZHUJIANG: Gated = Gated::new(
+    || Regex::new(r"^(?:Topic\s*\d*\s*[:：]\s*)?(.+?)\s*[,，]\s*主讲(?:者|人)?\s*[:：]?\s*(.+)$").unwrap(),
+    |t| t.contains("主讲") && t.contains([',', '，']),
+);
+static BY: Gated = Gated::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$").unwrap(), |t| t.contains("by"));
 static TOPIC_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap());
-pub(super) static DASH_SPEAKER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap());
+pub(super) static DASH_SPEAKER: Gated =
+    Gated::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap(), |t| t.contains(['-', '–', '—']));
 
-static FROM_WHOM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})(?:[(（].*?[)）])?\s*[:：]\s*(.+?)。?$").unwrap());
-static BY_WHOM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^([^，,]+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap());
-static SAID: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"([^\s，。,、“”"]{2,12}?)\s*[,，]?\s*(?:讲述|分享了?|带来了?|主讲)\s*[“"]([^”"]{2,60})[”"]"#).unwrap()
-});
-static BROUGHT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap());
-static ROSTER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$").unwrap()
-});
-static NAME_ORG_TITLE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap()
-});
+static FROM_WHOM: Gated = Gated::new(
+    || Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})(?:[(（].*?[)）])?\s*[:：]\s*(.+?)。?$").unwrap(),
+    |t| t.contains("主题来自"),
+);
+static BY_WHOM: Gated = Gated::new(
+    || Regex::new(r"^([^，,]+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap(),
+    |t| t.contains('由') && t.contains([',', '，']),
+);
+static SAID: Gated = Gated::new(
+    || {
+        Regex::new(r#"([^\s，。,、“”"]{2,12}?)\s*[,，]?\s*(?:讲述|分享了?|带来了?|主讲)\s*[“"]([^”"]{2,60})[”"]"#)
+            .unwrap()
+    },
+    |t| t.contains(['“', '"']) && ["讲述", "分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
+);
+static BROUGHT: Gated =
+    Gated::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap(), |t| t.contains("带来"));
+static ROSTER: Gated = Gated::new(
+    || {
+        Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$").unwrap()
+    },
+    // Either it starts with a column name, or it ends with a colon (`\s` is `char::is_whitespace`).
+    |t| {
+        ["参与人", "讲师", "分享者"].iter().any(|p| t.starts_with(p))
+            || t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("name"))
+            || t.trim_end().ends_with([':', '：'])
+    },
+);
+static NAME_ORG_TITLE: Gated = Gated::new(
+    || Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap(),
+    |t| t.contains(['(', '（']) && t.contains([')', '）']),
+);
 static SLOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap());
 static PAREN_SLIDE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap());
 /// `+ 淘宝网 清笃(廖恺) “nodejs快速入门”`: a name (after an optional organization) and a
 /// title in curly quotes ending the line.
-static NAME_QUOTE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r#"^[+*\-•\s]*(?:\S{1,12}\s+)?([^\s“”"(（]{2,16})\s*(?:[(（][^)）]{1,16}[)）])?\s*[“"]([^“”"]{2,60})[”"]\s*$"#,
-    )
-    .unwrap()
-});
+static NAME_QUOTE: Gated = Gated::new(
+    || {
+        Regex::new(r#"^[+*\-•\s]*(?:\S{1,12}\s+)?([^\s“”"(（]{2,16})\s*(?:[(（][^)）]{1,16}[)）])?\s*[“"]([^“”"]{2,60})[”"]\s*$"#).unwrap()
+    },
+    |t| t.contains(['“', '"']) && t.contains(['”', '"']),
+);
 /// A bio line: "大宝（谢廷宝），前网易……", "庆亮，明朝网络(明朝传奇项目)，…".
 static BIO_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[—\-–\s]*([^\s，,（(]{2,16})\s*(?:[（(][^)）]{1,20}[)）])?\s*[，,]\s*\S").unwrap());
 /// A leading agenda time ("14:00-14:40 ", "* 9:30～10:10", "13:30 ").
 static TIME_LEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s*+\-•]*\d{1,2}[:：]\d{2}(?:\s*[-~～–—至到]\s*\d{1,2}[:：]\d{2})?\s*").unwrap());
-pub(super) static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap());
+pub(super) static PARENS: Gated =
+    Gated::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap(), |t| t.contains(['(', '（']));
 pub(super) static BIO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|总裁|从业|专家|讲师|联合创始)")
         .unwrap()
@@ -140,10 +162,10 @@ fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
     {
         return None;
     }
-    if pure_name(text.trim())
-        || SPEAKER_LABEL.is_match(text)
-        || STOP_HEADINGS.iter().any(|s| text.to_lowercase().starts_with(s))
-    {
+    if pure_name(text.trim()) || SPEAKER_LABEL.is_match(text) || {
+        let lower = text.to_lowercase();
+        STOP_HEADINGS.iter().any(|s| lower.starts_with(s))
+    } {
         return None;
     }
     let next = next?;

@@ -6,29 +6,42 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::gate::Gated;
 use super::names::speaker_name;
 use super::text::Doc;
 
 /// "…dcshi，他的主题是" / "…感染源，她的题目为：": the name before a pronoun and a topic word.
-static PRONOUN_TOPIC: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,5})\s*[，,]\s*[他她]的?(?:主题|题目|topic|分享|演讲)(?:是|为)?\s*[:：]?\s*$")
-        .unwrap()
-});
+static PRONOUN_TOPIC: Gated = Gated::new(
+    || {
+        Regex::new(r"(?i)([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,5})\s*[，,]\s*[他她]的?(?:主题|题目|topic|分享|演讲)(?:是|为)?\s*[:：]?\s*$").unwrap()
+    },
+    |t| t.contains(['他', '她']),
+);
 /// "是小路分享的" / "由张三带来了" / "李四 带来主题": a name right before a verb of giving a talk.
-static NAME_VERB: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s，,。、由是的])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:则|也|又|还)?\s*(?:带来|分享|主讲|讲述|讲解)(?:了|的)?\s*(?:主题|题为|名为)?\s*[:：]?\s*$")
-        .unwrap()
-});
+static NAME_VERB: Gated = Gated::new(
+    || {
+        Regex::new(r"(?:^|[\s，,。、由是的])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:则|也|又|还)?\s*(?:带来|分享|主讲|讲述|讲解)(?:了|的)?\s*(?:主题|题为|名为)?\s*[:：]?\s*$").unwrap()
+    },
+    |t| ["带来", "分享", "主讲", "讲述", "讲解"].iter().any(|w| t.contains(w)),
+);
 /// "首先是大宝（http://…）的主题：敏捷网游架构与性能的新玩法。": a name, its topic, the title
 /// up to the end of the sentence.
-static TOPIC_OF: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[\s，,。由是])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:[（(][^）)]{0,40}[）)])?\s*的(?:主题|题目|topic|分享)(?:是|为)?\s*[:：]\s*([^。！!；;《》“”]{2,50})(?:[。！!；;]|$)").unwrap()
-});
+static TOPIC_OF: Gated = Gated::new(
+    || {
+        Regex::new(r"(?i)(?:^|[\s，,。由是])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:[（(][^）)]{0,40}[）)])?\s*的(?:主题|题目|topic|分享)(?:是|为)?\s*[:：]\s*([^。！!；;《》“”]{2,50})(?:[。！!；;]|$)").unwrap()
+    },
+    |t| t.contains('的') && t.contains([':', '：']),
+);
 /// "+ Frank 分享:": a line that only introduces a speaker.
-static SPEAKER_INTRO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[+*\-•\s]*([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4})\s*(?:分享|带来|主讲)(?:了|的)?\s*[:：]\s*$")
+static SPEAKER_INTRO: Gated = Gated::new(
+    || {
+        Regex::new(
+            r"^[+*\-•\s]*([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4})\s*(?:分享|带来|主讲)(?:了|的)?\s*[:：]\s*$",
+        )
         .unwrap()
-});
+    },
+    |t| t.contains([':', '：']) && ["分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
+);
 /// `+ ”史前的SSJS——从JS的ASP到NodeJS”`: a list item that is only a quoted title.
 static QUOTE_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^[+*\-•\s]*[“”"]([^“”"]{2,60})[“”"]\s*$"#).unwrap());
