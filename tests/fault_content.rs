@@ -14,19 +14,10 @@ const ITEM_DATE: &str = "Fri, 30 Oct 2015 10:00:00 +0800";
 
 /// Every file the build wrote, as text.
 fn outputs(s: &Scenario) -> String {
-    let mut all = String::new();
-    let mut dirs = vec![s.dir.path().join("output")];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                all.push_str(&String::from_utf8_lossy(&std::fs::read(path).unwrap()));
-            }
-        }
-    }
-    all
+    common::files_under(&s.dir.path().join("output"))
+        .iter()
+        .map(|path| String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned())
+        .collect()
 }
 
 #[test]

@@ -88,35 +88,27 @@ fn xss_payloads_are_inert_in_every_output() {
     assert_eq!(run.code, Some(0), "{}", run.output());
     let out = s.dir.path().join("output");
     let mut checked = 0;
-    let mut dirs = vec![out.clone()];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-                continue;
+    for path in common::files_under(&out) {
+        let bytes = std::fs::read(&path).unwrap();
+        let text = match path.extension().and_then(|e| e.to_str()) {
+            // The message's parts, decoded from their transfer encoding.
+            Some("eml") => {
+                let msg = mail_parser::MessageParser::default().parse(&bytes).expect("a parseable message");
+                let plain = msg.body_text(0).unwrap_or_default();
+                assert!(!plain.contains("javascript:alert('l1')"), "no javascript: link in {}", path.display());
+                msg.body_html(0).expect("an HTML part").into_owned()
             }
-            let bytes = std::fs::read(&path).unwrap();
-            let text = match path.extension().and_then(|e| e.to_str()) {
-                // The message's parts, decoded from their transfer encoding.
-                Some("eml") => {
-                    let msg = mail_parser::MessageParser::default().parse(&bytes).expect("a parseable message");
-                    let plain = msg.body_text(0).unwrap_or_default();
-                    assert!(!plain.contains("javascript:alert('l1')"), "no javascript: link in {}", path.display());
-                    msg.body_html(0).expect("an HTML part").into_owned()
-                }
-                _ => String::from_utf8_lossy(&bytes).into_owned(),
-            };
-            // Plain text is not markup: a title may say "<script>" there, as text.
-            if path.extension().is_some_and(|e| e == "txt") {
-                assert!(!text.contains("javascript:alert('l1')"), "no javascript: link in {}", path.display());
-            } else if path.extension().is_some_and(|e| e == "json" || e == "atom" || e == "rss") {
-                check_feed(&path, &bytes);
-            } else {
-                check_no_payload(&path, &text);
-            }
-            checked += 1;
+            _ => String::from_utf8_lossy(&bytes).into_owned(),
+        };
+        // Plain text is not markup: a title may say "<script>" there, as text.
+        if path.extension().is_some_and(|e| e == "txt") {
+            assert!(!text.contains("javascript:alert('l1')"), "no javascript: link in {}", path.display());
+        } else if path.extension().is_some_and(|e| e == "json" || e == "atom" || e == "rss") {
+            check_feed(&path, &bytes);
+        } else {
+            check_no_payload(&path, &text);
         }
+        checked += 1;
     }
     assert!(checked >= 15, "{checked} files");
 }

@@ -16,19 +16,7 @@ use common::{Reply, fixture_site};
 
 /// Every file under `dir`, by path.
 fn snapshot(dir: &Path) -> HashMap<PathBuf, Vec<u8>> {
-    let mut files = HashMap::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(d).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else {
-                files.insert(path.clone(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
+    common::files_under(dir).into_iter().map(|path| (path.clone(), std::fs::read(&path).unwrap())).collect()
 }
 
 /// Asserts a published file is complete: it parses as what its name says.

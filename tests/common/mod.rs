@@ -40,3 +40,16 @@ pub fn offline_example(dir: &std::path::Path) -> std::path::PathBuf {
     copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples"), &dir.join("examples"));
     dir.join("examples/offline.toml")
 }
+
+/// Every file below `dir` (recursively), sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let (mut files, mut dirs) = (Vec::new(), vec![dir.to_path_buf()]);
+    while let Some(d) = dirs.pop() {
+        for entry in std::fs::read_dir(d).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() { dirs.push(path) } else { files.push(path) }
+        }
+    }
+    files.sort();
+    files
+}
