@@ -8,8 +8,7 @@ use std::process::{Command, Output};
 use common::fixture_proxy::FixtureProxy;
 
 fn digest(dir: &Path, args: &[&str], proxy: Option<&FixtureProxy>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_digest"));
-    cmd.args(args).current_dir(dir).env_remove("RUST_LOG").env_remove("DIGEST_CONFIG");
+    let mut cmd = common::run::in_dir(dir, args);
     if let Some(p) = proxy {
         cmd.env("HTTP_PROXY", &p.url).env("NO_PROXY", "");
     }

@@ -4,19 +4,12 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::{Reply, TestServer, offline_example};
 
 fn digest(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digest"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("DIGEST_CONFIG")
-        .env("NO_PROXY", "127.0.0.1")
-        .output()
-        .unwrap()
+    common::run::in_dir(dir, args).output().unwrap()
 }
 
 fn stdout(out: &Output) -> String {

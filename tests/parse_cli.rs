@@ -2,16 +2,12 @@
 //! per-file errors on stderr, `--files` lists and `--json`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+mod common;
 
 fn digest(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digest"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .env_remove("DIGEST_CONFIG")
-        .output()
-        .unwrap()
+    common::run::in_dir(dir, args).output().unwrap()
 }
 
 fn repo(path: &str) -> PathBuf {

@@ -7,15 +7,14 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use common::offline_example;
 
 const README: &str = include_str!("../README.md");
 
 fn digest(dir: &Path, args: &[String], config: Option<&Path>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_digest"));
-    cmd.args(args).current_dir(dir).env_remove("RUST_LOG").env_remove("DIGEST_CONFIG");
+    let mut cmd = common::run::in_dir(dir, args);
     if let Some(c) = config {
         cmd.env("DIGEST_CONFIG", c);
     }

@@ -46,6 +46,14 @@ pub fn command(args: &[&str]) -> Command {
     cmd
 }
 
+/// `digest ARGS` run in `dir`, with `RUST_LOG` and `DIGEST_CONFIG` cleared and no proxy for
+/// 127.0.0.1; the caller adds what else the test needs and collects `.output()`.
+pub fn in_dir<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_digest"));
+    cmd.args(args).current_dir(dir).env_remove("RUST_LOG").env_remove("DIGEST_CONFIG").env("NO_PROXY", "127.0.0.1");
+    cmd
+}
+
 /// Runs `digest ARGS` to completion.
 pub fn digest(args: &[&str]) -> Finished {
     let started = Instant::now();
