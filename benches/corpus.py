@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Deterministic benchmark corpus for digest and its peers (see benches/README.md).
 
-    python3 benches/corpus.py OUT_DIR [--feeds 1000] [--seed 7] [--port 8089]
+    python3 benches/corpus.py OUT_DIR [--feeds 1000] [--seed 7] [--port 8089] [--days 60]
 
 Writes OUT_DIR/feeds/feed-NNNN.xml (about 60% RSS 2.0, 40% Atom 1.0; 20-50 entries each;
 1-10 KB of mixed Chinese/English HTML per entry; 5% of the feeds encoded in GB18030 with an
 XML declaration saying so; 10% of the entries are copies of an entry of another feed, same
-link and text), plus:
+link and text; entry dates fall in the `--days` days before 2026-11-22), plus:
 
   OUT_DIR/files.txt         every feed file, one path per line (`digest parse --files`)
   OUT_DIR/feeds.toml        a digest config reading the feeds from http://127.0.0.1:PORT/
@@ -75,8 +75,8 @@ def body_html(rng, target_bytes, base):
     return "".join(parts)
 
 
-def make_entry(rng, feed_no, n, base):
-    published = END - datetime.timedelta(seconds=rng.randrange(0, 60 * 86400))
+def make_entry(rng, feed_no, n, base, days):
+    published = END - datetime.timedelta(seconds=rng.randrange(0, days * 86400))
     if rng.random() < 0.5:
         title = "".join(rng.choice(ZH_PHRASES) for _ in range(rng.randrange(3, 7)))
     else:
@@ -144,6 +144,7 @@ def main():
     ap.add_argument("--feeds", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--port", type=int, default=8089)
+    ap.add_argument("--days", type=int, default=60, help="spread of entry dates before 2026-11-22 (a long-lived store: 730)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     os.makedirs(os.path.join(args.out, "feeds"), exist_ok=True)
@@ -152,7 +153,7 @@ def main():
     plans = []
     for no in range(1, args.feeds + 1):
         base = f"http://{'blog' if no % 3 else 'news'}{no % 97}.example.org"
-        entries = [make_entry(rng, no, n, base) for n in range(rng.randrange(20, 51))]
+        entries = [make_entry(rng, no, n, base, args.days) for n in range(rng.randrange(20, 51))]
         plans.append(entries)
     total = sum(len(p) for p in plans)
     duplicates = 0
@@ -192,6 +193,8 @@ def main():
     with open(os.path.join(args.out, "feeds.toml"), "w") as f:
         f.write("".join(toml))
     stats.update(feeds=len(plans), entries=total, duplicates=duplicates, seed=args.seed, port=args.port)
+    if args.days != 60:  # only when asked for, so the default corpus.json stays as it was
+        stats["days"] = args.days
     with open(os.path.join(args.out, "corpus.json"), "w") as f:
         json.dump(stats, f, indent=1)
     print(json.dumps(stats))

@@ -30,8 +30,9 @@ pub(super) fn build_week(
     let tz = config.timezone;
     let posts = store.posts_between(week.first_day(), week.last_day(), tz)?;
     // Events are announced weeks ahead: read the posts of the last months up to this week
-    // (never later ones, so rebuilding an old week gives the same issue).
-    let context = store.posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
+    // (never later ones, so rebuilding an old week gives the same issue); of them, only what
+    // the events are made of.
+    let context = store.event_posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
     let all_events = events::collect(&context);
     let (from, to) = upcoming_window(week, config.upcoming_weeks);
     // An event an earlier issue featured is left out unless its details changed since.
@@ -41,7 +42,16 @@ pub(super) fn build_week(
     let mut titled: Vec<_> = posts.clone();
     titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
     let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, &catalog, &titled, now);
-    let issue = Issue { config, catalog: &catalog, week, posts: &posts, upcoming: &upcoming, alt_titles: &alt_titles };
+    let summaries = render::view::summaries(&posts);
+    let issue = Issue {
+        config,
+        catalog: &catalog,
+        week,
+        posts: &posts,
+        summaries: &summaries,
+        upcoming: &upcoming,
+        alt_titles: &alt_titles,
+    };
 
     let dir = PathBuf::from(week.to_string());
     let host = config.site_host();

@@ -38,6 +38,9 @@ pub struct Issue<'a> {
     pub week: Week,
     /// The week's posts, oldest first.
     pub posts: &'a [Post],
+    /// The summary of each of `posts`, in the same order ([`summaries`]): made once, shown in
+    /// every edition.
+    pub summaries: &'a [String],
     /// Upcoming events, sorted.
     pub upcoming: &'a [EventEntry],
     /// Known titles in the other language.
@@ -199,11 +202,12 @@ pub fn newsletter(issue: &Issue, edition: Edition, medium: Medium) -> Newsletter
     let title = Text::new(config.title_zh.clone(), config.title_en.clone(), edition);
     let range = c.week_range(edition, a, b);
     let mut new_posts = Vec::new();
+    let posts = || issue.posts.iter().zip(issue.summaries);
     for kind in KIND_ORDER {
-        new_posts.extend(issue.posts.iter().filter(|p| p.item.kind == kind).map(|p| post_view(issue, p, edition)));
+        new_posts.extend(posts().filter(|(p, _)| p.item.kind == kind).map(|(p, s)| post_view(issue, p, s, edition)));
     }
     let recaps: Vec<PostView> =
-        issue.posts.iter().filter(|p| p.item.kind == PostKind::Recap).map(|p| post_view(issue, p, edition)).collect();
+        posts().filter(|(p, _)| p.item.kind == PostKind::Recap).map(|(p, s)| post_view(issue, p, s, edition)).collect();
     let upcoming: Vec<EventView> = issue.upcoming.iter().map(|e| event_view(issue, e, edition)).collect();
     let counts = [("posts", Arg::Num(issue.posts.len() as i64)), ("events", Arg::Num(upcoming.len() as i64))];
     let preheader = c.text(edition, "preheader", &counts).text;
@@ -281,7 +285,12 @@ fn alt_title(issue: &Issue, title: &str, lang: Lang, edition: Edition) -> Option
     needed.then(|| issue.alt_titles.get(title).cloned()).flatten()
 }
 
-fn post_view(issue: &Issue, post: &Post, edition: Edition) -> PostView {
+/// The summary shown for each post (plain text of its body, at most 160 characters).
+pub fn summaries(posts: &[Post]) -> Vec<String> {
+    posts.iter().map(|p| summary(&p.item.parsed.content_html, 160)).collect()
+}
+
+fn post_view(issue: &Issue, post: &Post, summary: &str, edition: Edition) -> PostView {
     let c = issue.catalog;
     let p = &post.item.parsed;
     let day = p.published.or(p.updated).map(|t| super::local_date(t, issue.config.timezone));
@@ -300,7 +309,7 @@ fn post_view(issue: &Issue, post: &Post, edition: Edition) -> PostView {
         kind: kind.code(),
         kind_label: c.text(edition, &kind_id, &[]),
         deadline: deadline(&post.item).map(date_text),
-        summary: summary(&p.content_html, 160),
+        summary: summary.to_string(),
         events: super::events::collect(std::slice::from_ref(post))
             .iter()
             .map(|e| event_view(issue, e, edition))

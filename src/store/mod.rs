@@ -147,10 +147,9 @@ impl Store {
     fn init(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
-        self.conn
-            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-            .map_err(wrap)?;
+        self.conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").map_err(wrap)?;
         self.conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(wrap)?;
+        // Turns foreign keys on once the schema is current.
         schema::migrate(&mut self.conn, &self.path)
     }
 
@@ -268,32 +267,67 @@ impl Store {
     /// Posts whose date (published, else updated, else first seen) falls on a local date in
     /// `[from, to]` in `tz`, oldest first.
     pub fn posts_between(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Vec<Post>, StoreError> {
-        // The indexed column is a UTC instant; widen by a day each side and decide exactly on
-        // the local date, so date-only values and any zone work.
-        let lo = Utc.from_utc_datetime(&from.and_hms_opt(0, 0, 0).unwrap_or_default()) - chrono::Duration::days(1);
-        let hi = Utc.from_utc_datetime(&to.and_hms_opt(0, 0, 0).unwrap_or_default()) + chrono::Duration::days(2);
-        let posts = self.query_posts(
-            "SELECT id, data, first_seen FROM items WHERE sort_utc >= ?1 AND sort_utc < ?2 ORDER BY sort_utc, id",
-            params![lo.timestamp(), hi.timestamp()],
+        let (lo, hi) = widened(from, to);
+        self.query_posts(
+            "SELECT id, first_seen, data, content FROM items WHERE sort_utc >= ?1 AND sort_utc < ?2
+             ORDER BY sort_utc, id",
+            params![lo, hi],
+            |p, seen| (from..=to).contains(&local_day(p, seen, tz)),
+        )
+    }
+
+    /// What [`render::events::collect`](crate::render::events::collect) needs of the posts of
+    /// `[from, to]` (as [`Store::posts_between`] picks them), without decoding the others: the
+    /// posts with events or talks, and any other post carrying one of their links (`collect`
+    /// takes an event's post as the first one with its link), oldest first. Their bodies are
+    /// not read (`content_html` is empty): events are made without them.
+    pub fn event_posts_between(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Vec<Post>, StoreError> {
+        let (lo, hi) = widened(from, to);
+        let annotated = self.query_posts(
+            "SELECT id, first_seen, data, '' FROM items WHERE annotated AND sort_utc >= ?1 AND sort_utc < ?2
+             ORDER BY sort_utc, id",
+            params![lo, hi],
+            |p, seen| (from..=to).contains(&local_day(p, seen, tz)),
         )?;
-        Ok(posts
+        // An event lists its posts by link, or by key when a post has none.
+        let links: std::collections::HashSet<String> = annotated
+            .iter()
+            .map(|p| p.item.parsed.url.as_ref().map_or_else(|| p.key.clone(), |u| u.to_string()))
+            .collect();
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT rowid, links FROM items WHERE NOT annotated AND sort_utc >= ?1 AND sort_utc < ?2")
+            .map_err(|e| self.err(e))?;
+        // Read from the index `items_links` alone, never from the rows.
+        let sharing: Vec<i64> = stmt
+            .query_map(params![lo, hi], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .map_err(|e| self.err(e))?
             .into_iter()
-            .filter(|(p, seen)| {
-                let day = local_day(p, *seen, tz);
-                day >= from && day <= to
-            })
-            .map(|(p, _)| p)
-            .collect())
+            .filter(|(_, l)| l.lines().any(|l| links.contains(l)))
+            .map(|(id, _)| id)
+            .collect();
+        if sharing.is_empty() {
+            return Ok(annotated);
+        }
+        // Rare (a post merged with another's page in a later run): read again, in order, with them.
+        let ids = serde_json::to_string(&sharing).unwrap_or_default();
+        self.query_posts(
+            "SELECT id, first_seen, data, '' FROM items WHERE sort_utc >= ?1 AND sort_utc < ?2
+             AND (annotated OR rowid IN (SELECT value FROM json_each(?3))) ORDER BY sort_utc, id",
+            params![lo, hi, ids],
+            |p, seen| (from..=to).contains(&local_day(p, seen, tz)),
+        )
     }
 
     /// The newest `n` posts, newest first (for the merged feeds).
     pub fn latest_posts(&self, n: usize) -> Result<Vec<Post>, StoreError> {
         let n = i64::try_from(n).unwrap_or(i64::MAX);
-        Ok(self
-            .query_posts("SELECT id, data, first_seen FROM items ORDER BY sort_utc DESC, id LIMIT ?1", params![n])?
-            .into_iter()
-            .map(|(p, _)| p)
-            .collect())
+        self.query_posts(
+            "SELECT id, first_seen, data, content FROM items ORDER BY sort_utc DESC, id LIMIT ?1",
+            params![n],
+            |_, _| true,
+        )
     }
 
     /// What issues before `week` featured of `kind` ("event", "post"): each id with the
@@ -332,85 +366,127 @@ impl Store {
         self.conn.query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0)).map_err(|e| self.err(e))
     }
 
-    fn query_posts(&self, sql: &str, args: impl rusqlite::Params) -> Result<Vec<(Post, DateTime<Utc>)>, StoreError> {
+    /// Runs a query of `id, first_seen, data, content` rows and decodes the posts that `keep`
+    /// accepts (given the post and when it was first seen).
+    fn query_posts(
+        &self,
+        sql: &str,
+        args: impl rusqlite::Params,
+        keep: impl Fn(&Post, DateTime<Utc>) -> bool,
+    ) -> Result<Vec<Post>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
-        let rows: Vec<(String, String, String)> = stmt
-            .query_map(args, |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .and_then(|rows| rows.collect())
-            .map_err(|e| self.err(e))?;
-        rows.into_iter()
-            .map(|(id, data, seen)| {
-                let post: Post = serde_json::from_str(&data).map_err(|e| StoreError::Corrupt {
-                    path: self.path.clone(),
-                    id: id.clone(),
-                    reason: e.to_string(),
-                })?;
-                let seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
-                Ok((post, seen))
-            })
-            .collect()
+        let mut rows = stmt.query(args).map_err(|e| self.err(e))?;
+        let mut posts = Vec::new();
+        while let Some(row) = rows.next().map_err(|e| self.err(e))? {
+            let corrupt = |reason: String| StoreError::Corrupt {
+                path: self.path.clone(),
+                id: row.get::<_, String>(0).unwrap_or_default(),
+                reason,
+            };
+            let seen = row.get_ref(1).and_then(|v| v.as_str().map_err(Into::into)).map_err(|e| self.err(e))?;
+            let seen = DateTime::parse_from_rfc3339(seen).map(|d| d.with_timezone(&Utc)).unwrap_or_default();
+            let data = row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)).map_err(|e| self.err(e))?;
+            let mut post: Post = serde_json::from_str(data).map_err(|e| corrupt(e.to_string()))?;
+            if keep(&post, seen) {
+                post.item.parsed.content_html = row.get(3).map_err(|e| self.err(e))?;
+                posts.push(post);
+            }
+        }
+        Ok(posts)
     }
 }
 
-/// Inserts or refreshes a post; 1 if it was new. The first-seen time never changes.
+/// The UTC seconds bounding the local dates `[from, to]` in any zone: the indexed column is a
+/// UTC instant, so the range is widened by a day each side and callers decide on the local date.
+fn widened(from: NaiveDate, to: NaiveDate) -> (i64, i64) {
+    let midnight = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
+    ((midnight(from) - chrono::Duration::days(1)).timestamp(), (midnight(to) + chrono::Duration::days(2)).timestamp())
+}
+
+/// Stores a post: inserted when new (1), else merged into the stored one (0). The first-seen
+/// time never changes. The body is kept once, in `content`; `data` is the rest of the post.
 fn upsert_post(
     tx: &rusqlite::Transaction,
     incoming: &Post,
     now_s: &str,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<usize> {
-    let stored: Option<(String, String)> = tx
-        .prepare_cached("SELECT first_seen, data FROM items WHERE id = ?1")?
-        .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (existed, merged) = match stored {
-        Some((seen, data)) => match serde_json::from_str::<Post>(&data) {
+    // A cold store holds none of the posts: try the insert first, which needs no read.
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO items (id, first_seen, sort_utc, annotated, links, data, content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute(row_params(incoming, now_s, now)?.as_params())?;
+    let post = if inserted == 1 {
+        std::borrow::Cow::Borrowed(incoming)
+    } else {
+        let (seen, data, content): (String, String, String) = tx
+            .prepare_cached("SELECT first_seen, data, content FROM items WHERE id = ?1")?
+            .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let merged = match serde_json::from_str::<Post>(&data) {
             Ok(mut old) => {
+                old.item.parsed.content_html = content;
                 crate::dedup::merge_into(&mut old, incoming.clone());
-                (Some(seen), old)
+                old
             }
-            Err(_) => (Some(seen), incoming.clone()),
-        },
-        None => (None, incoming.clone()),
+            Err(_) => incoming.clone(),
+        };
+        let first_seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or(now);
+        let row = row_params(&merged, &seen, first_seen)?;
+        tx.prepare_cached(
+            "UPDATE items SET sort_utc = ?3, annotated = ?4, links = ?5, data = ?6, content = ?7 WHERE id = ?1",
+        )?
+        .execute(row.as_params())?;
+        std::borrow::Cow::Owned(merged)
     };
-    let post = &merged;
-    let p = &post.item.parsed;
-    let data = serde_json::to_string(post).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    let first_seen = existed
-        .as_deref()
-        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| d.with_timezone(&Utc))
-        .unwrap_or(now);
-    let sort = p.published.or(p.updated).map(instant).unwrap_or(first_seen);
-    tx.prepare_cached(
-        "INSERT INTO items (id, source, url, title, author, published, updated, content, lang, kind, first_seen, sort_utc, data)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-         ON CONFLICT(id) DO UPDATE SET source = excluded.source, url = excluded.url, title = excluded.title,
-         author = excluded.author, published = excluded.published, updated = excluded.updated,
-         content = excluded.content, lang = excluded.lang, kind = excluded.kind,
-         sort_utc = excluded.sort_utc, data = excluded.data",
-    )?
-    .execute(params![
-            post.id,
-            post.item.source,
-            p.url.as_ref().map(|u| u.as_str()),
-            p.title,
-            p.author,
-            p.published.map(timestamp_text),
-            p.updated.map(timestamp_text),
-            p.content_html,
-            post.item.lang.code(),
-            post.item.kind.code(),
-            existed.as_deref().unwrap_or(now_s),
-            sort.timestamp(),
-            data,
-    ])?;
     let mut insert_source =
         tx.prepare_cached("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)")?;
     for source in &post.sources {
         insert_source.execute(params![post.id, source])?;
     }
-    Ok(usize::from(existed.is_none()))
+    Ok(inserted)
+}
+
+/// The values of a post's row: `id, first_seen, sort_utc, annotated, links, data, content`.
+struct Row<'a> {
+    post: &'a Post,
+    first_seen: &'a str,
+    sort: i64,
+    annotated: bool,
+    links: String,
+    data: String,
+}
+
+impl Row<'_> {
+    fn as_params(&self) -> [&dyn rusqlite::ToSql; 7] {
+        [
+            &self.post.id,
+            &self.first_seen,
+            &self.sort,
+            &self.annotated,
+            &self.links,
+            &self.data,
+            &self.post.item.parsed.content_html,
+        ]
+    }
+}
+
+/// A post's row; `first_seen` as stored and as an instant (the sort key of an undated post).
+fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime<Utc>) -> rusqlite::Result<Row<'a>> {
+    // The JSON copy leaves the body out (it has its own column): serialize a copy without it.
+    let mut rest = post.clone();
+    rest.item.parsed.content_html = String::new();
+    let data = serde_json::to_string(&rest).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let p = &post.item.parsed;
+    Ok(Row {
+        post,
+        first_seen,
+        sort: p.published.or(p.updated).map(instant).unwrap_or(seen).timestamp(),
+        annotated: !post.item.events.is_empty() || !post.item.talks.is_empty(),
+        links: post.urls().iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n"),
+        data,
+    })
 }
 
 /// The instant a timestamp stands for; a bare date counts as its UTC midnight (only ordering
@@ -419,14 +495,6 @@ fn instant(t: Timestamp) -> DateTime<Utc> {
     match t {
         Timestamp::At(d) => d.with_timezone(&Utc),
         Timestamp::Day(d) => Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default()),
-    }
-}
-
-/// RFC 3339 for a point in time, `YYYY-MM-DD` for a bare date.
-fn timestamp_text(t: Timestamp) -> String {
-    match t {
-        Timestamp::At(d) => d.to_rfc3339(),
-        Timestamp::Day(d) => d.to_string(),
     }
 }
 

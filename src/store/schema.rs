@@ -70,23 +70,64 @@ const MIGRATIONS: &[&str] = &[
         fingerprint TEXT NOT NULL,
         PRIMARY KEY (week, kind, id)
     );",
+    // 4: each post stored once. The body moves out of the JSON copy (`data` now holds the post
+    // without `content_html`, which lives only in `content`, the last column so that reading the
+    // others never walks its overflow pages); the columns that merely repeated the JSON go.
+    // `annotated` (the post has events or talks) and `links` (its links, one per line) let a
+    // build read the months before a week without decoding every post. A table rebuild, as
+    // SQLite's ALTER TABLE cannot reorder or drop indexed columns: run with foreign keys off.
+    "CREATE TABLE items_v4 (
+        id TEXT PRIMARY KEY,
+        first_seen TEXT NOT NULL,
+        sort_utc INTEGER NOT NULL,
+        annotated INTEGER NOT NULL,
+        links TEXT NOT NULL,
+        data TEXT NOT NULL,
+        content TEXT NOT NULL
+    );
+    INSERT INTO items_v4 (id, first_seen, sort_utc, annotated, links, data, content)
+    SELECT id, first_seen, sort_utc,
+        coalesce(json_array_length(data, '$.item.events'), 0) + coalesce(json_array_length(data, '$.item.talks'), 0) > 0,
+        coalesce((SELECT group_concat(u, char(10)) FROM (
+            SELECT json_extract(items.data, '$.item.parsed.url') AS u
+            UNION ALL SELECT json_extract(a.value, '$.url') FROM json_each(items.data, '$.alternates') AS a
+        ) WHERE u IS NOT NULL), ''),
+        json_set(data, '$.item.parsed.content_html', ''),
+        content
+    FROM items;
+    DROP TABLE items;
+    ALTER TABLE items_v4 RENAME TO items;
+    CREATE INDEX items_sort ON items (sort_utc);
+    CREATE INDEX items_annotated ON items (sort_utc) WHERE annotated;
+    CREATE INDEX items_links ON items (sort_utc, links) WHERE NOT annotated;",
 ];
 
 /// The schema version this build writes.
 pub const VERSION: i64 = MIGRATIONS.len() as i64;
 
-/// Brings the database up to [`VERSION`], each step in its own transaction.
+/// The first version that stores each post once; migrating past it frees the old copy.
+const POSTS_ONCE: i64 = 4;
+
+/// Brings the database up to [`VERSION`], each step in its own transaction, then turns foreign
+/// keys on. Steps run with foreign keys off (a table rebuild would otherwise cascade its DROP
+/// into `item_sources`); they keep every id, so
+/// the references hold.
 pub(super) fn migrate(conn: &mut Connection, path: &str) -> Result<(), StoreError> {
     let wrap = |source| StoreError::Sqlite { path: path.to_string(), source };
     let current: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(wrap)?;
     if current > VERSION {
         return Err(StoreError::TooNew { path: path.to_string(), found: current, known: VERSION });
     }
+    conn.pragma_update(None, "foreign_keys", false).map_err(wrap)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(current).unwrap_or(0)) {
         let tx = conn.transaction().map_err(wrap)?;
         tx.execute_batch(sql).map_err(wrap)?;
         tx.pragma_update(None, "user_version", i as i64 + 1).map_err(wrap)?;
         tx.commit().map_err(wrap)?;
     }
-    Ok(())
+    if (1..POSTS_ONCE).contains(&current) {
+        // The rebuilt table left the old one's pages (each body twice) free: give them back.
+        conn.execute_batch("VACUUM").map_err(wrap)?;
+    }
+    conn.pragma_update(None, "foreign_keys", true).map_err(wrap)
 }
