@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// Each entry moves the schema one version up; never edit a released one, append a new one.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: sources, HTTP cache, items and where each item was seen.
     "CREATE TABLE sources (
         name TEXT PRIMARY KEY,

@@ -140,3 +140,89 @@ fn a_stored_post_merges_with_a_copy_from_another_source() {
     assert_eq!(got[0].sources, vec!["src", "other"]);
     assert!(got[0].item.parsed.published.is_some(), "the stored date is kept");
 }
+
+fn talk(title: &str) -> crate::extract::Talk {
+    crate::extract::Talk {
+        title: title.into(),
+        speakers: vec![],
+        slides: None,
+        video: None,
+        transcript: None,
+        event: None,
+    }
+}
+
+#[test]
+fn a_version_3_store_migrates_keeping_posts_bodies_and_sources() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("digest.sqlite");
+    let mut with_talk = post_at("http://a.org/talk", Some(Timestamp::Day(day(2015, 10, 27))));
+    with_talk.item.talks.push(talk("Rust 实践"));
+    with_talk.item.parsed.content_html = "<p>正文 \"quoted\" body</p>".into();
+    let plain = post_at("http://a.org/plain", Some(Timestamp::Day(day(2015, 10, 28))));
+    {
+        // Written as digest wrote version 3: the body in a column and again inside `data`.
+        let conn = Connection::open(&path).unwrap();
+        for sql in &schema::MIGRATIONS[..3] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", 3).unwrap();
+        for (p, sort) in [(&with_talk, 1445904000_i64), (&plain, 1445990400)] {
+            conn.execute(
+                "INSERT INTO items (id, source, url, title, author, published, updated, content, lang, kind,
+                 first_seen, sort_utc, data) VALUES (?1, 'src', ?2, ?3, NULL, NULL, NULL, ?4, 'zh', 'other', ?5, ?6, ?7)",
+                params![
+                    p.id,
+                    p.item.parsed.url.as_ref().map(|u| u.as_str()),
+                    p.item.parsed.title,
+                    p.item.parsed.content_html,
+                    now().to_rfc3339(),
+                    sort,
+                    serde_json::to_string(p).unwrap()
+                ],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO item_sources (item_id, source) VALUES (?1, 'src')", [&p.id]).unwrap();
+        }
+    }
+    let s = Store::open(&path).unwrap();
+    let version: i64 = s.conn.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, schema::VERSION);
+    let got = s.posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
+    assert_eq!(got, vec![with_talk.clone(), plain.clone()]);
+    // Each body is stored once, and the table rebuild kept where each post was seen.
+    let (in_json, sources): (i64, i64) = s
+        .conn
+        .query_row(
+            "SELECT (SELECT COUNT(*) FROM items WHERE json_extract(data, '$.item.parsed.content_html') != ''),
+             (SELECT COUNT(*) FROM item_sources)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((in_json, sources), (0, 2));
+    let events = s.event_posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
+    assert_eq!(events.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [with_talk.id.as_str()]);
+    assert_eq!(events[0].item.parsed.content_html, "");
+}
+
+#[test]
+fn event_posts_include_a_plain_post_carrying_an_event_posts_link() {
+    let mut s = Store::in_memory().unwrap();
+    let mut with_talk = post_at("http://a.org/talk", Some(Timestamp::Day(day(2015, 10, 27))));
+    with_talk.item.talks.push(talk("Go 性能"));
+    let mut repost = post_at("http://b.org/repost", Some(Timestamp::Day(day(2015, 10, 26))));
+    repost.alternates.push(crate::dedup::Alternate {
+        key: "a.org/talk".into(),
+        source: "a".into(),
+        url: with_talk.item.parsed.url.clone(),
+        title: "t".into(),
+        lang: Lang::Zh,
+        relation: crate::dedup::Relation::Duplicate,
+    });
+    let unrelated = post_at("http://c.org/other", Some(Timestamp::Day(day(2015, 10, 28))));
+    s.save_run(&[], &[with_talk.clone(), repost.clone(), unrelated], now()).unwrap();
+    let got = s.event_posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
+    // Oldest first, as `posts_between` orders them: the repost, then the post with the talk.
+    assert_eq!(got.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [repost.id.as_str(), with_talk.id.as_str()]);
+}
