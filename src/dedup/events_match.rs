@@ -86,7 +86,10 @@ pub(crate) fn topic(post_title: &str, event_title: &str) -> String {
     let mut n = normalize(t);
     n.retain(|c| !c.is_ascii_digit());
     for w in BOILERPLATE {
-        n = n.replace(w, "");
+        // Most titles hold none of them: look before making a new string.
+        if n.contains(w) {
+            n = n.replace(w, "");
+        }
     }
     n
 }
