@@ -23,6 +23,9 @@ TITLES = {
     "parse": "parse only, one thread",
     "cold": "fetch + parse + store, 1,000 feeds, cold",
     "warm": "the same, every feed answered 304",
+    "floor": "1,000 GETs, no parsing (transfer floor)",
+    "cold250": "fetch + parse + store, 250 feeds, cold",
+    "warm250": "the same 250, every feed answered 304",
     "full": "full cold run (fetch, extract, dedup, store, render)",
     "build": "build --week from the store (no fetch)",
 }
