@@ -99,7 +99,7 @@ fn next_special(bytes: &[u8], from: usize, controls: bool) -> usize {
     if controls {
         return next_flagged(bytes, from, &SPECIAL);
     }
-    super::xml::find2(bytes, from, b'&', b'<').unwrap_or(bytes.len())
+    bytes.get(from..).and_then(|rest| memchr::memchr2(b'&', b'<', rest)).map_or(bytes.len(), |k| from + k)
 }
 
 /// Lazily-allocated output: only copies once the first change is made.

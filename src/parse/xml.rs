@@ -205,7 +205,7 @@ fn resolve_text(raw: &str, out: &mut String) {
     // `done`: copied to `out` up to here; `from`: where the next search starts.
     let (mut done, mut from) = (0, 0);
     // The text between the bytes that need work is copied whole.
-    while let Some(i) = find2(bytes, from, b'&', b'\r') {
+    while let Some(i) = bytes.get(from..).and_then(|rest| memchr::memchr2(b'&', b'\r', rest)).map(|k| from + k) {
         out.push_str(&raw[done..i]);
         if bytes[i] == b'\r' {
             out.push('\n');
@@ -241,18 +241,6 @@ fn resolve_text(raw: &str, out: &mut String) {
         from = done;
     }
     out.push_str(&raw[done..]);
-}
-
-/// The index of the first `a` or `b` at or after `from`. References in escaped HTML come every
-/// few bytes, where a plain loop is cheaper than setting up a SIMD search; a longer stretch is
-/// left to `memchr`.
-pub(super) fn find2(bytes: &[u8], from: usize, a: u8, b: u8) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    let near = rest.len().min(16);
-    match rest[..near].iter().position(|&c| c == a || c == b) {
-        Some(k) => Some(from + k),
-        None => memchr::memchr2(a, b, &rest[near..]).map(|k| from + near + k),
-    }
 }
 
 /// `part` as a slice of `text` when it lies inside it (what quick-xml's slice reader hands
