@@ -1,6 +1,7 @@
 //! Decoding response bytes to UTF-8, exactly once: BOM, then the HTTP charset, then the
 //! document's own declaration (XML declaration or `<meta charset>`), then detection.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use chardetng::{EncodingDetector, Iso2022JpDetection, Utf8Detection};
@@ -21,20 +22,29 @@ static XML_DECL: LazyLock<Regex> = LazyLock::new(|| {
 static META_CHARSET: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i-u)<meta\s[^>]*?charset\s*=\s*["']?\s*([a-z0-9._:-]+)"#).expect("static regex"));
 
-/// Decodes `bytes`, returning the text and the name of the encoding used.
+/// Decodes `bytes`, returning the text and the name of the encoding used. Text that needs no
+/// conversion (valid UTF-8, or ASCII under an ASCII-compatible encoding) is borrowed, after one
+/// validation pass.
 ///
 /// Invalid byte sequences become U+FFFD; this never fails or panics.
-pub fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str) {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static str) {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return run(encoding, &bytes[bom_len..]);
     }
-    let encoding = content_type.and_then(http_charset).or_else(|| declared(bytes)).unwrap_or_else(|| detect(bytes));
+    let encoding = match content_type.and_then(http_charset).or_else(|| declared(bytes)) {
+        Some(encoding) => encoding,
+        // Valid UTF-8 stays UTF-8 (validated once, here); anything else is guessed.
+        None => match UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => return (text, UTF_8.name()),
+            None => detect(bytes),
+        },
+    };
     run(encoding, bytes)
 }
 
-fn run(encoding: &'static Encoding, bytes: &[u8]) -> (String, &'static str) {
+fn run<'a>(encoding: &'static Encoding, bytes: &'a [u8]) -> (Cow<'a, str>, &'static str) {
     let (text, _had_errors) = encoding.decode_without_bom_handling(bytes);
-    (text.into_owned(), encoding.name())
+    (text, encoding.name())
 }
 
 /// The `charset` parameter of a `Content-Type` value, if it names an encoding we know.
@@ -58,11 +68,8 @@ fn declared(bytes: &[u8]) -> Option<&'static Encoding> {
     Some(if encoding.is_ascii_compatible() { encoding } else { UTF_8 })
 }
 
-/// Valid UTF-8 stays UTF-8; anything else is guessed by chardetng.
+/// The encoding chardetng guesses for bytes that are not valid UTF-8.
 fn detect(bytes: &[u8]) -> &'static Encoding {
-    if std::str::from_utf8(bytes).is_ok() {
-        return UTF_8;
-    }
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     detector.guess(None, Utf8Detection::Allow)
@@ -73,6 +80,12 @@ mod tests {
     use super::*;
     use encoding_rs::{BIG5, GB18030, GBK, UTF_16LE};
 
+    /// [`super::decode`] with the text owned, to compare.
+    fn decode(bytes: &[u8], content_type: Option<&str>) -> (String, &'static str) {
+        let (text, name) = super::decode(bytes, content_type);
+        (text.into_owned(), name)
+    }
+
     const ZH: &str = "技术沙龙：容器与云原生实践分享会，欢迎社区朋友们报名参加本周六下午的活动。";
     const TW: &str = "技術沙龍：容器與雲原生實踐分享會，歡迎社區朋友們報名參加本週六下午的活動。";
 
@@ -82,7 +95,9 @@ mod tests {
 
     #[test]
     fn utf8_without_any_declaration() {
-        assert_eq!(decode("你好".as_bytes(), None), ("你好".to_string(), "UTF-8"));
+        assert!(matches!(super::decode("你好".as_bytes(), None), (Cow::Borrowed("你好"), "UTF-8")));
+        let declared = "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss>你好</rss>";
+        assert!(matches!(super::decode(declared.as_bytes(), None), (Cow::Borrowed(t), "UTF-8") if t == declared));
     }
 
     #[test]

@@ -36,6 +36,6 @@ pub(super) async fn get(url: &Url, cap: u64) -> Result<Response, FetchError> {
         final_url: url.clone(),
         status: 200,
         validators: Validators::default(),
-        body: Body::Fresh(Document { text, content_type: None, encoding, byte_len: bytes.len() }),
+        body: Body::Fresh(Document { text: text.into_owned(), content_type: None, encoding, byte_len: bytes.len() }),
     })
 }

@@ -160,6 +160,7 @@ impl Fetcher {
         let content_type =
             response.headers().get(CONTENT_TYPE).map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let (text, encoding) = decode::decode(&bytes, content_type.as_deref());
+        let text = text.into_owned();
         Ok(Response {
             final_url,
             status: status.as_u16(),

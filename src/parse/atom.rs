@@ -11,7 +11,7 @@ fn atom(ns: Ns) -> bool {
     matches!(ns, Ns::Atom | Ns::None)
 }
 
-fn child<'a>(el: &'a Element, local: &str) -> Option<&'a Element> {
+fn child<'a, 'x>(el: &'a Element<'x>, local: &str) -> Option<&'a Element<'x>> {
     el.elements().find(|e| e.local() == local && atom(e.ns))
 }
 

@@ -6,7 +6,7 @@ use url::Url;
 use super::xml::{Element, Ns};
 use super::{Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
 
-fn child<'a>(el: &'a Element, local: &str, ok: impl Fn(Ns) -> bool) -> Option<&'a Element> {
+fn child<'a, 'x>(el: &'a Element<'x>, local: &str, ok: impl Fn(Ns) -> bool) -> Option<&'a Element<'x>> {
     el.elements().find(|e| e.local() == local && ok(e.ns))
 }
 

@@ -6,11 +6,13 @@ use std::borrow::Cow;
 /// Looks up a named character reference (without `&` and `;`), HTML5 names plus the XML ones.
 /// Returns the one or two code points it stands for.
 pub fn named_entity(name: &str) -> Option<(char, Option<char>)> {
-    // The table is keyed "name;" (plus legacy names without the semicolon, which we ignore).
-    let mut key = String::with_capacity(name.len() + 1);
-    key.push_str(name);
-    key.push(';');
-    let &(a, b) = web_atoms::NAMED_ENTITIES.get(key.as_str())?;
+    // The table is keyed "name;" (plus legacy names without the semicolon, which we ignore);
+    // the key is built on the stack (the longest name has 31 characters).
+    let mut buf = [0u8; 40];
+    let key = buf.get_mut(..name.len() + 1)?;
+    key[..name.len()].copy_from_slice(name.as_bytes());
+    key[name.len()] = b';';
+    let &(a, b) = web_atoms::NAMED_ENTITIES.get(std::str::from_utf8(key).ok()?)?;
     let first = char::from_u32(a)?;
     let second = if b == 0 { None } else { char::from_u32(b) };
     Some((first, second))

@@ -5,6 +5,8 @@
 //! Building our own small tree lets us keep every element that was closed before an error,
 //! mark the rest as incomplete, tolerate mismatched end tags, and report the error position.
 
+use std::borrow::Cow;
+
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
@@ -44,53 +46,61 @@ fn ns_of(uri: &str) -> Ns {
     }
 }
 
-/// A child of an element.
+/// A child of an element. Both kinds borrow the document's text.
 #[derive(Debug, Clone)]
-pub enum Node {
+pub enum Node<'a> {
     /// A child element.
-    Element(Element),
-    /// Character data (entities resolved, CDATA unwrapped).
-    Text(String),
+    Element(Element<'a>),
+    /// Character data as written: references unresolved, line ends not normalized
+    /// ([`Element::text`] resolves both).
+    Text(Cow<'a, str>),
+    /// The content of a CDATA section, taken as it is.
+    CData(Cow<'a, str>),
 }
 
 /// An element with its namespace, local name, attributes and children.
 #[derive(Debug, Clone)]
-pub struct Element {
+pub struct Element<'a> {
     /// Resolved namespace.
     pub ns: Ns,
     /// Name as written (with any prefix).
-    pub qname: String,
+    pub qname: Cow<'a, str>,
     /// Attributes: name as written, value with references resolved.
-    pub attrs: Vec<(String, String)>,
+    pub attrs: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     /// Children in order.
-    pub children: Vec<Node>,
+    pub children: Vec<Node<'a>>,
     /// False when the input ended (or broke) before this element's end tag.
     pub complete: bool,
+    /// Where the local name starts in `qname` (the mappers ask for it at every lookup).
+    local_at: usize,
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// The local name (after any prefix).
     pub fn local(&self) -> &str {
-        self.qname.rsplit(':').next().unwrap_or(&self.qname)
+        self.qname.get(self.local_at..).unwrap_or(&self.qname)
     }
     /// An attribute value by name as written (e.g. `href`, `xml:lang`).
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_ref())
     }
     /// Child elements.
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
-            Node::Text(_) => None,
+            Node::Text(_) | Node::CData(_) => None,
         })
     }
     /// The concatenated text of this element's direct text children.
     pub fn text(&self) -> String {
-        let mut s = String::new();
+        let raw_len = |n: &Node<'_>| match n {
+            Node::Text(t) | Node::CData(t) => t.len(),
+            Node::Element(_) => 0,
+        };
+        // Resolving references nearly always shortens text: one allocation.
+        let mut s = String::with_capacity(self.children.iter().map(raw_len).sum());
         for n in &self.children {
-            if let Node::Text(t) = n {
-                s.push_str(t);
-            }
+            push_node_text(n, &mut s);
         }
         s
     }
@@ -98,16 +108,16 @@ impl Element {
     pub fn deep_text(&self, out: &mut String) {
         for n in &self.children {
             match n {
-                Node::Text(t) => out.push_str(t),
                 Node::Element(e) => e.deep_text(out),
+                text => push_node_text(text, out),
             }
         }
     }
     /// Serializes the children back to markup (for Atom xhtml content).
     pub fn inner_xml(&self, out: &mut String) {
+        let mut text = String::new();
         for n in &self.children {
             match n {
-                Node::Text(t) => out.push_str(&super::text::escape_html(t)),
                 Node::Element(e) => {
                     out.push('<');
                     out.push_str(e.local());
@@ -127,16 +137,30 @@ impl Element {
                     out.push_str(e.local());
                     out.push('>');
                 }
+                node => {
+                    text.clear();
+                    push_node_text(node, &mut text);
+                    out.push_str(&super::text::escape_html(&text));
+                }
             }
         }
     }
 }
 
-/// The document element, or none, plus problems met on the way.
+/// Appends a text or CDATA node's character data to `out`.
+fn push_node_text(node: &Node<'_>, out: &mut String) {
+    match node {
+        Node::Text(raw) => resolve_text(raw, out),
+        Node::CData(s) => out.push_str(s),
+        Node::Element(_) => {}
+    }
+}
+
+/// The document element, or none, plus problems met on the way. Borrows the parsed text.
 #[derive(Debug)]
-pub struct Document {
+pub struct Document<'a> {
     /// The root element (possibly incomplete).
-    pub root: Option<Element>,
+    pub root: Option<Element<'a>>,
     /// Recoverable problems with positions.
     pub warnings: Vec<String>,
     /// The first hard error (line, column, message), after which parsing stopped.
@@ -173,27 +197,76 @@ fn resolve_ref(name: &str, out: &mut String) {
     }
 }
 
-fn push_text(stack: &mut [Element], text: &str) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(top) = stack.last_mut() {
-        if let Some(Node::Text(t)) = top.children.last_mut() {
-            t.push_str(text);
-        } else {
-            top.children.push(Node::Text(text.to_owned()));
+/// Appends character data as written to `out` the way quick-xml's events would give it:
+/// `&name;` resolved ([`resolve_ref`]), a `&` without its `;` kept literally, and line ends
+/// (`\r\n`, `\r`) outside references normalized to `\n`.
+fn resolve_text(raw: &str, out: &mut String) {
+    let bytes = raw.as_bytes();
+    // `done`: copied to `out` up to here; `from`: where the next search starts.
+    let (mut done, mut from) = (0, 0);
+    // The text between the bytes that need work is copied whole.
+    while let Some(i) = bytes.get(from..).and_then(|rest| memchr::memchr2(b'&', b'\r', rest)).map(|k| from + k) {
+        out.push_str(&raw[done..i]);
+        if bytes[i] == b'\r' {
+            out.push('\n');
+            done = if bytes.get(i + 1) == Some(&b'\n') { i + 2 } else { i + 1 };
+            from = done;
+            continue;
         }
+        let after = &bytes[i + 1..];
+        // The XML references, most of an entity-escaped HTML body, without a search.
+        let known = match after {
+            [b'l', b't', b';', ..] => Some(('<', 3)),
+            [b'g', b't', b';', ..] => Some(('>', 3)),
+            [b'a', b'm', b'p', b';', ..] => Some(('&', 4)),
+            [b'q', b'u', b'o', b't', b';', ..] => Some(('"', 5)),
+            _ => None,
+        };
+        if let Some((c, len)) = known {
+            out.push(c);
+            done = i + 1 + len;
+        } else {
+            match memchr::memchr2(b';', b'&', after) {
+                Some(j) if after[j] == b';' => {
+                    resolve_ref(&raw[i + 1..i + 1 + j], out);
+                    done = i + j + 2;
+                }
+                // A dangling `&`: literal, and the text after it is read as usual.
+                _ => {
+                    out.push('&');
+                    done = i + 1;
+                }
+            }
+        }
+        from = done;
+    }
+    out.push_str(&raw[done..]);
+}
+
+/// `part` as a slice of `text` when it lies inside it (what quick-xml's slice reader hands
+/// out), else a copy.
+fn within<'a>(text: &'a str, part: &str) -> Cow<'a, str> {
+    let start = (part.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    match start.checked_add(part.len()).and_then(|end| text.get(start..end)) {
+        Some(s) if s.as_ptr() == part.as_ptr() => Cow::Borrowed(s),
+        _ => Cow::Owned(part.to_owned()),
+    }
+}
+
+fn push_node<'a>(stack: &mut [Element<'a>], node: Node<'a>) {
+    if let Some(top) = stack.last_mut() {
+        top.children.push(node);
     }
 }
 
 /// Namespace scopes: (prefix, uri) pairs and how many each element pushed.
 #[derive(Default)]
-struct Scopes {
-    bindings: Vec<(String, String)>,
+struct Scopes<'a> {
+    bindings: Vec<(Cow<'a, str>, Cow<'a, str>)>,
     pushed: Vec<usize>,
 }
 
-impl Scopes {
+impl Scopes<'_> {
     fn lookup(&self, prefix: &str) -> Ns {
         self.bindings
             .iter()
@@ -203,8 +276,8 @@ impl Scopes {
     }
 }
 
-fn open(e: &BytesStart<'_>, scopes: &mut Scopes, warnings: &mut Vec<String>) -> Element {
-    let qname = e.name().as_ref().to_owned();
+fn open<'a>(text: &'a str, e: &BytesStart<'_>, scopes: &mut Scopes<'a>, warnings: &mut Vec<String>) -> Element<'a> {
+    let qname = within(text, e.name().as_ref());
     let mut attrs = Vec::new();
     let mut pushed = 0;
     for a in e.html_attributes().with_checks(false) {
@@ -212,14 +285,16 @@ fn open(e: &BytesStart<'_>, scopes: &mut Scopes, warnings: &mut Vec<String>) -> 
             warnings.push(format!("bad attribute in <{qname}>"));
             continue;
         };
-        let key = a.key.as_ref().to_owned();
-        let raw = &a.value;
-        let value = super::text::decode_entities(raw).into_owned();
+        let key = within(text, a.key.as_ref());
+        let value = match super::text::decode_entities(&a.value) {
+            Cow::Borrowed(raw) => within(text, raw),
+            Cow::Owned(v) => Cow::Owned(v),
+        };
         if key == "xmlns" {
-            scopes.bindings.push((String::new(), value.clone()));
+            scopes.bindings.push((Cow::Borrowed(""), value.clone()));
             pushed += 1;
         } else if let Some(p) = key.strip_prefix("xmlns:") {
-            scopes.bindings.push((p.to_owned(), value.clone()));
+            scopes.bindings.push((within(text, p), value.clone()));
             pushed += 1;
         }
         attrs.push((key, value));
@@ -227,10 +302,11 @@ fn open(e: &BytesStart<'_>, scopes: &mut Scopes, warnings: &mut Vec<String>) -> 
     scopes.pushed.push(pushed);
     let prefix = qname.split_once(':').map_or("", |(p, _)| p);
     let ns = scopes.lookup(prefix);
-    Element { ns, qname, attrs, children: Vec::new(), complete: false }
+    let local_at = qname.rfind(':').map_or(0, |i| i + 1);
+    Element { ns, qname, attrs, children: Vec::new(), complete: false, local_at }
 }
 
-fn close(stack: &mut Vec<Element>, scopes: &mut Scopes, complete: bool) -> Option<Element> {
+fn close<'a>(stack: &mut Vec<Element<'a>>, scopes: &mut Scopes<'a>, complete: bool) -> Option<Element<'a>> {
     let mut el = stack.pop()?;
     el.complete = complete;
     let n = scopes.pushed.pop().unwrap_or(0);
@@ -244,8 +320,39 @@ fn close(stack: &mut Vec<Element>, scopes: &mut Scopes, complete: bool) -> Optio
     }
 }
 
+/// Between markup: takes the text up to the next `<`, and any CDATA sections that follow, off
+/// the reader's input `rest` into `stack`'s top element, adding their length to `taken`.
+fn take_character_data<'a>(text: &'a str, rest: &mut &[u8], taken: &mut usize, stack: &mut [Element<'a>]) {
+    loop {
+        let n = memchr::memchr(b'<', rest).unwrap_or(rest.len());
+        let start = text.len() - rest.len();
+        if n > 0 {
+            if let Some(raw) = text.get(start..start + n) {
+                push_node(stack, Node::Text(Cow::Borrowed(raw)));
+            }
+            *rest = &rest[n..];
+            *taken += n;
+        }
+        // An unclosed section is left to the reader, which reports it.
+        let Some(len) = rest.strip_prefix(b"<![CDATA[").and_then(|body| memchr::memmem::find(body, b"]]>")) else {
+            return;
+        };
+        let body = start + n + 9;
+        if let Some(cdata) = text.get(body..body + len) {
+            push_node(stack, Node::CData(Cow::Borrowed(cdata)));
+        }
+        *rest = &rest[9 + len + 3..];
+        *taken += 9 + len + 3;
+    }
+}
+
 /// Parses (already repaired) XML leniently into a tree, at most [`MAX_DEPTH`] elements deep.
-pub fn parse(text: &str) -> Document {
+///
+/// quick-xml reads the markup; the character data between two tags (text and CDATA sections) is
+/// taken here with `memchr` and kept as borrowed slices, resolved when read. quick-xml would
+/// split text into an event per reference and re-validate every piece and section as UTF-8,
+/// so entity-escaped HTML cost an event every few bytes: a quarter of the parse stage.
+pub fn parse(text: &str) -> Document<'_> {
     let mut reader = Reader::from_str(text);
     let cfg = reader.config_mut();
     cfg.check_end_names = false;
@@ -254,22 +361,30 @@ pub fn parse(text: &str) -> Document {
     cfg.check_comments = false;
     cfg.expand_empty_elements = false;
 
-    let mut stack: Vec<Element> = Vec::new();
+    let mut stack: Vec<Element<'_>> = Vec::new();
     let mut scopes = Scopes::default();
-    let mut root: Option<Element> = None;
+    let mut root: Option<Element<'_>> = None;
     let mut warnings = Vec::new();
     let mut error = None;
-    let mut scratch = String::new();
+    // Bytes of character data taken past the reader: its positions plus these are offsets in `text`.
+    let mut taken = 0usize;
+    let mut take_text = false;
     // Elements opened below the depth limit are flattened into their ancestor at the limit
     // (their text kept): the tree is walked and dropped recursively.
     let (mut flattened, mut deepest_warned) = (0usize, false);
     loop {
-        match reader.read_event() {
+        if take_text {
+            take_character_data(text, reader.get_mut(), &mut taken, &mut stack);
+        }
+        let event = reader.read_event();
+        take_text = !matches!(event, Ok(Event::Text(_) | Event::GeneralRef(_)) | Err(_));
+        let position = |reader: &Reader<&[u8]>| line_col(text, reader.buffer_position() as usize + taken);
+        match event {
             Ok(Event::Start(_)) if stack.len() >= MAX_DEPTH => {
                 flattened += 1;
                 if !deepest_warned {
                     deepest_warned = true;
-                    let (line, col) = line_col(text, reader.buffer_position() as usize);
+                    let (line, col) = position(&reader);
                     warnings
                         .push(format!("line {line}, column {col}: elements nested over {MAX_DEPTH} deep flattened"));
                 }
@@ -280,14 +395,14 @@ pub fn parse(text: &str) -> Document {
                 if root.is_some() && stack.is_empty() {
                     break; // content after the document element
                 }
-                let el = open(&e, &mut scopes, &mut warnings);
+                let el = open(text, &e, &mut scopes, &mut warnings);
                 stack.push(el);
             }
             Ok(Event::Empty(e)) => {
                 if root.is_some() && stack.is_empty() {
                     break;
                 }
-                let el = open(&e, &mut scopes, &mut warnings);
+                let el = open(text, &e, &mut scopes, &mut warnings);
                 stack.push(el);
                 root = close(&mut stack, &mut scopes, true).or(root);
             }
@@ -297,7 +412,7 @@ pub fn parse(text: &str) -> Document {
                 match stack.iter().rposition(|el| el.qname == name) {
                     Some(idx) => {
                         if idx + 1 < stack.len() {
-                            let (line, col) = line_col(text, reader.buffer_position() as usize);
+                            let (line, col) = position(&reader);
                             warnings.push(format!("line {line}, column {col}: unclosed elements before </{}>", name));
                         }
                         while stack.len() > idx {
@@ -305,22 +420,20 @@ pub fn parse(text: &str) -> Document {
                         }
                     }
                     None => {
-                        let (line, col) = line_col(text, reader.buffer_position() as usize);
+                        let (line, col) = position(&reader);
                         warnings.push(format!("line {line}, column {col}: stray </{}> ignored", name));
                     }
                 }
             }
-            Ok(Event::Text(t)) => push_text(&mut stack, &t.xml10_content()),
-            Ok(Event::CData(c)) => push_text(&mut stack, &c.into_inner()),
-            Ok(Event::GeneralRef(r)) => {
-                scratch.clear();
-                resolve_ref(&r, &mut scratch);
-                push_text(&mut stack, &scratch);
-            }
+            // Only before the document element (text after markup is taken above), where
+            // text is not kept; handled the same way anywhere for safety.
+            Ok(Event::Text(t)) => push_node(&mut stack, Node::Text(t.into_inner())),
+            Ok(Event::GeneralRef(r)) => push_node(&mut stack, Node::Text(Cow::Owned(format!("&{};", &*r)))),
+            Ok(Event::CData(c)) => push_node(&mut stack, Node::CData(c.into_inner())),
             Ok(Event::Eof) => break,
             Ok(_) => {} // declarations, comments, PIs, DOCTYPE (never expanded)
             Err(e) => {
-                let (line, col) = line_col(text, reader.error_position() as usize);
+                let (line, col) = line_col(text, reader.error_position() as usize + taken);
                 error = Some((line, col, e.to_string()));
                 break;
             }
@@ -331,7 +444,7 @@ pub fn parse(text: &str) -> Document {
         error = Some((
             line,
             col,
-            format!("unexpected end of input inside <{}>", stack.last().map_or("", |e| e.qname.as_str())),
+            format!("unexpected end of input inside <{}>", stack.last().map_or("", |e| e.qname.as_ref())),
         ));
     }
     while !stack.is_empty() {
@@ -344,18 +457,40 @@ pub fn parse(text: &str) -> Document {
 mod depth_tests {
     use super::*;
 
+    /// Text and CDATA are read past quick-xml: references, line ends and positions must come
+    /// out as its events gave them.
+    #[test]
+    fn character_data_taken_between_markup() {
+        let text = "<rss><a>x &amp; &lt;b&gt; &#x4e2d; &nbsp; &bogus; &\r\ny & z\r</a>\n\
+                    <b><![CDATA[ <p>&amp;\r\n</p> ]]>t<![CDATA[]]><!-- c -->u</b></d>\n<c>&apos;&quot;";
+        let doc = parse(text);
+        let root = doc.root.expect("a document");
+        let (a, b) = (&root.elements().next().unwrap(), &root.elements().nth(1).unwrap());
+        assert_eq!(a.text(), "x & <b> 中 \u{a0} &bogus; &\ny & z\n");
+        assert_eq!(b.text(), " <p>&amp;\r\n</p> tu");
+        assert!(a.complete && b.complete && !root.complete);
+        assert_eq!(doc.warnings, ["line 4, column 41: stray </d> ignored"]);
+        assert_eq!(doc.error.map(|(l, c, _)| (l, c)), Some((5, 16)));
+        let doc = parse("<rss><a>x</a><b><![CDATA[never closed");
+        let (line, column, message) = doc.error.expect("an error");
+        assert_eq!((line, column), (1, 17), "{message}");
+        assert_eq!(doc.root.expect("a document").elements().next().map(Element::text).as_deref(), Some("x"));
+    }
+
     /// Regression (fault suite): 100 000 nested elements overflowed the stack and aborted
     /// the whole run, closed or left unclosed.
     #[test]
     fn deep_nesting_is_flattened_not_a_stack_overflow() {
         let depth = 100_000;
-        let doc = parse(&format!("<rss>{}deep{}</rss>", "<x>".repeat(depth), "</x>".repeat(depth)));
+        let text = format!("<rss>{}deep{}</rss>", "<x>".repeat(depth), "</x>".repeat(depth));
+        let doc = parse(&text);
         let root = doc.root.expect("a document");
         let mut text = String::new();
         root.deep_text(&mut text);
         assert_eq!(text, "deep");
         assert!(doc.warnings.iter().any(|w| w.contains("flattened")), "{:?}", doc.warnings);
-        let doc = parse(&format!("<rss><channel>{}", "<item><title>t".repeat(depth)));
+        let text = format!("<rss><channel>{}", "<item><title>t".repeat(depth));
+        let doc = parse(&text);
         assert!(doc.root.is_some() && doc.error.is_some());
     }
 }
