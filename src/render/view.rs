@@ -300,7 +300,7 @@ fn post_view(issue: &Issue, post: &Post, edition: Edition) -> PostView {
         kind: kind.code(),
         kind_label: c.text(edition, &kind_id, &[]),
         deadline: deadline(&post.item).map(date_text),
-        summary: summary(&p.content_html, 160),
+        summary: summary(p.content_html.raw(), 160),
         events: super::events::collect(std::slice::from_ref(post))
             .iter()
             .map(|e| event_view(issue, e, edition))

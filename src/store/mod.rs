@@ -398,7 +398,7 @@ fn upsert_post(
             p.author,
             p.published.map(timestamp_text),
             p.updated.map(timestamp_text),
-            p.content_html,
+            p.content_html.raw(),
             post.item.lang.code(),
             post.item.kind.code(),
             existed.as_deref().unwrap_or(now_s),
