@@ -131,7 +131,8 @@ fn items(n: usize, seed: u64) -> (Vec<Item>, Vec<usize>) {
                 let o = &out[j];
                 it.source = "mirror".into();
                 it.parsed.title = format!("[转]{}", o.parsed.title);
-                it.parsed.content_html = format!("<div>{}</div>", perturb(&mut rng, &o.parsed.content_html));
+                it.parsed.content_html =
+                    format!("<div>{}</div>", perturb(&mut rng, o.parsed.content_html.raw())).into();
                 let d =
                     o.parsed.published.map(|t| t.date()).unwrap_or(day0) + chrono::Duration::days(rng.below(3) as i64);
                 it.parsed.published = Some(digest::parse::Timestamp::Day(d));
@@ -140,7 +141,7 @@ fn items(n: usize, seed: u64) -> (Vec<Item>, Vec<usize>) {
             _ => {
                 it.source = format!("site{}", rng.below(20));
                 it.parsed.title = format!("{} {}", WORDS[rng.below(WORDS.len() as u64) as usize], i);
-                it.parsed.content_html = format!("<p>{}</p>", text(&mut rng));
+                it.parsed.content_html = format!("<p>{}</p>", text(&mut rng)).into();
                 it.parsed.published =
                     Some(digest::parse::Timestamp::Day(day0 + chrono::Duration::days(rng.below(365) as i64)));
                 origin.push(i);
@@ -199,7 +200,8 @@ fn phases(n: usize) {
     let posts = merge_exact(items, &opts);
     let t_exact = t.elapsed();
     let t = Instant::now();
-    let sketches = near::sketch_all(posts.len(), |i| posts[i].item.parsed.content_html.as_str());
+    let bodies: Vec<_> = posts.iter().map(|p| p.item.parsed.content_html.visible_markup()).collect();
+    let sketches = near::sketch_all(posts.len(), |i| bodies[i].as_ref());
     let t_sketch = t.elapsed();
     let t = Instant::now();
     let mut uf = near::cluster(&sketches, |_, _, sim| sim >= opts.near_threshold);

@@ -271,7 +271,7 @@ fn extraction_matches_hand_labels() {
                 && key.contains(k.to_string_lossy().as_ref())
                 && matches!(g.holdout, Split::Tuning | Split::Old)
             {
-                for l in digest::extract::text::parse_html(&parsed.content_html).lines {
+                for l in digest::extract::text::parse_body(&parsed.content_html).lines {
                     println!("{} {:?}", l.heading, l.text);
                 }
             }

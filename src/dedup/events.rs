@@ -392,7 +392,7 @@ pub fn post_fingerprint(post: &Post) -> String {
     let mut h = Sha256::new();
     h.update(normalize(&post.item.parsed.title));
     h.update("\n");
-    h.update(normalize(&post.item.parsed.content_html));
+    h.update(normalize(&post.item.parsed.content_html.visible_markup()));
     let mut alts: Vec<&str> = post.alternates.iter().map(|a| a.key.as_str()).collect();
     alts.sort_unstable();
     h.update(alts.join("\n"));

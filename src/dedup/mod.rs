@@ -237,10 +237,12 @@ pub(crate) fn fill_missing(keep: &mut Item, from: Item) {
     }
 }
 
-/// How much a version of an item tells: content length, then having a date and an author.
+/// How much a version of an item tells: the length of its sanitized content (what an output
+/// shows; markup the sanitizer drops does not count), then having a date and an author. Only
+/// versions of one post are compared, so only duplicates pay for sanitizing here.
 fn richness(item: &Item) -> (usize, bool, bool) {
     let p = &item.parsed;
-    (p.content_html.len(), p.published.is_some(), p.author.is_some())
+    (p.content_html.sanitized().len(), p.published.is_some(), p.author.is_some())
 }
 
 #[cfg(test)]

@@ -42,7 +42,7 @@ fn atom_and_rss_copies_of_a_post_merge() {
     assert_eq!(posts.len(), 2);
     assert_eq!(posts[0].sources, vec!["tp-atom", "tp-rss"]);
     // The richer copy wins, the missing date is filled from the other.
-    assert_eq!(posts[0].item.parsed.content_html, "<p>full content, longer</p>");
+    assert_eq!(posts[0].item.parsed.content_html.raw(), "<p>full content, longer</p>");
     assert!(posts[0].item.parsed.published.is_some());
     assert_eq!(posts[0].id, key_id(&canonical_url(&Url::parse("http://techparty.org/a/2015/10/26/x").unwrap())));
 }

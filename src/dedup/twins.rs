@@ -14,6 +14,7 @@ use std::collections::{HashMap, HashSet};
 use super::text::fmix;
 use crate::dedup::Post;
 use crate::extract::Lang;
+use crate::parse::RawHtml;
 
 /// Words that a translated slug adds or drops.
 const STOPWORDS: &[&str] = &[
@@ -94,7 +95,7 @@ fn days_apart(a: &Post, b: &Post) -> i64 {
 
 /// Language-independent parts of a post's HTML: link targets, words inside `<pre>`/`<code>`,
 /// numbers of three digits or more; hashed.
-fn anchors(html: &str) -> HashSet<u64> {
+fn anchors(body: &RawHtml) -> HashSet<u64> {
     let mut out = HashSet::new();
     let h = |s: &str| {
         let mut x: u64 = 0xcbf2_9ce4_8422_2325;
@@ -103,11 +104,10 @@ fn anchors(html: &str) -> HashSet<u64> {
         }
         fmix(x)
     };
-    for part in html.split("href=\"").skip(1) {
-        if let Some(end) = part.find('"') {
-            out.insert(h(part[..end].trim_end_matches('/')));
-        }
+    for href in body.links() {
+        out.insert(h(href.trim_end_matches('/')));
     }
+    let html = body.visible_markup();
     let lower = html.to_ascii_lowercase();
     for open in ["<pre", "<code"] {
         let close = if open == "<pre" { "</pre>" } else { "</code>" };
@@ -124,7 +124,7 @@ fn anchors(html: &str) -> HashSet<u64> {
             rest = &block[end..];
         }
     }
-    let text = crate::parse::text::strip_tags(html);
+    let text = crate::parse::text::strip_tags(&html);
     for num in text.split(|c: char| !c.is_ascii_digit()) {
         if num.len() >= 3 {
             out.insert(h(num));

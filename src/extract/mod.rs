@@ -164,7 +164,7 @@ fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
 
 /// Analyzes one parsed post with a city table that may carry per-source names.
 pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTable) -> Item {
-    let doc = text::parse_html(&parsed.content_html);
+    let doc = text::parse_body(&parsed.content_html);
     let lang = detect_lang(&parsed, source, &doc);
     let published = published_day(&parsed);
     let post = events::PostInfo {

@@ -121,7 +121,7 @@ fn item(prefix: &str, published: NaiveDate, lang: Option<&str>) -> Option<Item> 
         author: None,
         published: Some(Timestamp::Day(published)),
         updated: None,
-        content_html,
+        content_html: content_html.into(),
         lang: lang.map(str::to_string),
         categories,
     };

@@ -3,6 +3,11 @@
 
 use ego_tree::iter::Edge;
 use scraper::{Html, Node};
+use url::Url;
+
+use crate::parse::RawHtml;
+use crate::parse::raw::clean_url;
+use crate::parse::sanitize::{drops_content, keeps_tag};
 
 /// One line of text, with its heading level when it came from `<h1>`…`<h6>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +23,7 @@ pub struct Line {
 pub struct Link {
     /// The link's text.
     pub text: String,
-    /// The `href` as written (absolute after the parse stage).
+    /// The `href` as sanitizing writes it: absolute, an allowed scheme.
     pub href: String,
     /// Index of the line the link sits on.
     pub line: usize,
@@ -94,15 +99,11 @@ fn is_block(name: &str) -> bool {
             | "h6"
             | "tr"
             | "table"
-            | "section"
-            | "article"
             | "pre"
             | "blockquote"
             | "dt"
             | "dd"
             | "hr"
-            | "header"
-            | "footer"
             | "figure"
             | "figcaption"
             | "td"
@@ -128,9 +129,20 @@ pub fn collapse_ws(s: &str) -> String {
     out
 }
 
-/// Parses sanitized HTML into a [`Doc`].
+/// Parses an item body into a [`Doc`].
+pub fn parse_body(body: &RawHtml) -> Doc {
+    parse_markup(body.raw(), body.base())
+}
+
+/// Parses an HTML fragment into a [`Doc`] (relative links kept as written).
 pub fn parse_html(html: &str) -> Doc {
-    let frag = Html::parse_fragment(html);
+    parse_markup(html, None)
+}
+
+/// The text of `html` as sanitizing leaves it: elements it drops are skipped with their
+/// content, elements it unwraps only give their text, links are resolved against `base`.
+fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
+    let frag = Html::parse_fragment(&crate::parse::prepare_html(html));
     let mut doc = Doc::default();
     let mut cur = String::new();
     let mut heading: u8 = 0;
@@ -150,9 +162,18 @@ pub fn parse_html(html: &str) -> Doc {
         cur.clear();
     };
 
+    let mut skip = None;
     for edge in frag.root_element().traverse() {
+        if let Some(id) = skip {
+            if matches!(edge, Edge::Close(node) if node.id() == id) {
+                skip = None;
+            }
+            continue;
+        }
         match edge {
             Edge::Open(node) => match node.value() {
+                Node::Element(e) if drops_content(e.name()) => skip = Some(node.id()),
+                Node::Element(e) if !keeps_tag(e.name()) => {}
                 Node::Text(t) => {
                     let text: &str = &t.text;
                     if pre_depth > 0 {
@@ -198,8 +219,8 @@ pub fn parse_html(html: &str) -> Doc {
                             heading = name.as_bytes().get(1).map_or(3, |b| b.saturating_sub(b'0'));
                         }
                         "a" => {
-                            if let Some(h) = e.attr("href") {
-                                link = Some((String::new(), h.to_string()));
+                            if let Some(h) = e.attr("href").and_then(|h| clean_url(h, base)) {
+                                link = Some((String::new(), h));
                             }
                         }
                         "table" => {
@@ -219,7 +240,9 @@ pub fn parse_html(html: &str) -> Doc {
                 _ => {}
             },
             Edge::Close(node) => {
-                if let Node::Element(e) = node.value() {
+                if let Node::Element(e) = node.value()
+                    && keeps_tag(e.name())
+                {
                     let name = e.name();
                     match name {
                         "a" => {

@@ -4,7 +4,7 @@
 use url::Url;
 
 use super::xml::{Element, Ns};
-use super::{Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
+use super::{Format, ParseContext, ParsedFeed, ParsedItem, RawHtml, date, resolve_url, text};
 
 fn atom(ns: Ns) -> bool {
     // Some feeds forget the namespace; accept unqualified elements too.
@@ -114,10 +114,7 @@ fn entry(
     let body = child(el, "content")
         .and_then(|c| html(c).filter(|h| !h.trim().is_empty()).map(|h| (h, base_of(c, &base))))
         .or_else(|| child(el, "summary").and_then(|s| html(s).map(|h| (h, base_of(s, &base)))));
-    let content_html = match body {
-        Some((h, b)) if !h.trim().is_empty() => sanitize_html(&h, &b),
-        _ => String::new(),
-    };
+    let content_html = body.map(|(h, b)| RawHtml::new(h, Some(b))).unwrap_or_default();
     let lang = el
         .attr("xml:lang")
         .or_else(|| child(el, "content").and_then(|c| c.attr("xml:lang")))

@@ -4,7 +4,7 @@
 use scraper::{ElementRef, Html, Selector};
 use url::Url;
 
-use super::{ParseContext, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
+use super::{ParseContext, ParsedItem, RawHtml, date, resolve_url, text};
 use crate::config::Selectors;
 
 /// Item links and the next listing page found on one listing page.
@@ -172,7 +172,7 @@ pub fn item_page(html: &str, selectors: &Selectors, ctx: ParseContext<'_>) -> Pa
         .or_else(|| first(&doc, "article"))
         .or_else(|| first(&doc, "main"))
         .or_else(|| first(&doc, "body"))
-        .map(|el| sanitize_html(&el.inner_html(), &base))
+        .map(|el| RawHtml::new(el.inner_html(), Some(base.clone())))
         .unwrap_or_default();
     let canonical = first(&doc, "link[rel=\"canonical\"][href]")
         .and_then(|l| l.value().attr("href"))

@@ -3,9 +3,7 @@
 
 use serde_json::Value;
 
-use super::{
-    Format, ParseContext, ParseError, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text,
-};
+use super::{Format, ParseContext, ParseError, ParsedFeed, ParsedItem, RawHtml, date, resolve_url, text};
 
 fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str).map(str::trim).filter(|s| !s.is_empty())
@@ -73,7 +71,7 @@ pub fn parse(text_in: &str, ctx: ParseContext<'_>) -> Result<ParsedFeed, ParseEr
             author: if names.is_empty() { None } else { Some(names.join(", ")) },
             published: str_of(it, "date_published").and_then(|d| date::parse(d, ctx.timezone)),
             updated: str_of(it, "date_modified").and_then(|d| date::parse(d, ctx.timezone)),
-            content_html: content.map(|c| sanitize_html(&c, &item_base)).unwrap_or_default(),
+            content_html: content.map(|c| RawHtml::new(c, Some(item_base))).unwrap_or_default(),
             lang: str_of(it, "language").map(str::to_owned).or_else(|| feed_lang.clone()),
             categories: it
                 .get("tags")

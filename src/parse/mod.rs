@@ -1,5 +1,6 @@
 //! Stage 3: turn a decoded document into items: RSS 0.9x/1.0/2.0, Atom 1.0, JSON Feed 1.x,
-//! or HTML pages through CSS selectors. Item content comes out sanitized, with absolute URLs.
+//! or HTML pages through CSS selectors. Item bodies come out as published, with the base URL
+//! of their relative links ([`raw::RawHtml`]); they are sanitized where they are output.
 //! Malformed input is parsed leniently where the meaning is clear, and never panics.
 
 mod atom;
@@ -8,6 +9,7 @@ pub mod depth;
 pub mod html;
 mod json;
 mod lookalike;
+pub mod raw;
 pub mod repair;
 mod rss;
 pub mod sanitize;
@@ -20,6 +22,7 @@ use chrono_tz::Tz;
 use url::Url;
 
 pub use date::Timestamp;
+pub use raw::RawHtml;
 
 use crate::config::SourceKind;
 
@@ -49,8 +52,9 @@ pub struct ParsedItem {
     pub published: Option<Timestamp>,
     /// When last updated.
     pub updated: Option<Timestamp>,
-    /// Sanitized HTML body with absolute URLs (full content when present, else summary).
-    pub content_html: String,
+    /// The body as published (full content when present, else summary) and the base of its
+    /// relative links; [`RawHtml::sanitized`] is the only way to HTML for output.
+    pub content_html: RawHtml,
     /// Language declared by the item or feed (`xml:lang`, `<language>`, `<html lang>`).
     pub lang: Option<String>,
     /// Categories and tags.

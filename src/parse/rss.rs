@@ -4,7 +4,7 @@
 use url::Url;
 
 use super::xml::{Element, Ns};
-use super::{Format, ParseContext, ParsedFeed, ParsedItem, date, resolve_url, sanitize::sanitize_html, text};
+use super::{Format, ParseContext, ParsedFeed, ParsedItem, RawHtml, date, resolve_url, text};
 
 fn child<'a, 'x>(el: &'a Element<'x>, local: &str, ok: impl Fn(Ns) -> bool) -> Option<&'a Element<'x>> {
     el.elements().find(|e| e.local() == local && ok(e.ns))
@@ -112,7 +112,7 @@ fn item(el: &Element, feed_base: &Url, feed_lang: Option<&str>, ctx: ParseContex
         .filter(|t| !t.trim().is_empty())
         .or_else(|| child(el, "description", |n| core(n) || dc(n)).map(Element::text))
         .unwrap_or_default();
-    let content_html = if body.trim().is_empty() { String::new() } else { sanitize_html(&body, &base) };
+    let content_html = RawHtml::new(body, Some(base));
     let lang = el
         .attr("xml:lang")
         .map(str::to_owned)

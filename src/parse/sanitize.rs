@@ -1,5 +1,6 @@
 //! Sanitizing item HTML: no script, style, iframe, object, embed, form, event handlers,
-//! `style` attributes or javascript:/data: URLs; relative URLs made absolute.
+//! `style` attributes or javascript:/data: URLs; relative URLs made absolute. Runs where item
+//! HTML is output ([`super::raw::RawHtml::sanitized`]), not in the parse stage.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -72,6 +73,19 @@ const DROP_WITH_CONTENT: &[&str] = &[
     "script", "style", "iframe", "object", "embed", "form", "noscript", "template", "textarea", "select", "svg", "math",
 ];
 
+/// URL schemes links and images may use.
+pub const URL_SCHEMES: &[&str] = &["http", "https", "mailto", "ftp", "tel"];
+
+/// Whether sanitizing keeps elements named `tag` (others are unwrapped or dropped).
+pub fn keeps_tag(tag: &str) -> bool {
+    TAGS.contains(&tag)
+}
+
+/// Whether sanitizing drops elements named `tag` together with their content.
+pub fn drops_content(tag: &str) -> bool {
+    DROP_WITH_CONTENT.contains(&tag)
+}
+
 /// The allow-list, built once per thread: building it (a dozen hash sets) cost about as much
 /// as cleaning a short item. Only the base URL changes from call to call.
 fn builder() -> Builder<'static> {
@@ -87,7 +101,7 @@ fn builder() -> Builder<'static> {
         .add_tag_attributes("time", ["datetime"])
         .add_tag_attributes("blockquote", ["cite"])
         .add_tag_attributes("q", ["cite"])
-        .url_schemes(["http", "https", "mailto", "ftp", "tel"].into_iter().collect::<HashSet<_>>())
+        .url_schemes(URL_SCHEMES.iter().copied().collect::<HashSet<_>>())
         .link_rel(Some("noopener noreferrer"))
         .strip_comments(true);
     b
@@ -99,8 +113,16 @@ thread_local! {
 
 /// Cleans untrusted HTML and resolves its links against `base`.
 pub fn sanitize_html(html: &str, base: &Url) -> String {
+    clean(html, Some(base))
+}
+
+/// [`sanitize_html`]; without a base, relative URLs are kept as written.
+pub(crate) fn clean(html: &str, base: Option<&Url>) -> String {
     BUILDER.with_borrow_mut(|b| {
-        b.url_relative(UrlRelative::RewriteWithBase(base.clone()));
+        b.url_relative(match base {
+            Some(base) => UrlRelative::RewriteWithBase(base.clone()),
+            None => UrlRelative::PassThrough,
+        });
         b.clean(&super::prepare_html(html)).to_string()
     })
 }

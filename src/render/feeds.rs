@@ -98,7 +98,7 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
                 .content(Some(
                     atom::ContentBuilder::default()
                         .content_type(Some("html".to_string()))
-                        .value(Some(p.content_html.clone()))
+                        .value(Some(p.content_html.sanitized()))
                         .lang(Some(post.item.lang.code().to_string()))
                         .build(),
                 ))
@@ -144,7 +144,7 @@ pub fn rss(meta: &FeedMeta, posts: &[Post]) -> String {
                 .categories(
                     p.categories.iter().map(|c| rss::Category { name: c.clone(), domain: None }).collect::<Vec<_>>(),
                 )
-                .description(Some(p.content_html.clone()))
+                .description(Some(p.content_html.sanitized()))
                 .build()
         })
         .collect();
@@ -171,7 +171,7 @@ pub fn json_feed(meta: &FeedMeta, posts: &[Post]) -> String {
             let mut item = json!({
                 "id": entry_id(post),
                 "title": p.title,
-                "content_html": p.content_html,
+                "content_html": p.content_html.sanitized(),
                 "language": post.item.lang.code(),
             });
             let obj = item.as_object_mut().expect("json! of an object literal is an object");

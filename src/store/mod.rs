@@ -388,7 +388,8 @@ impl Store {
             let data = row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)).map_err(|e| self.err(e))?;
             let mut post: Post = serde_json::from_str(data).map_err(|e| corrupt(e.to_string()))?;
             if keep(&post, seen) {
-                post.item.parsed.content_html = row.get(3).map_err(|e| self.err(e))?;
+                post.item.parsed.content_html =
+                    post.item.parsed.content_html.with_html(row.get::<_, String>(3).map_err(|e| self.err(e))?);
                 posts.push(post);
             }
         }
@@ -426,7 +427,7 @@ fn upsert_post(
             .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         let merged = match serde_json::from_str::<Post>(&data) {
             Ok(mut old) => {
-                old.item.parsed.content_html = content;
+                old.item.parsed.content_html = old.item.parsed.content_html.with_html(content);
                 crate::dedup::merge_into(&mut old, incoming.clone());
                 old
             }
@@ -456,6 +457,7 @@ struct Row<'a> {
     annotated: bool,
     links: String,
     data: String,
+    content: &'a str,
 }
 
 impl Row<'_> {
@@ -467,7 +469,7 @@ impl Row<'_> {
             &self.annotated,
             &self.links,
             &self.data,
-            &self.post.item.parsed.content_html,
+            &self.content,
         ]
     }
 }
@@ -476,7 +478,7 @@ impl Row<'_> {
 fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime<Utc>) -> rusqlite::Result<Row<'a>> {
     // The JSON copy leaves the body out (it has its own column): serialize a copy without it.
     let mut rest = post.clone();
-    rest.item.parsed.content_html = String::new();
+    rest.item.parsed.content_html = rest.item.parsed.content_html.with_html(String::new());
     let data = serde_json::to_string(&rest).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let p = &post.item.parsed;
     Ok(Row {
@@ -486,6 +488,7 @@ fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime<Utc>) -> r
         annotated: !post.item.events.is_empty() || !post.item.talks.is_empty(),
         links: post.urls().iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n"),
         data,
+        content: p.content_html.raw(),
     })
 }
 

@@ -27,9 +27,10 @@ fn rss10_rdf() {
     assert_eq!(a.lang.as_deref(), Some("zh-CN"));
     assert_eq!(a.published.map(|t| format!("{t:?}")), Some("At(2015-10-26T13:30:00+08:00)".into()));
     assert!(
-        a.content_html.contains("<b>content</b>") && a.content_html.contains(r#"src="http://example.org/img/x.png""#),
+        a.content_html.sanitized().contains("<b>content</b>")
+            && a.content_html.sanitized().contains(r#"src="http://example.org/img/x.png""#),
         "{}",
-        a.content_html
+        a.content_html.sanitized()
     );
     assert_eq!(feed.items[1].published, day(2015, 10, 27));
 }
@@ -39,7 +40,11 @@ fn rss091_with_html_entities() {
     let feed = parse(&fixture("rss091.xml"), SourceKind::Rss, "http://old.example.com/rss.xml").unwrap();
     assert_eq!(feed.items.len(), 2);
     assert_eq!(feed.items[0].title, "Café opening — tonight");
-    assert!(feed.items[0].content_html.contains("café &amp; bring friends&nbsp;!"), "{}", feed.items[0].content_html);
+    assert!(
+        feed.items[0].content_html.sanitized().contains("café &amp; bring friends&nbsp;!"),
+        "{}",
+        feed.items[0].content_html.sanitized()
+    );
     assert_eq!(feed.items[1].title, "Second bold news");
     assert_eq!(feed.items[1].url.as_ref().unwrap().as_str(), "http://old.example.com/news/2.html");
     assert_eq!(feed.items[1].lang.as_deref(), Some("en"));
@@ -55,20 +60,23 @@ fn json_feed_11_and_10() {
     let a = &feed.items[0];
     assert_eq!(a.title, "Hello & world");
     assert_eq!(a.url.as_ref().unwrap().as_str(), "https://json.example.org/posts/1");
-    assert_eq!(a.content_html, r#"<p>Hi <a href="https://json.example.org/x" rel="noopener noreferrer">x</a></p>"#);
+    assert_eq!(
+        a.content_html.sanitized(),
+        r#"<p>Hi <a href="https://json.example.org/x" rel="noopener noreferrer">x</a></p>"#
+    );
     assert_eq!((a.author.as_deref(), a.lang.as_deref()), (Some("Li Lei"), Some("en")));
     assert_eq!(a.updated, day(2015, 10, 27));
     assert_eq!(a.categories, ["go", "docker"]);
     let b = &feed.items[1];
     assert_eq!((b.guid.as_deref(), b.author.as_deref(), b.lang.as_deref()), (Some("2"), Some("Site Team"), Some("zh")));
-    assert_eq!(b.content_html, "<p>Line one</p><p>Line &lt;two&gt;</p>");
+    assert_eq!(b.content_html.sanitized(), "<p>Line one</p><p>Line &lt;two&gt;</p>");
     assert_eq!(b.published.map(|t| format!("{t:?}")), Some("At(2015-10-28T09:00:00+08:00)".into()));
 
     let v10 = r#"{"version":"https://jsonfeed.org/version/1","title":"t","author":{"name":"Old"},
         "items":[{"id":"x","url":"https://a.example/x","summary":"s"}]}"#;
     let feed = parse(v10, SourceKind::Jsonfeed, "https://a.example/feed.json").unwrap();
     assert_eq!(feed.items[0].author.as_deref(), Some("Old"));
-    assert_eq!(feed.items[0].content_html, "<p>s</p>");
+    assert_eq!(feed.items[0].content_html.sanitized(), "<p>s</p>");
     assert!(matches!(
         parse("{\"version\":\"https://jsonfeed.org/version/1\", \"items\": [", SourceKind::Auto, "https://a.example/"),
         Err(ParseError::Json(_))
@@ -99,11 +107,22 @@ fn atom_xml_base_and_xhtml() {
     assert_eq!(a.lang.as_deref(), Some("zh"));
     assert_eq!(a.categories, ["go", "Docker"]);
     assert_eq!(a.updated, day(2015, 10, 26));
-    assert!(a.content_html.contains(r#"<a href="http://example.org/blog/2015/x.html""#), "{}", a.content_html);
-    assert!(a.content_html.contains(r#"<img src="http://example.org/blog/2015/i.png">"#), "{}", a.content_html);
+    assert!(
+        a.content_html.sanitized().contains(r#"<a href="http://example.org/blog/2015/x.html""#),
+        "{}",
+        a.content_html.sanitized()
+    );
+    assert!(
+        a.content_html.sanitized().contains(r#"<img src="http://example.org/blog/2015/i.png">"#),
+        "{}",
+        a.content_html.sanitized()
+    );
+    // Stored as published, with the xml:base its links resolve against.
+    assert!(a.content_html.raw().contains(r#"<a href="x.html">"#), "{}", a.content_html.raw());
+    assert_eq!(a.content_html.base().map(|b| b.as_str()), Some("http://example.org/blog/2015/"));
     let b = &feed.items[1];
     assert_eq!(b.url.as_ref().unwrap().as_str(), "http://example.org/abs");
-    assert_eq!((b.content_html.as_str(), b.lang.as_deref()), ("<p>plain &amp; simple</p>", Some("en")));
+    assert_eq!((b.content_html.sanitized().as_str(), b.lang.as_deref()), ("<p>plain &amp; simple</p>", Some("en")));
 }
 
 #[test]
@@ -114,7 +133,7 @@ fn bare_amp_nbsp_and_control_chars_are_repaired() {
     assert_eq!(feed.title.as_deref(), Some("A&B"));
     assert_eq!(feed.items[0].title, "Tom & Jerry © AT&T", "nbsp collapses like other whitespace");
     assert_eq!(feed.items[0].url.as_ref().unwrap().as_str(), "http://x.example/?a=1&b=2");
-    assert_eq!(feed.items[0].content_html, "x &lt; y …");
+    assert_eq!(feed.items[0].content_html.sanitized(), "x &lt; y …");
     assert_eq!(feed.warnings.len(), 3, "{:?}", feed.warnings);
 }
 

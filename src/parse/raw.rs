@@ -1,0 +1,330 @@
+//! Item bodies as the source published them. The parse stage does not sanitize: most items
+//! are only analyzed (extraction, dedup) and never shown, and sanitizing is most of the cost
+//! of parsing. [`RawHtml`] keeps the body with the base URL its relative links resolve
+//! against; the only way from it to HTML for output is [`RawHtml::sanitized`]. Text analysis
+//! reads [`RawHtml::raw`] through the helpers here, which leave out what sanitizing drops
+//! (the content of `script`, `style`, `iframe`… and comments) and resolve links the same way.
+
+use std::borrow::Cow;
+
+use url::Url;
+
+use super::sanitize::{self, drops_content};
+
+/// An item body as published (raw, untrusted HTML) and the base URL of its relative links.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "Stored")]
+pub struct RawHtml {
+    /// The HTML as the source published it; empty when it was only whitespace.
+    html: String,
+    /// The item's xml:base, the feed's base or the page URL; `None` for bodies stored by
+    /// older versions, which were sanitized already and have absolute links.
+    base: Option<Url>,
+}
+
+/// What a store may hold: this version's raw body and base, or an older version's body,
+/// which was a string of sanitized HTML.
+#[derive(serde::Deserialize)]
+#[serde(untagged)]
+enum Stored {
+    Raw { html: String, base: Option<Url> },
+    Sanitized(String),
+}
+
+impl From<Stored> for RawHtml {
+    fn from(s: Stored) -> Self {
+        match s {
+            Stored::Raw { html, base } => RawHtml::new(html, base),
+            Stored::Sanitized(html) => RawHtml::new(html, None),
+        }
+    }
+}
+
+/// A body without a base (its links are absolute or kept as written).
+impl From<&str> for RawHtml {
+    fn from(html: &str) -> Self {
+        RawHtml::new(html, None)
+    }
+}
+
+/// A body without a base (its links are absolute or kept as written).
+impl From<String> for RawHtml {
+    fn from(html: String) -> Self {
+        RawHtml::new(html, None)
+    }
+}
+
+impl RawHtml {
+    /// A body and the base its relative links resolve against.
+    pub fn new(html: impl Into<String>, base: Option<Url>) -> Self {
+        let mut html = html.into();
+        if html.trim().is_empty() {
+            html.clear();
+        }
+        RawHtml { html, base }
+    }
+
+    /// The same base with another body (the store keeps bodies apart from the rest of a post).
+    pub fn with_html(&self, html: impl Into<String>) -> Self {
+        RawHtml::new(html, self.base.clone())
+    }
+
+    /// The untrusted HTML as published: input for text analysis, never for output.
+    pub fn raw(&self) -> &str {
+        &self.html
+    }
+
+    /// The base URL of relative links.
+    pub fn base(&self) -> Option<&Url> {
+        self.base.as_ref()
+    }
+
+    /// Whether there is no body.
+    pub fn is_empty(&self) -> bool {
+        self.html.is_empty()
+    }
+
+    /// Length of the raw HTML in bytes.
+    pub fn len(&self) -> usize {
+        self.html.len()
+    }
+
+    /// The body made safe to embed: see [`sanitize::sanitize_html`].
+    pub fn sanitized(&self) -> String {
+        if self.html.is_empty() {
+            return String::new();
+        }
+        sanitize::clean(&self.html, self.base.as_ref())
+    }
+
+    /// The markup without what sanitizing drops with its content (comments, `script`,
+    /// `style`, …) and with tag look-alikes escaped, for tag-stripping text analysis.
+    pub fn visible_markup(&self) -> Cow<'_, str> {
+        match super::lookalike::escape_tag_lookalikes(&self.html) {
+            Cow::Borrowed(h) => without_dropped(h),
+            Cow::Owned(h) => Cow::Owned(without_dropped(&h).into_owned()),
+        }
+    }
+
+    /// The `href` of every `<a>` in [`RawHtml::visible_markup`] as sanitizing writes it:
+    /// absolute, only allowed schemes, escaped as an HTML serializer escapes attributes.
+    pub fn links(&self) -> Vec<String> {
+        let markup = self.visible_markup();
+        let mut out = Vec::new();
+        let lower = markup.to_ascii_lowercase();
+        for (at, _) in lower.match_indices("<a") {
+            let rest = &markup[at + 2..];
+            if !rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
+                continue;
+            }
+            if let Some(href) = attribute(rest, "href").and_then(|v| clean_url(&v, self.base.as_ref())) {
+                out.push(escape_attribute(&href).into_owned());
+            }
+        }
+        out
+    }
+}
+
+/// An attribute value as sanitizing keeps it (ammonia's rule): an absolute URL of an allowed
+/// scheme as written, a relative one joined to `base` (kept as written without a base);
+/// `None` when it is dropped.
+pub fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
+    match Url::parse(value) {
+        Ok(url) => sanitize::URL_SCHEMES.contains(&url.scheme()).then(|| value.to_string()),
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(base) => base.join(value).ok().map(String::from),
+            None => Some(value.to_string()),
+        },
+        Err(_) => None,
+    }
+}
+
+/// `&`, NBSP and `"` escaped as html5ever's serializer writes attribute values.
+fn escape_attribute(s: &str) -> Cow<'_, str> {
+    if !s.contains(['&', '\u{a0}', '"']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace('&', "&amp;").replace('\u{a0}', "&nbsp;").replace('"', "&quot;"))
+}
+
+/// The decoded value of attribute `name` in the rest of a start tag (after its name); the
+/// first occurrence wins, as in an HTML parser.
+fn attribute(tag: &str, name: &str) -> Option<String> {
+    let b = tag.as_bytes();
+    let mut i = 0;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() || b[i] == b'>' {
+            return None;
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>' | b'/') {
+            i += 1;
+        }
+        let attr = &tag[start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = "";
+        if b.get(i) == Some(&b'=') {
+            i += 1;
+            while i < b.len() && b[i].is_ascii_whitespace() {
+                i += 1;
+            }
+            match b.get(i) {
+                Some(&q @ (b'"' | b'\'')) => {
+                    let end = tag[i + 1..].find(char::from(q)).map_or(b.len(), |e| i + 1 + e);
+                    value = &tag[i + 1..end];
+                    i = end + 1;
+                }
+                _ => {
+                    let s = i;
+                    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                        i += 1;
+                    }
+                    value = &tag[s..i];
+                }
+            }
+        }
+        if attr.eq_ignore_ascii_case(name) {
+            return Some(super::text::decode_entities(value).into_owned());
+        }
+    }
+}
+
+/// Elements whose content an HTML parser reads as plain text up to their end tag.
+fn is_raw_text(name: &str) -> bool {
+    matches!(name, "script" | "style" | "iframe" | "noscript" | "textarea" | "xmp" | "noembed" | "noframes")
+}
+
+/// `html` without comments and without the elements sanitizing drops with their content.
+/// Hand-written: a scan is a fraction of the cost of the HTML parse this stage avoids, and
+/// the result only feeds tag-stripping comparisons (dedup), not output.
+pub fn without_dropped(html: &str) -> Cow<'_, str> {
+    if !html.contains('<') {
+        return Cow::Borrowed(html);
+    }
+    let lower = html.to_ascii_lowercase();
+    let mut out: Option<String> = None;
+    let (mut copied, mut pos) = (0, 0);
+    while let Some(off) = lower[pos..].find('<') {
+        let at = pos + off;
+        let rest = &lower[at + 1..];
+        let end = if let Some(comment) = rest.strip_prefix("!--") {
+            Some(comment_end(comment).map_or(lower.len(), |e| at + 4 + e))
+        } else {
+            let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+            let name = &rest[..name_len];
+            if !name.is_empty() && drops_content(name) { Some(element_end(&lower, at, name)) } else { None }
+        };
+        match end {
+            Some(end) => {
+                let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
+                buf.push_str(&html[copied..at]);
+                copied = end;
+                pos = end;
+            }
+            None => pos = at + 1,
+        }
+        if pos >= lower.len() {
+            break;
+        }
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut buf) => {
+            buf.push_str(&html[copied.min(html.len())..]);
+            Cow::Owned(buf)
+        }
+    }
+}
+
+/// Offset just past the end of a comment whose text starts `s` (after `<!--`).
+fn comment_end(s: &str) -> Option<usize> {
+    if s.starts_with('>') {
+        return Some(1);
+    }
+    if s.starts_with("->") {
+        return Some(2);
+    }
+    let close = s.find("-->").map(|i| i + 3);
+    let bang = s.find("--!>").map(|i| i + 4);
+    match (close, bang) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Offset just past the end of the element `name` that opens at `at` in `lower`: its end
+/// tag (nested ones counted, except in raw text), or the end of the input.
+fn element_end(lower: &str, at: usize, name: &str) -> usize {
+    let tag_end = |from: usize| lower[from..].find('>').map_or(lower.len(), |e| from + e + 1);
+    let open_end = tag_end(at);
+    let self_closing = lower[..open_end].ends_with("/>");
+    if name == "embed" || (self_closing && matches!(name, "svg" | "math")) {
+        return open_end;
+    }
+    let close = format!("</{name}");
+    let open = format!("<{name}");
+    let is_boundary = |i: usize| lower[i..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>');
+    let mut depth = 1usize;
+    let mut pos = open_end;
+    while pos < lower.len() {
+        let Some(off) = lower[pos..].find('<') else { break };
+        let i = pos + off;
+        if lower[i..].starts_with(&close) && is_boundary(i + close.len()) {
+            depth -= 1;
+            if depth == 0 || is_raw_text(name) {
+                return tag_end(i);
+            }
+        } else if !is_raw_text(name) && lower[i..].starts_with(&open) && is_boundary(i + open.len()) {
+            depth += 1;
+        }
+        pos = i + 1;
+    }
+    lower.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_what_sanitizing_drops() {
+        let h = "a<!-- c > d -->b<script>x</p></script>c<SVG><svg></svg>y</svg>d<svg/>e<embed src=x>f\
+                 <form><b>g</b></form>h<style>";
+        assert_eq!(without_dropped(h), "abcdefh");
+        assert_eq!(without_dropped("<p>plain</p>"), "<p>plain</p>");
+    }
+
+    #[test]
+    fn links_resolve_like_the_sanitizer() {
+        let base = Url::parse("http://example.org/blog/post.html").unwrap();
+        let body = RawHtml::new(
+            "<a href='x.html?a=1&amp;b=2'>1</a><A class=c HREF=/y>2</A><a href=\"javascript:alert(1)\">3</a>\
+             <!-- <a href=\"/hidden\"> --><abbr href=\"/no\">4</abbr><a href=\"mailto:me@example.org\">5</a>",
+            Some(base),
+        );
+        assert_eq!(
+            body.links(),
+            ["http://example.org/blog/x.html?a=1&amp;b=2", "http://example.org/y", "mailto:me@example.org"]
+        );
+        let sanitized = body.sanitized();
+        for l in body.links() {
+            assert!(sanitized.contains(&format!("href=\"{l}\"")), "{l} in {sanitized}");
+        }
+    }
+
+    #[test]
+    fn reads_bodies_stored_by_older_versions() {
+        let old: RawHtml = serde_json::from_str("\"<p>x</p>\"").unwrap();
+        assert_eq!((old.raw(), old.base()), ("<p>x</p>", None));
+        let new = RawHtml::new(" <p>y</p>", Url::parse("http://e.org/").ok());
+        let json = serde_json::to_string(&new).unwrap();
+        assert_eq!(json, r#"{"html":" <p>y</p>","base":"http://e.org/"}"#);
+        assert_eq!(serde_json::from_str::<RawHtml>(&json).unwrap(), new);
+        assert!(RawHtml::new(" \n", None).is_empty());
+    }
+}
