@@ -191,11 +191,7 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                         i += p + 1;
                     }
                 }
-                b'&' => {
-                    if !push_entity(&mut s, html, &mut i) {
-                        return None;
-                    }
-                }
+                b'&' => push_entity(&mut s, html, &mut i)?,
                 b'0'..=b'9' | b'a'..=b'z' => s.push(char::from(x)),
                 b'A'..=b'Z' => s.push(char::from(x.to_ascii_lowercase())),
                 _ => {}
@@ -235,19 +231,19 @@ fn push_wide(s: &mut Sketcher, c: u32) -> Option<()> {
 /// `decode_entities` after `strip_tags`. A reference body can only hold ASCII letters, digits,
 /// `#` and `+`, so when such a run ends in `;` within 32 characters the stripped text holds the
 /// same body and it is decoded here; any other `&` is a literal one (dropped as punctuation).
-/// False when the decoded character needs the general path (NFKC beyond ASCII and no-break space).
-fn push_entity(s: &mut Sketcher, html: &str, i: &mut usize) -> bool {
+/// `None` when the decoded character needs the general path (NFKC beyond ASCII and no-break space).
+fn push_entity(s: &mut Sketcher, html: &str, i: &mut usize) -> Option<()> {
     let b = &html.as_bytes()[*i..];
     let Some(n) = b.iter().take(33).position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'#' | b'+'))) else {
-        return true;
+        return Some(());
     };
     if b[n] != b';' {
-        return true;
+        return Some(());
     }
     let body = &html[*i..*i + n];
     let decoded = if body.starts_with('#') { numeric_entity(body).map(|c| (c, None)) } else { named_entity(body) };
     let Some((first, second)) = decoded else {
-        return true;
+        return Some(());
     };
     *i += n + 1;
     for c in std::iter::once(first).chain(second) {
@@ -256,11 +252,10 @@ fn push_entity(s: &mut Sketcher, html: &str, i: &mut usize) -> bool {
             '\u{a0}' => {}
             'A'..='Z' | 'a'..='z' | '0'..='9' => s.push(c.to_ascii_lowercase()),
             _ if c.is_ascii() => {}
-            _ if push_wide(s, c as u32).is_none() => return false,
-            _ => {}
+            _ => push_wide(s, c as u32)?,
         }
     }
-    true
+    Some(())
 }
 
 /// Exact Jaccard similarity of the shingle sets of two normalized texts (for tests and audits;
