@@ -100,7 +100,7 @@ pub(crate) fn near_same(a: &Post, b: &Post, sa: &Sketch, sb: &Sketch, sim: f32, 
 }
 
 /// Finds near-duplicates and twins among `posts` and folds each group into one post.
-pub(crate) fn fold_similar(posts: Vec<Post>, opts: &DedupOptions) -> Vec<Post> {
+pub(crate) fn fold_similar(mut posts: Vec<Post>, opts: &DedupOptions) -> Vec<Post> {
     if posts.len() < 2 || !(opts.near_duplicates || opts.translations) {
         return posts;
     }
@@ -120,39 +120,48 @@ pub(crate) fn fold_similar(posts: Vec<Post>, opts: &DedupOptions) -> Vec<Post> {
     if groups.is_empty() {
         return posts;
     }
-    // Take the members out of the list in one pass (the smallest index of a group stays and
-    // receives the others), then fold each group into its first member.
+    // Take the members out of the list in place, in one pass (the smallest index of a group
+    // stays and receives the others; no second list of every post is built), then fold each
+    // group into its first member.
     let mut member_of = vec![u32::MAX; posts.len()];
     for (g, group) in groups.iter().enumerate() {
         for &i in group {
             member_of[i] = g as u32;
         }
     }
-    let mut taken: Vec<Vec<Post>> = (0..groups.len()).map(|_| Vec::new()).collect();
     let mut first_at: Vec<usize> = vec![usize::MAX; groups.len()];
-    let mut out: Vec<Post> = Vec::with_capacity(posts.len());
-    for (i, p) in posts.into_iter().enumerate() {
-        match member_of[i] {
-            u32::MAX => out.push(p),
-            g => {
-                let g = g as usize;
-                if first_at[g] == usize::MAX {
-                    first_at[g] = out.len();
-                    out.push(p);
-                } else {
-                    taken[g].push(p);
-                }
+    // The group of each post taken out, in list order (which is the order extract_if yields).
+    let mut taken_from: Vec<usize> = Vec::new();
+    let mut i = 0usize;
+    let extracted: Vec<Post> = posts
+        .extract_if(.., |_| {
+            let g = member_of[i];
+            i += 1;
+            if g == u32::MAX {
+                return false;
             }
-        }
+            let g = g as usize;
+            if first_at[g] == usize::MAX {
+                // Its index once the earlier members are out.
+                first_at[g] = i - 1 - taken_from.len();
+                return false;
+            }
+            taken_from.push(g);
+            true
+        })
+        .collect();
+    let mut taken: Vec<Vec<Post>> = (0..groups.len()).map(|_| Vec::new()).collect();
+    for (g, p) in taken_from.into_iter().zip(extracted) {
+        taken[g].push(p);
     }
     for (g, others) in taken.into_iter().enumerate() {
         let at = first_at[g];
         if at == usize::MAX {
             continue;
         }
-        fold_group(&mut out[at], others);
+        fold_group(&mut posts[at], others);
     }
-    out
+    posts
 }
 
 /// Folds a group into its first post. The earliest published member is shown (its key gives

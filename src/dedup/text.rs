@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-use crate::parse::text::{decode_entities, strip_tags};
+use crate::parse::text::{decode_entities, named_entity, numeric_entity, strip_tags};
 
 /// Characters per shingle.
 pub const SHINGLE: usize = 5;
@@ -170,7 +170,7 @@ pub fn sketch(norm: &str) -> Sketch {
 
 /// The sketch of an HTML fragment: the same as `sketch(&normalize(html))`, computed in one
 /// pass without allocating for the common case (ASCII, CJK ideographs, full-width forms, CJK
-/// and general punctuation, no entities); anything else takes the general path.
+/// and general punctuation, character references to those); anything else takes the general path.
 pub fn sketch_html(html: &str) -> Sketch {
     fast_sketch(html).unwrap_or_else(|| sketch(&normalize(html)))
 }
@@ -191,7 +191,7 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                         i += p + 1;
                     }
                 }
-                b'&' => return None,
+                b'&' => push_entity(&mut s, html, &mut i)?,
                 b'0'..=b'9' | b'a'..=b'z' => s.push(char::from(x)),
                 b'A'..=b'Z' => s.push(char::from(x.to_ascii_lowercase())),
                 _ => {}
@@ -207,16 +207,55 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
             (u32::from(x & 0x1f) << 6 | u32::from(b[i + 1] & 0x3f), 2)
         };
         i += len;
-        match c {
-            0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
-            0x3005..=0x3007 | 0x4e00..=0x9fff => s.push(char::from_u32(c)?),
-            0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c - 0xfee0)?),
-            0xff21..=0xff3a => s.push(char::from_u32(c - 0xfee0)?.to_ascii_lowercase()),
-            0xff01..=0xff0f | 0xff1a..=0xff20 | 0xff3b..=0xff40 | 0xff5b..=0xff5e => {}
-            _ => return None,
-        }
+        push_wide(&mut s, c)?;
     }
     Some(s.finish())
+}
+
+/// A non-ASCII character of the fast path's ranges (CJK ideographs and punctuation, general
+/// punctuation, full-width forms) as [`normalize`] leaves it; `None` for any other.
+#[inline]
+fn push_wide(s: &mut Sketcher, c: u32) -> Option<()> {
+    match c {
+        0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
+        0x3005..=0x3007 | 0x4e00..=0x9fff => s.push(char::from_u32(c)?),
+        0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c - 0xfee0)?),
+        0xff21..=0xff3a => s.push(char::from_u32(c - 0xfee0)?.to_ascii_lowercase()),
+        0xff01..=0xff0f | 0xff1a..=0xff20 | 0xff3b..=0xff40 | 0xff5b..=0xff5e => {}
+        _ => return None,
+    }
+    Some(())
+}
+
+/// A character reference at `html[*i..]` (just after its `&`), as [`normalize`] sees it:
+/// `decode_entities` after `strip_tags`. A reference body can only hold ASCII letters, digits,
+/// `#` and `+`, so when such a run ends in `;` within 32 characters the stripped text holds the
+/// same body and it is decoded here; any other `&` is a literal one (dropped as punctuation).
+/// `None` when the decoded character needs the general path (NFKC beyond ASCII and no-break space).
+fn push_entity(s: &mut Sketcher, html: &str, i: &mut usize) -> Option<()> {
+    let b = &html.as_bytes()[*i..];
+    let Some(n) = b.iter().take(33).position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'#' | b'+'))) else {
+        return Some(());
+    };
+    if b[n] != b';' {
+        return Some(());
+    }
+    let body = &html[*i..*i + n];
+    let decoded = if body.starts_with('#') { numeric_entity(body).map(|c| (c, None)) } else { named_entity(body) };
+    let Some((first, second)) = decoded else {
+        return Some(());
+    };
+    *i += n + 1;
+    for c in std::iter::once(first).chain(second) {
+        match c {
+            // NFKC makes a no-break space a space.
+            '\u{a0}' => {}
+            'A'..='Z' | 'a'..='z' | '0'..='9' => s.push(c.to_ascii_lowercase()),
+            _ if c.is_ascii() => {}
+            _ => push_wide(s, c as u32)?,
+        }
+    }
+    Some(())
 }
 
 /// Exact Jaccard similarity of the shingle sets of two normalized texts (for tests and audits;
@@ -297,8 +336,31 @@ mod tests {
             "<a href=x>Go</a>—〇々〻〡",
             "a <b c",
             "x<y 😀",
+            "R&amp;D&nbsp;&#65;&#x42;&#+67; &lt;b&gt; &amp x; &ampx; &unknown; &#12354; &eacute; &#x4e2d;文",
+            "&amp<b>x</b>; &#6<i>5</i>; &NotEqualTilde; a&#769; &aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa;",
         ] {
             assert_eq!(sketch_html(html), sketch(&normalize(html)), "{html}");
+        }
+        assert!(fast_sketch("R&amp;D&nbsp;&#65;&#+67; &lt;b&gt; &amp x; &ampx; &unknown; &#x4e2d;文").is_some());
+    }
+
+    /// The one-pass sketch equals the general one on texts mixed from awkward pieces.
+    #[test]
+    fn fast_sketch_agrees_with_normalize_on_mixed_pieces() {
+        const PIECES: &[&str] = &[
+            "<p>", "</a>", "<", ">", "&", ";", "&amp;", "&amp", "&#", "&#x4e2d;", "&#65;", "&nbsp;", "&lt;", "#", "+",
+            "x", "Q", "7", " ", "中", "，", "Ｇ", "é", "&eacute;", "<b", "&#0;", "&#xD800;", "amp", "&#+1",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        for _ in 0..20_000 {
+            let mut html = String::new();
+            for _ in 0..12 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            assert_eq!(sketch_html(&html), sketch(&normalize(&html)), "{html}");
         }
     }
 }

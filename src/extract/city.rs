@@ -2,6 +2,7 @@
 //! and can take extra names (per-source overrides from config).
 
 use super::City;
+use super::text::lowercase;
 
 /// Known cities: English name, Chinese name, extra aliases (lowercase for Latin).
 #[derive(Debug, Clone)]
@@ -56,7 +57,7 @@ impl CityTable {
 
     /// The city named by a whole string (category, hint): English, Chinese or alias.
     pub fn lookup(&self, name: &str) -> Option<City> {
-        let n = name.trim().to_lowercase();
+        let n = lowercase(name.trim());
         let i = self.entries.iter().position(|e| e.0.to_lowercase() == n || e.1 == name.trim() || e.2.contains(&n))?;
         self.city(i)
     }
@@ -64,7 +65,7 @@ impl CityTable {
     /// Cities mentioned in `text`, with the byte offset of their first mention, in text order.
     /// Skips "中山大学" (a university, not Zhongshan) and similar.
     pub fn mentions(&self, text: &str) -> Vec<(usize, City)> {
-        let lower = text.to_lowercase();
+        let lower = lowercase(text);
         let mut out = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
             let mut first: Option<usize> = None;

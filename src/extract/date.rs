@@ -8,6 +8,8 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 
+use super::gate::has_any;
+
 /// A date found in a line; byte offsets are char boundaries of that line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DateHit {
@@ -113,7 +115,7 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, m0.start, m0.end, y, m, d);
         }
     }
-    for c in ISO.captures_iter(if line.contains(['-', '/', '.']) { line } else { "" }) {
+    for c in ISO.captures_iter(if has_any(line, &['-', '/', '.']) { line } else { "" }) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
             continue;
@@ -140,7 +142,7 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             }
         }
     }
-    for c in COMPACT.captures_iter(if line.contains([':', '：']) { line } else { "" }) {
+    for c in COMPACT.captures_iter(if has_any(line, &[':', '：']) { line } else { "" }) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
             continue;
@@ -270,7 +272,7 @@ fn one_time(c: &regex::Captures<'_>, base: usize, prev_pm: bool) -> Option<(Naiv
 pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
     // Every time has a colon or 点/时; without one, the regex (slow on Chinese text: its `\b` is
     // Unicode's) need not run.
-    if !s.contains([':', '：', '点', '點', '时', '時']) {
+    if !has_any(s, &[':', '：', '点', '點', '时', '時']) {
         return None;
     }
     for c in RANGE.captures_iter(s) {

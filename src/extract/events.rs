@@ -10,8 +10,8 @@ use url::Url;
 
 use super::city::CityTable;
 use super::date::{DateHit, find_dates, find_time_range, may_hold_date, resolve};
-use super::gate::Gated;
-use super::text::{Doc, percent_decode};
+use super::gate::{Gated, has_any};
+use super::text::{Doc, lowercase, percent_decode};
 use super::{City, Event};
 
 static DEADLINE_BEFORE: LazyLock<Regex> =
@@ -39,7 +39,7 @@ static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
 static FILE_DATE: Gated =
-    Gated::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(), |t| t.contains(['-', '_']));
+    Gated::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(), |t| has_any(t, &['-', '_']));
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
 /// the most frequent such YYMMDD within 60 days before publication.
@@ -220,8 +220,8 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
         .links
         .iter()
         .find(|l| {
-            let t = l.text.to_lowercase();
-            let h = l.href.to_lowercase();
+            let t = lowercase(&l.text);
+            let h = lowercase(&l.href);
             t.contains("报名")
                 || t.contains("register")
                 || h.contains("huodongxing")

@@ -4,8 +4,8 @@ use chrono::NaiveDate;
 use regex::Regex;
 
 use super::PostKind;
-use super::gate::Gated;
-use super::text::Doc;
+use super::gate::{Gated, has_any};
+use super::text::{Doc, lowercase};
 
 /// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
 static SIGN_UP_LINE: Gated = Gated::new(
@@ -15,11 +15,11 @@ static SIGN_UP_LINE: Gated = Gated::new(
         )
         .unwrap()
     },
-    |t| t.contains([':', '：']) || t.contains("报名"),
+    |t| has_any(t, &[':', '：']) || t.contains("报名"),
 );
 
 fn has(s: &str, words: &[&str]) -> bool {
-    has_lowered(&s.to_lowercase(), words)
+    has_lowered(&lowercase(s), words)
 }
 
 /// Like [`has`] on text already lowercased (the post's text is lowercased once, not per test).
@@ -46,7 +46,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has(&cats, &["总结"]) && has_event {
         return PostKind::Recap;
     }
-    let text = doc.plain().to_lowercase();
+    let text = lowercase(&doc.plain());
     if has_event {
         if has(&cats, &["报名"])
             || has_lowered(

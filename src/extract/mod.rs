@@ -17,6 +17,8 @@ mod talks_roster;
 mod tests;
 pub mod text;
 
+use std::sync::LazyLock;
+
 use chrono::{NaiveDate, NaiveTime};
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -151,7 +153,8 @@ pub struct Item {
 
 /// Analyzes one parsed post from `source`, with the built-in city table.
 pub fn analyze(parsed: ParsedItem, source: &SourceConfig) -> Item {
-    analyze_with(parsed, source, &CityTable::default())
+    static CITIES: LazyLock<CityTable> = LazyLock::new(CityTable::default);
+    analyze_with(parsed, source, &CITIES)
 }
 
 /// The publication day of a post.

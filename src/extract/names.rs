@@ -1,6 +1,8 @@
 //! Person names in talk listings: a speaker at the start of a line or bio, co-speakers, a
 //! name after an organization and role, a handle.
 
+use super::gate::has_any;
+
 const BAD_NAME: &[&str] = &[
     "主题",
     "讲师",
@@ -75,7 +77,7 @@ pub(crate) fn bio_name(line: &str) -> Option<String> {
     }
     let words: Vec<&str> = line.split_whitespace().collect();
     let last = words.last().copied().unwrap_or("");
-    if (2..=4).contains(&words.len()) && !line.contains(['，', ',', '。']) && han_name(last) {
+    if (2..=4).contains(&words.len()) && !has_any(line, &['，', ',', '。']) && han_name(last) {
         return speaker_name(last);
     }
     None

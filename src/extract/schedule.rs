@@ -27,6 +27,9 @@ fn is_public(s: &str) -> bool {
 
 /// Events from the schedule tables of a post. `hint` is the city when no row names one yet.
 pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTable, hint: Option<City>) -> Vec<Event> {
+    if doc.tables.is_empty() {
+        return Vec::new();
+    }
     let text = doc.plain();
     // "…除了 X 面向公众开放外，其它皆为闭门活动": the sentence that tells which rows are public.
     let public_sentence = text

@@ -9,12 +9,12 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
-use super::gate::Gated;
+use super::gate::{Gated, has_any};
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
 use super::talks_roster::{Row, roster_row};
-use super::text::Doc;
+use super::text::{Doc, lowercase};
 
 static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
@@ -26,19 +26,19 @@ static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 /// needs a Han character and no `=`/`/`, so HTML shown as text (`<span class="…">`, `<video>`) is none.
 static QUOTED: Gated = Gated::new(
     || Regex::new(r"《([^《》]{2,80})》|<([^<>=/]{0,40}\p{Han}[^<>=/]{0,40})>").unwrap(),
-    |t| t.contains(['《', '<']),
+    |t| has_any(t, &['《', '<']),
 );
 static LEAD_NUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
 static ZHUJIANG: Gated = Gated::new(
     || Regex::new(r"^(?:Topic\s*\d*\s*[:：]\s*)?(.+?)\s*[,，]\s*主讲(?:者|人)?\s*[:：]?\s*(.+)$").unwrap(),
-    |t| t.contains("主讲") && t.contains([',', '，']),
+    |t| t.contains("主讲") && has_any(t, &[',', '，']),
 );
 static BY: Gated = Gated::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$").unwrap(), |t| t.contains("by"));
 static TOPIC_PAREN: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap());
 pub(super) static DASH_SPEAKER: Gated =
-    Gated::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap(), |t| t.contains(['-', '–', '—']));
+    Gated::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap(), |t| has_any(t, &['-', '–', '—']));
 
 static FROM_WHOM: Gated = Gated::new(
     || Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})(?:[(（].*?[)）])?\s*[:：]\s*(.+?)。?$").unwrap(),
@@ -46,14 +46,14 @@ static FROM_WHOM: Gated = Gated::new(
 );
 static BY_WHOM: Gated = Gated::new(
     || Regex::new(r"^([^，,]+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap(),
-    |t| t.contains('由') && t.contains([',', '，']),
+    |t| t.contains('由') && has_any(t, &[',', '，']),
 );
 static SAID: Gated = Gated::new(
     || {
         Regex::new(r#"([^\s，。,、“”"]{2,12}?)\s*[,，]?\s*(?:讲述|分享了?|带来了?|主讲)\s*[“"]([^”"]{2,60})[”"]"#)
             .unwrap()
     },
-    |t| t.contains(['“', '"']) && ["讲述", "分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
+    |t| has_any(t, &['“', '"']) && ["讲述", "分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
 );
 static BROUGHT: Gated =
     Gated::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap(), |t| t.contains("带来"));
@@ -70,7 +70,7 @@ static ROSTER: Gated = Gated::new(
 );
 static NAME_ORG_TITLE: Gated = Gated::new(
     || Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap(),
-    |t| t.contains(['(', '（']) && t.contains([')', '）']),
+    |t| has_any(t, &['(', '（']) && has_any(t, &[')', '）']),
 );
 static SLOT: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap());
@@ -82,7 +82,7 @@ static NAME_QUOTE: Gated = Gated::new(
     || {
         Regex::new(r#"^[+*\-•\s]*(?:\S{1,12}\s+)?([^\s“”"(（]{2,16})\s*(?:[(（][^)）]{1,16}[)）])?\s*[“"]([^“”"]{2,60})[”"]\s*$"#).unwrap()
     },
-    |t| t.contains(['“', '"']) && t.contains(['”', '"']),
+    |t| has_any(t, &['“', '"']) && has_any(t, &['”', '"']),
 );
 /// A bio line: "大宝（谢廷宝），前网易……", "庆亮，明朝网络(明朝传奇项目)，…".
 static BIO_START: LazyLock<Regex> =
@@ -91,7 +91,7 @@ static BIO_START: LazyLock<Regex> =
 static TIME_LEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s*+\-•]*\d{1,2}[:：]\d{2}(?:\s*[-~～–—至到]\s*\d{1,2}[:：]\d{2})?\s*").unwrap());
 pub(super) static PARENS: Gated =
-    Gated::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap(), |t| t.contains(['(', '（']));
+    Gated::new(|| Regex::new(r"[(（][^)）]{0,20}[)）]").unwrap(), |t| has_any(t, &['(', '（']));
 pub(super) static BIO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(来自|现任|任职|就职|工程师|架构师|ceo|cto|创始人|负责人|经理|总监|总裁|从业|专家|讲师|联合创始)")
         .unwrap()
@@ -149,7 +149,7 @@ const STOP_HEADINGS: &[&str] = &[
 ];
 /// "Alvinma(马斌) ，SNG即通产品部……": a bio opening with a name and its alias.
 fn aliased_bio(line: &str) -> bool {
-    BIO_START.captures(line).and_then(|c| c.get(0)).is_some_and(|m| m.as_str().contains(['(', '（']))
+    BIO_START.captures(line).and_then(|c| c.get(0)).is_some_and(|m| has_any(m.as_str(), &['(', '（']))
 }
 
 /// A short plain line read as a talk title when the next line is its speaker's bio
@@ -157,19 +157,19 @@ fn aliased_bio(line: &str) -> bool {
 fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
     let n = text.chars().count();
     if !(4..=40).contains(&n)
-        || text.contains(['。', '，', ',', '；', ';', '！', '!', '？', '?', '：', ':'])
+        || has_any(text, &['。', '，', ',', '；', ';', '！', '!', '？', '?', '：', ':'])
         || text.contains("http")
     {
         return None;
     }
     if pure_name(text.trim()) || SPEAKER_LABEL.is_match(text) || {
-        let lower = text.to_lowercase();
+        let lower = lowercase(text);
         STOP_HEADINGS.iter().any(|s| lower.starts_with(s))
     } {
         return None;
     }
     let next = next?;
-    if !(BIO.is_match(next) || next.contains(['（', '(']) || next.contains("http")) {
+    if !(BIO.is_match(next) || has_any(next, &['（', '(']) || next.contains("http")) {
         return None;
     }
     let c = BIO_START.captures(next)?;
@@ -317,10 +317,10 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         }
         intro = None;
         // Numbered short lines ("1. 芒果 TV 的 Docker 之路") read like headings.
-        let numbered = LEAD_NUM.is_match(text) && text.chars().count() <= 40 && !text.contains(['。', '；', ';']);
+        let numbered = LEAD_NUM.is_match(text) && text.chars().count() <= 40 && !has_any(text, &['。', '；', ';']);
         let found: Option<usize> = if line.heading >= 2 || numbered {
             let h = TOPIC_LABEL.captures(text).and_then(|c| c.get(1)).map_or(text, |m| m.as_str());
-            let lower = h.to_lowercase();
+            let lower = lowercase(h);
             if (STOP_HEADINGS.iter().any(|s| lower.trim_start_matches(['#', ' ']).starts_with(s))
                 && !QUOTED.is_match(h))
                 || SPEAKER_LABEL.is_match(h)
@@ -357,7 +357,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             let rest = c.get(1).map_or("", |m| m.as_str()).trim();
             let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
             acc.add(title, last_heading_name.clone().into_iter().collect())
-        } else if ROSTER.is_match(text) && !QUOTED.is_match(text) && !text.contains(['“', '"']) {
+        } else if ROSTER.is_match(text) && !QUOTED.is_match(text) && !has_any(text, &['“', '"']) {
             in_roster = true;
             None
         } else if in_roster && !QUOTED.is_match(text) {
@@ -441,7 +441,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                 };
                 let sp = sp.or_else(|| speaker_after(&lines, i));
                 let cue = sp.is_some()
-                    || ["主题", "topic", "分享", "演讲", "讲", "题为"].iter().any(|w| text.to_lowercase().contains(w));
+                    || ["主题", "topic", "分享", "演讲", "讲", "题为"].iter().any(|w| lowercase(text).contains(w));
                 if cue {
                     last = acc.add(title, with_co(sp, &lines, i)).or(last);
                 }

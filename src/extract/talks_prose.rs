@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::gate::Gated;
+use super::gate::{Gated, has_any};
 use super::names::speaker_name;
 use super::text::Doc;
 
@@ -15,7 +15,7 @@ static PRONOUN_TOPIC: Gated = Gated::new(
     || {
         Regex::new(r"(?i)([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,5})\s*[，,]\s*[他她]的?(?:主题|题目|topic|分享|演讲)(?:是|为)?\s*[:：]?\s*$").unwrap()
     },
-    |t| t.contains(['他', '她']),
+    |t| has_any(t, &['他', '她']),
 );
 /// "是小路分享的" / "由张三带来了" / "李四 带来主题": a name right before a verb of giving a talk.
 static NAME_VERB: Gated = Gated::new(
@@ -30,7 +30,7 @@ static TOPIC_OF: Gated = Gated::new(
     || {
         Regex::new(r"(?i)(?:^|[\s，,。由是])([A-Za-z][A-Za-z0-9_.\-]{1,15}|\p{Han}{2,4}?)\s*(?:[（(][^）)]{0,40}[）)])?\s*的(?:主题|题目|topic|分享)(?:是|为)?\s*[:：]\s*([^。！!；;《》“”]{2,50})(?:[。！!；;]|$)").unwrap()
     },
-    |t| t.contains('的') && t.contains([':', '：']),
+    |t| t.contains('的') && has_any(t, &[':', '：']),
 );
 /// "+ Frank 分享:": a line that only introduces a speaker.
 static SPEAKER_INTRO: Gated = Gated::new(
@@ -40,7 +40,7 @@ static SPEAKER_INTRO: Gated = Gated::new(
         )
         .unwrap()
     },
-    |t| t.contains([':', '：']) && ["分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
+    |t| has_any(t, &[':', '：']) && ["分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
 );
 /// `+ ”史前的SSJS——从JS的ASP到NodeJS”`: a list item that is only a quoted title.
 static QUOTE_ONLY: LazyLock<Regex> =

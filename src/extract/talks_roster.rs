@@ -1,5 +1,6 @@
 //! Rows of a roster after a "主题如下：" line: "龙浩 开发中遇到的硬件问题", "小路：MySQL配置优化".
 
+use super::gate::has_any;
 use super::names::{pure_name, speaker_name};
 use super::talks::{BIO, DASH_SPEAKER, PARENS};
 
@@ -34,7 +35,7 @@ pub(super) fn roster_row(text: &str) -> Row {
     let Some(name) = bare.split_whitespace().next().filter(|w| pure_name(w)).and_then(speaker_name) else {
         return Row::End;
     };
-    if what.is_empty() || what.chars().count() > 60 || what.contains(['，', '。', '；']) || BIO.is_match(what) {
+    if what.is_empty() || what.chars().count() > 60 || has_any(what, &['，', '。', '；']) || BIO.is_match(what) {
         return Row::End;
     }
     if what.contains("待定") || what.ends_with("主题") || what.ends_with("topic") {

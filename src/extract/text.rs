@@ -111,20 +111,88 @@ fn is_block(name: &str) -> bool {
     )
 }
 
+/// Whether `c` separates words for [`collapse_ws`]: whitespace, U+200B and U+FEFF.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'
+}
+
+/// Byte length of the character at byte `i` of `s`, and whether it is a separator. Only five
+/// lead bytes can start a non-ASCII separator (U+0085 and U+00A0; U+1680; U+2000–U+205F;
+/// U+3000; U+FEFF), so other characters (Han text) are skipped without being decoded.
+#[inline]
+fn char_at(s: &str, i: usize) -> (usize, bool) {
+    let x = s.as_bytes()[i];
+    match x {
+        0..=0x7f => (1, matches!(x, b' ' | b'\t'..=b'\r')),
+        0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.len_utf8(), is_separator(c))
+        }
+        0xc0..=0xdf => (2, false),
+        0xe0..=0xef => (3, false),
+        _ => (4, false),
+    }
+}
+
+/// The same as `str::to_lowercase`, faster on Chinese text: runs of characters that do not
+/// change are copied as they are, and the caseless blocks U+4000–U+9FFF (CJK ideographs) are
+/// skipped without decoding them or looking them up in the case tables. Text with `Σ` (the one
+/// contextual mapping, final sigma) takes the standard path.
+pub fn lowercase(s: &str) -> String {
+    if s.contains('Σ') {
+        return s.to_lowercase();
+    }
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut copied, mut i) = (0, 0);
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            if x.is_ascii_uppercase() {
+                out.push_str(&s[copied..i]);
+                out.push(char::from(x.to_ascii_lowercase()));
+                copied = i + 1;
+            }
+            i += 1;
+        } else if (0xe4..=0xe9).contains(&x) {
+            i += 3;
+        } else {
+            let Some(c) = s[i..].chars().next() else { break };
+            let lower = c.to_lowercase();
+            if lower.len() != 1 || lower.clone().next() != Some(c) {
+                out.push_str(&s[copied..i]);
+                out.extend(lower);
+                copied = i + c.len_utf8();
+            }
+            i += c.len_utf8();
+        }
+    }
+    out.push_str(&s[copied..]);
+    out
+}
+
 /// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
 pub fn collapse_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
-            space = true;
-        } else {
-            if space && !out.is_empty() {
+    let mut word: Option<usize> = None;
+    let mut i = 0;
+    while i < s.len() {
+        let (len, sep) = char_at(s, i);
+        if !sep {
+            word.get_or_insert(i);
+        } else if let Some(start) = word.take() {
+            if !out.is_empty() {
                 out.push(' ');
             }
-            space = false;
-            out.push(c);
+            out.push_str(&s[start..i]);
         }
+        i += len;
+    }
+    if let Some(start) = word {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&s[start..]);
     }
     out
 }
@@ -310,6 +378,27 @@ mod tests {
         assert_eq!(d.lines[2].text, "b slides");
         assert_eq!(d.links[0].href, "x.pdf");
         assert_eq!(d.tables[0][1], vec!["1".to_string(), "2".to_string()]);
+    }
+
+    #[test]
+    fn separators_are_found_without_decoding_every_character() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("a{c}b");
+            assert_eq!(char_at(&s, 1), (c.len_utf8(), is_separator(c)), "U+{:04X}", c as u32);
+        }
+        assert_eq!(collapse_ws("\u{3000} 两个\u{a0}\u{200b} words\t\n中文 \u{feff}"), "两个 words 中文");
+        assert_eq!(collapse_ws(" \u{2003} "), "");
+    }
+
+    #[test]
+    fn lowercase_is_the_standard_one() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("A{c}b");
+            assert_eq!(lowercase(&s), s.to_lowercase(), "U+{:04X}", c as u32);
+        }
+        for s in ["ΣΑΣ x", "ὈΔΥΣΣΕΎΣ", "Σ", "中文 ABC ＡＢＣ İ"] {
+            assert_eq!(lowercase(s), s.to_lowercase());
+        }
     }
 
     #[test]

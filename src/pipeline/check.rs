@@ -2,7 +2,6 @@
 //! what each CSS selector matched.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use futures_util::future::join_all;
 
@@ -44,7 +43,7 @@ pub async fn check_sources(
     history: Vec<SourceState>,
 ) -> Result<Vec<CheckReport>, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
-    let shared = Shared { fetcher, cache: Arc::new(HashMap::new()), robots: config.fetch.robots };
+    let shared = Shared::new(fetcher, HashMap::new(), config.fetch.robots, harvest::cores());
     let sources: Vec<&SourceConfig> = config.sources.iter().filter(|s| only.is_none_or(|n| s.name == n)).collect();
     let reports = join_all(sources.into_iter().map(|source| {
         let shared = shared.clone();

@@ -1,10 +1,13 @@
 //! Gathering one source: fetch, parse and extract, for feed sources (with autodiscovery) and
-//! HTML sources (listing pages, then item pages). Runs as one tokio task per source.
+//! HTML sources (listing pages, then item pages). Runs as one tokio task per source; parsing
+//! and extraction, which are CPU-bound, run on the blocking pool (see [`Shared::cpu`]) so that
+//! the runtime's workers keep serving the network meanwhile.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures_util::future::join_all;
+use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::{SourceConfig, SourceKind};
@@ -35,6 +38,27 @@ pub struct Shared {
     pub cache: Arc<HashMap<String, Validators>>,
     /// Whether robots.txt is honoured for HTML scraping.
     pub robots: bool,
+    /// One permit per core: parse and extraction jobs running at once.
+    pub cores: Arc<Semaphore>,
+}
+
+impl Shared {
+    /// What the source tasks of one run share; `cores` bounds the parse and extraction jobs.
+    pub fn new(fetcher: Fetcher, cache: HashMap<String, Validators>, robots: bool, cores: usize) -> Self {
+        Shared { fetcher, cache: Arc::new(cache), robots, cores: Arc::new(Semaphore::new(cores.max(1))) }
+    }
+
+    /// Runs CPU-bound work (parse, extraction) on the blocking pool, at most one job per core
+    /// at once. A job that panics fails its source with an internal error.
+    async fn cpu<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> Result<T, String> {
+        let _permit = self.cores.acquire().await.map_err(|e| e.to_string())?;
+        tokio::task::spawn_blocking(job).await.map_err(|e| format!("internal error: parsing failed: {e}"))
+    }
+}
+
+/// The cores parsing and extraction may use.
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
 }
 
 /// Fetches and parses one source; an `Err` is the reason the whole source failed.
@@ -89,10 +113,18 @@ async fn harvest_feed(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
             }
         }
     }
-    let ctx = ParseContext { base: &base, timezone: source.timezone };
-    let feed = parse::parse_feed(&doc.text, source.kind, ctx).map_err(|e| format!("{base}: {e}"))?;
-    h.warnings.extend(feed.warnings.into_iter().map(|w| format!("{base}: {w}")));
-    h.items = analyze_all(feed.items, source);
+    let source = source.clone();
+    let (items, warnings) = shared
+        .cpu(move || {
+            let ctx = ParseContext { base: &base, timezone: source.timezone };
+            let feed = parse::parse_feed(&doc.text, source.kind, ctx).map_err(|e| format!("{base}: {e}"))?;
+            drop(doc);
+            let warnings: Vec<String> = feed.warnings.into_iter().map(|w| format!("{base}: {w}")).collect();
+            Ok::<_, String>((analyze_all(feed.items, &source), warnings))
+        })
+        .await??;
+    h.warnings.extend(warnings);
+    h.items = items;
     Ok(h)
 }
 
@@ -141,16 +173,13 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
         (url, got.map(|doc| (doc, part.responses)))
     }))
     .await;
-    let mut parsed: Vec<ParsedItem> = Vec::new();
+    let mut fetched: Vec<(Url, Document)> = Vec::new();
     let mut failed = 0;
     for (url, result) in pages {
         match result {
             Ok((doc, responses)) => {
                 h.responses.extend(responses);
-                if let Some((base, doc)) = doc {
-                    let ctx = ParseContext { base: &base, timezone: source.timezone };
-                    parsed.push(parse::html::item_page(&doc.text, selectors, ctx));
-                }
+                fetched.extend(doc);
             }
             Err(e) => {
                 failed += 1;
@@ -161,7 +190,20 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
     if failed > 0 && failed == links.len() {
         return Err(format!("all {failed} item pages failed; first: {}", h.warnings[0]));
     }
-    h.items = analyze_all(parsed, source);
+    let source = source.clone();
+    h.items = shared
+        .cpu(move || {
+            let Some(selectors) = &source.selectors else { return Vec::new() };
+            let parsed: Vec<ParsedItem> = fetched
+                .into_iter()
+                .map(|(base, doc)| {
+                    let ctx = ParseContext { base: &base, timezone: source.timezone };
+                    parse::html::item_page(&doc.text, selectors, ctx)
+                })
+                .collect();
+            analyze_all(parsed, &source)
+        })
+        .await?;
     Ok(h)
 }
 

@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use indicatif::ProgressBar;
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 pub use check::{CheckReport, check_sources};
@@ -85,12 +86,25 @@ pub async fn fetch_sources(
 ) -> Result<RunSummary, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
-    let shared = harvest::Shared { fetcher, cache: Arc::new(cache), robots: config.fetch.robots };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shared = harvest::Shared {
+        fetcher,
+        cache: Arc::new(cache),
+        robots: config.fetch.robots,
+        cores: Arc::new(Semaphore::new(cores)),
+    };
     progress.set_length(config.sources.len() as u64);
+    // Sources under way at once: enough to keep every request slot and core busy, few enough
+    // that fetched bodies do not pile up in memory while they wait for a core. Permits are
+    // handed out first come, first served: sources start in config order.
+    let slots = Arc::new(Semaphore::new(config.fetch.concurrency.max(1) + 2 * cores));
     let mut tasks = JoinSet::new();
     for (i, source) in config.sources.iter().cloned().enumerate() {
-        let shared = shared.clone();
-        tasks.spawn(async move { (i, harvest::harvest(&shared, &source).await) });
+        let (shared, slots) = (shared.clone(), Arc::clone(&slots));
+        tasks.spawn(async move {
+            let _slot = slots.acquire().await;
+            (i, harvest::harvest(&shared, &source).await)
+        });
     }
     let mut results: HashMap<usize, Result<Harvest, String>> = HashMap::new();
     while let Some(joined) = tasks.join_next().await {
