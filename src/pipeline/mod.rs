@@ -86,13 +86,8 @@ pub async fn fetch_sources(
 ) -> Result<RunSummary, PipelineError> {
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let shared = harvest::Shared {
-        fetcher,
-        cache: Arc::new(cache),
-        robots: config.fetch.robots,
-        cores: Arc::new(Semaphore::new(cores)),
-    };
+    let cores = harvest::cores();
+    let shared = harvest::Shared::new(fetcher, cache, config.fetch.robots, cores);
     progress.set_length(config.sources.len() as u64);
     // Sources under way at once: enough to keep every request slot and core busy, few enough
     // that fetched bodies do not pile up in memory while they wait for a core. Permits are

@@ -462,15 +462,7 @@ struct Row<'a> {
 
 impl Row<'_> {
     fn as_params(&self) -> [&dyn rusqlite::ToSql; 7] {
-        [
-            &self.post.id,
-            &self.first_seen,
-            &self.sort,
-            &self.annotated,
-            &self.links,
-            &self.data,
-            &self.content,
-        ]
+        [&self.post.id, &self.first_seen, &self.sort, &self.annotated, &self.links, &self.data, &self.content]
     }
 }
 
