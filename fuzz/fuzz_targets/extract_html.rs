@@ -1,16 +1,20 @@
-//! Any HTML through the HTML side: sanitizing, item pages with selectors, feed discovery, and
-//! the extractor (events, talks, kind) on the result. Must never panic.
+//! Any HTML through the HTML side: sanitizing and the raw-body text helpers, item pages with
+//! selectors, feed discovery, and the extractor (events, talks, kind) on the raw body, as
+//! fetched items reach it. Must never panic.
 #![no_main]
 
 use digest::config::{Selectors, SourceConfig, SourceKind};
-use digest::parse::{ParseContext, ParsedItem, html, sanitize};
+use digest::parse::{ParseContext, ParsedItem, RawHtml, html};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let base = url::Url::parse("http://fuzz.example/post/").expect("static URL");
     let _ = html::discover_feeds(&text, &base);
-    let content_html = sanitize::sanitize_html(&text, &base);
+    let content_html = RawHtml::new(text.as_ref(), Some(base.clone()));
+    let _ = content_html.sanitized();
+    let _ = content_html.visible_markup();
+    let _ = content_html.links();
     let source = SourceConfig {
         name: "fuzz".into(),
         url: base.clone(),
