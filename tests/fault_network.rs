@@ -90,8 +90,8 @@ fn redirect_loops_and_chains() {
         }
         s.bad.route(&format!("/{prefix}{hops}.xml"), Reply::ok(healthy_feed()));
     }
-    s.source("chain-4", "/short0.xml", vec![Reply::redirect(302, &s.bad.url("/short1.xml").to_string())]);
-    s.source("chain-8", "/long0.xml", vec![Reply::redirect(302, &s.bad.url("/long1.xml").to_string())]);
+    s.source("chain-4", "/short0.xml", vec![Reply::redirect(302, s.bad.url("/short1.xml").as_ref())]);
+    s.source("chain-8", "/long0.xml", vec![Reply::redirect(302, s.bad.url("/long1.xml").as_ref())]);
     let run = s.build();
     s.assert_survived(&run, Duration::from_secs(10), 256);
     assert_failed(&run, "redirect-loop", "redirect loop");

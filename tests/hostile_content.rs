@@ -70,11 +70,7 @@ fn xss_payloads_are_inert_in_every_output() {
         .collect::<Vec<_>>());
     for (i, body) in BODIES.iter().enumerate() {
         let link = format!("<link>http://hostile.test/{i}</link>");
-        feed = feed.replacen(
-            &format!("{link}"),
-            &format!("{link}<content:encoded><![CDATA[{body}]]></content:encoded>"),
-            1,
-        );
+        feed = feed.replacen(&link, &format!("{link}<content:encoded><![CDATA[{body}]]></content:encoded>"), 1);
     }
     feed = feed.replacen(
         "<rss version=\"2.0\">",

@@ -54,7 +54,7 @@ fn sigkill_at_seeded_points_leaves_outputs_complete_and_the_database_intact() {
     // Deterministic "random" points over the length of a full build (xorshift, fixed seed).
     // Build times vary with the machine's load, so the points scale with the fastest build
     // seen so far, and rounds go on (bounded) until enough builds were really killed.
-    let mut x: u64 = 0x5eed_d16e_57;
+    let mut x: u64 = 0x005e_edd1_6e57;
     let mut full = first.elapsed;
     let (mut killed, mut rounds) = (0, 0);
     while killed < KILLS && rounds < 8 * KILLS {

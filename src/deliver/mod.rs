@@ -75,10 +75,11 @@ fn remove_stale_temp_files(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if name.starts_with(".digest-") && name.ends_with(".tmp") {
-            if let Err(e) = std::fs::remove_file(entry.path()) {
-                tracing::warn!("cannot remove the stale temporary file {}: {e}", entry.path().display());
-            }
+        if name.starts_with(".digest-")
+            && name.ends_with(".tmp")
+            && let Err(e) = std::fs::remove_file(entry.path())
+        {
+            tracing::warn!("cannot remove the stale temporary file {}: {e}", entry.path().display());
         }
     }
 }
