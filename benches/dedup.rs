@@ -201,7 +201,7 @@ fn phases(n: usize) {
     let t_exact = t.elapsed();
     let t = Instant::now();
     let bodies: Vec<_> = posts.iter().map(|p| p.item.parsed.content_html.visible_markup()).collect();
-    let sketches = near::sketch_all(posts.len(), |i| bodies[i].as_ref());
+    let sketches = near::sketch_all(posts.len(), |i| bodies[i].as_ref().into());
     let t_sketch = t.elapsed();
     let t = Instant::now();
     let mut uf = near::cluster(&sketches, |_, _, sim| sim >= opts.near_threshold);

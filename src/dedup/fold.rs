@@ -105,8 +105,8 @@ pub(crate) fn fold_similar(mut posts: Vec<Post>, opts: &DedupOptions) -> Vec<Pos
         return posts;
     }
     let mut uf = if opts.near_duplicates {
-        let bodies: Vec<_> = posts.iter().map(|p| p.item.parsed.content_html.visible_markup()).collect();
-        let sketches = sketch_all(posts.len(), |i| bodies[i].as_ref());
+        // One body at a time: held bodies may be packed (`RawHtml::pack`).
+        let sketches = sketch_all(posts.len(), |i| posts[i].item.parsed.content_html.visible_markup());
         cluster(&sketches, |a, b, sim| near_same(&posts[a], &posts[b], &sketches[a], &sketches[b], sim, opts))
     } else {
         UnionFind::new(posts.len())

@@ -78,14 +78,14 @@ impl UnionFind {
 /// Sketches of many texts (HTML or plain), computed on all available cores.
 pub fn sketch_all<'a, F>(n: usize, text: F) -> Vec<Sketch>
 where
-    F: Fn(usize) -> &'a str + Sync,
+    F: Fn(usize) -> std::borrow::Cow<'a, str> + Sync,
 {
     let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(16);
     let empty = Sketch { sig: [0; BINS], shingles: 0 };
     let mut out = vec![empty; n];
     if n < 256 || threads == 1 {
         for (i, s) in out.iter_mut().enumerate() {
-            *s = sketch_html(text(i));
+            *s = sketch_html(&text(i));
         }
         return out;
     }
@@ -95,7 +95,7 @@ where
             let text = &text;
             scope.spawn(move || {
                 for (j, s) in part.iter_mut().enumerate() {
-                    *s = sketch_html(text(c * chunk + j));
+                    *s = sketch_html(&text(c * chunk + j));
                 }
             });
         }
@@ -159,7 +159,7 @@ mod tests {
             format!("<p>{}</p>", base.replace('，', ", ").replace('。', ". ")),
             "完全不同的一段文字，讲的是微信小程序的开发，和容器没有关系，也不会被合并在一起的，对吧。".to_string(),
         ];
-        let sketches = sketch_all(texts.len(), |i| texts[i].as_str());
+        let sketches = sketch_all(texts.len(), |i| texts[i].as_str().into());
         let mut uf = cluster(&sketches, |_, _, sim| sim >= 0.8);
         assert_eq!(uf.groups(), vec![vec![0, 1]]);
     }

@@ -199,7 +199,7 @@ pub fn collapse_ws(s: &str) -> String {
 
 /// Parses an item body into a [`Doc`].
 pub fn parse_body(body: &RawHtml) -> Doc {
-    parse_markup(body.raw(), body.base())
+    parse_markup(&body.raw(), body.base())
 }
 
 /// Parses an HTML fragment into a [`Doc`] (relative links kept as written).

@@ -12,14 +12,56 @@ use url::Url;
 use super::sanitize::{self, drops_content};
 
 /// An item body as published (raw, untrusted HTML) and the base URL of its relative links.
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 #[serde(from = "Stored")]
 pub struct RawHtml {
     /// The HTML as the source published it; empty when it was only whitespace.
-    html: String,
+    html: Text,
     /// The item's xml:base, the feed's base or the page URL; `None` for bodies stored by
     /// older versions, which were sanitized already and have absolute links.
     base: Option<Url>,
+}
+
+/// A body as text, or LZ4-compressed while a run holds it (see [`RawHtml::pack`]).
+#[derive(Clone)]
+enum Text {
+    Plain(String),
+    /// `lz4_flex::compress_prepend_size` of valid UTF-8.
+    Packed(Box<[u8]>),
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::Plain(String::new())
+    }
+}
+
+/// Bodies shorter than this stay as they are: compressing them saves too little.
+const PACK_MIN: usize = 256;
+
+/// Shown as the text it holds, packed or not.
+impl std::fmt::Debug for RawHtml {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RawHtml").field("html", &self.raw()).field("base", &self.base).finish()
+    }
+}
+
+/// Equal when the text and the base are, packed or not.
+impl PartialEq for RawHtml {
+    fn eq(&self, other: &Self) -> bool {
+        self.base == other.base && self.raw() == other.raw()
+    }
+}
+
+/// Written as `{"html": …, "base": …}`, packed or not.
+impl serde::Serialize for RawHtml {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("RawHtml", 2)?;
+        s.serialize_field("html", &*self.raw())?;
+        s.serialize_field("base", &self.base)?;
+        s.end()
+    }
 }
 
 /// What a store may hold: this version's raw body and base, or an older version's body,
@@ -61,7 +103,21 @@ impl RawHtml {
         if html.trim().is_empty() {
             html.clear();
         }
-        RawHtml { html, base }
+        RawHtml { html: Text::Plain(html), base }
+    }
+
+    /// Compresses the body for as long as it is only held (between extraction and the store:
+    /// a run holds every body it fetched until dedup, and bodies are most of its memory).
+    /// Every accessor still gives the text; short or incompressible bodies stay as they are.
+    pub fn pack(&mut self) {
+        let Text::Plain(html) = &self.html else { return };
+        if html.len() < PACK_MIN {
+            return;
+        }
+        let packed = lz4_flex::compress_prepend_size(html.as_bytes());
+        if packed.len() < html.len() - html.len() / 8 {
+            self.html = Text::Packed(packed.into_boxed_slice());
+        }
     }
 
     /// The same base with another body (the store keeps bodies apart from the rest of a post).
@@ -70,8 +126,11 @@ impl RawHtml {
     }
 
     /// The untrusted HTML as published: input for text analysis, never for output.
-    pub fn raw(&self) -> &str {
-        &self.html
+    pub fn raw(&self) -> Cow<'_, str> {
+        match &self.html {
+            Text::Plain(html) => Cow::Borrowed(html),
+            Text::Packed(bytes) => Cow::Owned(unpack(bytes)),
+        }
     }
 
     /// The base URL of relative links.
@@ -81,28 +140,31 @@ impl RawHtml {
 
     /// Whether there is no body.
     pub fn is_empty(&self) -> bool {
-        self.html.is_empty()
+        self.len() == 0
     }
 
     /// Length of the raw HTML in bytes.
     pub fn len(&self) -> usize {
-        self.html.len()
+        match &self.html {
+            Text::Plain(html) => html.len(),
+            Text::Packed(bytes) => bytes.first_chunk().map_or(0, |n| u32::from_le_bytes(*n) as usize),
+        }
     }
 
     /// The body made safe to embed: see [`sanitize::sanitize_html`].
     pub fn sanitized(&self) -> String {
-        if self.html.is_empty() {
+        if self.is_empty() {
             return String::new();
         }
-        sanitize::clean(&self.html, self.base.as_ref())
+        sanitize::clean(&self.raw(), self.base.as_ref())
     }
 
     /// The markup without what sanitizing drops with its content (comments, `script`,
     /// `style`, …) and with tag look-alikes escaped, for tag-stripping text analysis.
     pub fn visible_markup(&self) -> Cow<'_, str> {
-        match super::lookalike::escape_tag_lookalikes(&self.html) {
-            Cow::Borrowed(h) => without_dropped(h),
-            Cow::Owned(h) => Cow::Owned(without_dropped(&h).into_owned()),
+        match &self.html {
+            Text::Plain(html) => visible(html),
+            Text::Packed(bytes) => Cow::Owned(visible(&unpack(bytes)).into_owned()),
         }
     }
 
@@ -122,6 +184,23 @@ impl RawHtml {
             }
         }
         out
+    }
+}
+
+/// The text of a packed body. Packing only ever compresses valid UTF-8 held in memory, so
+/// a failure here is a bug: it gives an empty body rather than a panic mid-run.
+fn unpack(bytes: &[u8]) -> String {
+    lz4_flex::decompress_size_prepended(bytes).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| {
+        debug_assert!(false, "a packed body did not unpack");
+        String::new()
+    })
+}
+
+/// `html` without what sanitizing drops with its content, tag look-alikes escaped.
+fn visible(html: &str) -> Cow<'_, str> {
+    match super::lookalike::escape_tag_lookalikes(html) {
+        Cow::Borrowed(h) => without_dropped(h),
+        Cow::Owned(h) => Cow::Owned(without_dropped(&h).into_owned()),
     }
 }
 
@@ -320,11 +399,43 @@ mod tests {
     #[test]
     fn reads_bodies_stored_by_older_versions() {
         let old: RawHtml = serde_json::from_str("\"<p>x</p>\"").unwrap();
-        assert_eq!((old.raw(), old.base()), ("<p>x</p>", None));
+        assert_eq!((old.raw().as_ref(), old.base()), ("<p>x</p>", None));
         let new = RawHtml::new(" <p>y</p>", Url::parse("http://e.org/").ok());
         let json = serde_json::to_string(&new).unwrap();
         assert_eq!(json, r#"{"html":" <p>y</p>","base":"http://e.org/"}"#);
         assert_eq!(serde_json::from_str::<RawHtml>(&json).unwrap(), new);
         assert!(RawHtml::new(" \n", None).is_empty());
+    }
+
+    #[test]
+    fn a_packed_body_reads_as_the_body() {
+        let base = Url::parse("https://example.org/blog/post.html").ok();
+        let html = "<p>沙龙 <a href=\"../s.pdf\">slides</a></p><script>x</script>".repeat(40);
+        let plain = RawHtml::new(html.as_str(), base.clone());
+        let mut packed = plain.clone();
+        packed.pack();
+        assert!(matches!(packed.html, Text::Packed(_)), "a repetitive body compresses");
+        assert_eq!(packed.raw(), html);
+        assert_eq!(packed.len(), html.len());
+        assert!(!packed.is_empty());
+        assert_eq!(packed, plain);
+        assert_eq!(packed.visible_markup(), plain.visible_markup());
+        assert_eq!(packed.links(), plain.links());
+        assert_eq!(packed.sanitized(), plain.sanitized());
+        assert_eq!(serde_json::to_string(&packed).ok(), serde_json::to_string(&plain).ok());
+        assert_eq!(format!("{packed:?}"), format!("{plain:?}"));
+        let back: RawHtml =
+            serde_json::from_str(&serde_json::to_string(&packed).unwrap_or_default()).unwrap_or_default();
+        assert_eq!(back, plain);
+    }
+
+    #[test]
+    fn short_and_empty_bodies_stay_plain() {
+        for html in ["", "<p>short</p>"] {
+            let mut b = RawHtml::from(html);
+            b.pack();
+            assert!(matches!(b.html, Text::Plain(_)));
+            assert_eq!(b.raw(), html);
+        }
     }
 }

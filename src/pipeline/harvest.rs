@@ -211,6 +211,11 @@ fn analyze_all(items: Vec<ParsedItem>, source: &SourceConfig) -> Vec<Item> {
     items
         .into_iter()
         .filter(|p| !p.title.trim().is_empty() || p.url.is_some())
-        .map(|p| extract::analyze(p, source))
+        .map(|p| {
+            let mut item = extract::analyze(p, source);
+            // Held until every source is in: from here on the body is only read.
+            item.parsed.content_html.pack();
+            item
+        })
         .collect()
 }

@@ -287,7 +287,7 @@ fn alt_title(issue: &Issue, title: &str, lang: Lang, edition: Edition) -> Option
 
 /// The summary shown for each post (plain text of its body, at most 160 characters).
 pub fn summaries(posts: &[Post]) -> Vec<String> {
-    posts.iter().map(|p| summary(p.item.parsed.content_html.raw(), 160)).collect()
+    posts.iter().map(|p| summary(&p.item.parsed.content_html.raw(), 160)).collect()
 }
 
 fn post_view(issue: &Issue, post: &Post, summary: &str, edition: Edition) -> PostView {

@@ -457,7 +457,7 @@ struct Row<'a> {
     annotated: bool,
     links: String,
     data: String,
-    content: &'a str,
+    content: std::borrow::Cow<'a, str>,
 }
 
 impl Row<'_> {
