@@ -93,6 +93,7 @@ pub async fn fetch_sources(
     // that fetched bodies do not pile up in memory while they wait for a core. Permits are
     // handed out first come, first served: sources start in config order.
     let slots = Arc::new(Semaphore::new(config.fetch.concurrency.max(1) + 2 * cores));
+    let started = std::time::Instant::now();
     let mut tasks = JoinSet::new();
     for (i, source) in config.sources.iter().cloned().enumerate() {
         let (shared, slots) = (shared.clone(), Arc::clone(&slots));
@@ -162,8 +163,18 @@ pub async fn fetch_sources(
         translations: config.dedup.translations,
         ..Default::default()
     };
+    let (fetched, count) = (started.elapsed(), items.len());
     let posts = dedup::merge_with(items, &options);
+    let deduped = started.elapsed();
     summary.new_posts = store.save_run(&runs, &posts, now)?;
+    tracing::info!(
+        "{count} items from {} sources in {:.2?}, merged into {} posts in {:.2?}, stored in {:.2?}",
+        config.sources.len(),
+        fetched,
+        posts.len(),
+        deduped - fetched,
+        started.elapsed() - deduped,
+    );
     progress.finish_and_clear();
     Ok(summary)
 }
