@@ -115,16 +115,11 @@ fn edition_files(
     let mut files = Vec::new();
     let infix = edition.infix();
     let web = render::newsletter(issue, edition, Medium::Web);
-    files.push(OutputFile {
-        path: dir.join(format!("index{infix}.html")),
-        bytes: renderer.newsletter_html(&web)?.into_bytes(),
-    });
-    files.push(OutputFile {
-        path: dir.join(format!("newsletter{infix}.txt")),
-        bytes: renderer.newsletter_text(&web)?.into_bytes(),
-    });
+    let (html, text) = renderer.newsletter(&web)?;
+    files.push(OutputFile { path: dir.join(format!("index{infix}.html")), bytes: html.into_bytes() });
+    files.push(OutputFile { path: dir.join(format!("newsletter{infix}.txt")), bytes: text.into_bytes() });
     let mail = render::newsletter(issue, edition, Medium::Email);
-    let (html, text) = (renderer.newsletter_html(&mail)?, renderer.newsletter_text(&mail)?);
+    let (html, text) = renderer.newsletter(&mail)?;
     let message_id = eml::message_id(issue.week, edition.code(), host);
     let message = eml::Message {
         from: &config.email.from,
