@@ -33,7 +33,12 @@ pub(super) fn build_week(
     // (never later ones, so rebuilding an old week gives the same issue); of them, only what
     // the events are made of.
     let context = store.event_posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
-    let all_events = events::collect(&context);
+    // The event list and the summaries are independent: made on two threads.
+    let (all_events, summaries) = std::thread::scope(|s| {
+        let events = s.spawn(|| events::collect(&context));
+        let summaries = render::view::summaries(&posts);
+        (events.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), summaries)
+    });
     let (from, to) = upcoming_window(week, config.upcoming_weeks);
     // An event an earlier issue featured is left out unless its details changed since.
     let label = week.to_string();
@@ -42,7 +47,6 @@ pub(super) fn build_week(
     let mut titled: Vec<_> = posts.clone();
     titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
     let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, &catalog, &titled, now);
-    let summaries = render::view::summaries(&posts);
     let issue = Issue {
         config,
         catalog: &catalog,
@@ -56,39 +60,20 @@ pub(super) fn build_week(
     let dir = PathBuf::from(week.to_string());
     let host = config.site_host();
     let date = eml::send_date(week, tz);
-    let mut files = Vec::new();
-    for edition in Edition::ALL {
-        let infix = edition.infix();
-        let web = render::newsletter(&issue, edition, Medium::Web);
-        files.push(OutputFile {
-            path: dir.join(format!("index{infix}.html")),
-            bytes: renderer.newsletter_html(&web)?.into_bytes(),
-        });
-        files.push(OutputFile {
-            path: dir.join(format!("newsletter{infix}.txt")),
-            bytes: renderer.newsletter_text(&web)?.into_bytes(),
-        });
-        let mail = render::newsletter(&issue, edition, Medium::Email);
-        let (html, text) = (renderer.newsletter_html(&mail)?, renderer.newsletter_text(&mail)?);
-        let message_id = eml::message_id(week, edition.code(), &host);
-        let message = eml::Message {
-            from: &config.email.from,
-            reply_to: config.email.reply_to.as_deref(),
-            subject: &mail.subject,
-            date,
-            message_id: &message_id,
-            list_id: &host,
-            unsubscribe_url: config.email.unsubscribe_url.as_ref(),
-            unsubscribe_mailto: config.email.unsubscribe_mailto.as_deref(),
-            language: match edition {
-                Edition::Both => "zh, en",
-                Edition::Zh => "zh",
-                Edition::En => "en",
-            },
-            text: &text,
-            html: &html,
-        };
-        files.push(OutputFile { path: dir.join(format!("newsletter{infix}.eml")), bytes: eml::render(&message) });
+    // The editions render on two threads (the templates and the issue are shared, read only):
+    // the first edition on its own, the others in turn; two at a time keep the peak memory of
+    // a build (each edition's page and views, some 30 MB on a large week) bounded. The files
+    // keep the order of `Edition::ALL`.
+    let [first, rest @ ..] = Edition::ALL;
+    let (first, rest) = std::thread::scope(|s| {
+        let (issue, renderer, dir, host) = (&issue, &renderer, &dir, &host);
+        let first = s.spawn(move || edition_files(issue, renderer, first, dir, host, date));
+        let rest: Vec<_> = rest.iter().map(|&e| edition_files(issue, renderer, e, dir, host, date)).collect();
+        (first.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), rest)
+    });
+    let mut files = first?;
+    for edition in rest {
+        files.extend(edition?);
     }
 
     let name = format!("{} · {}", config.title_zh, config.title_en);
@@ -115,6 +100,46 @@ pub(super) fn build_week(
     let shown: Vec<(String, String)> = upcoming.iter().map(|e| (e.id.clone(), e.fingerprint())).collect();
     store.record_featured(&label, "event", &shown)?;
     Ok(BuildReport { week, posts: posts.len(), files: written })
+}
+
+/// The newsletter files of one edition: web page, text, and the email (HTML and text parts).
+fn edition_files(
+    issue: &Issue,
+    renderer: &Renderer,
+    edition: Edition,
+    dir: &Path,
+    host: &str,
+    date: DateTime<chrono::FixedOffset>,
+) -> Result<Vec<OutputFile>, render::RenderError> {
+    let config = issue.config;
+    let mut files = Vec::new();
+    let infix = edition.infix();
+    let web = render::newsletter(issue, edition, Medium::Web);
+    let (html, text) = renderer.newsletter(&web)?;
+    files.push(OutputFile { path: dir.join(format!("index{infix}.html")), bytes: html.into_bytes() });
+    files.push(OutputFile { path: dir.join(format!("newsletter{infix}.txt")), bytes: text.into_bytes() });
+    let mail = render::newsletter(issue, edition, Medium::Email);
+    let (html, text) = renderer.newsletter(&mail)?;
+    let message_id = eml::message_id(issue.week, edition.code(), host);
+    let message = eml::Message {
+        from: &config.email.from,
+        reply_to: config.email.reply_to.as_deref(),
+        subject: &mail.subject,
+        date,
+        message_id: &message_id,
+        list_id: host,
+        unsubscribe_url: config.email.unsubscribe_url.as_ref(),
+        unsubscribe_mailto: config.email.unsubscribe_mailto.as_deref(),
+        language: match edition {
+            Edition::Both => "zh, en",
+            Edition::Zh => "zh",
+            Edition::En => "en",
+        },
+        text: &text,
+        html: &html,
+    };
+    files.push(OutputFile { path: dir.join(format!("newsletter{infix}.eml")), bytes: eml::render(&message) });
+    Ok(files)
 }
 
 /// The weeks already built under `out` (folders `YYYY-Www` holding an `index.html`).

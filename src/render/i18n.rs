@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
-use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
+// The concurrent bundle (its memoizer behind a lock) lets the editions render on several threads.
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::Serialize;
 
 use super::RenderError;
@@ -105,7 +107,7 @@ fn bundle(source: &str, lang: &str, file: &str) -> Result<FluentBundle<FluentRes
     let resource = FluentResource::try_new(source.to_string())
         .map_err(|(_, errs)| bad(format!("{} syntax errors, first: {:?}", errs.len(), errs.first())))?;
     let id = lang.parse().map_err(|e| bad(format!("{e:?}")))?;
-    let mut bundle = FluentBundle::new(vec![id]);
+    let mut bundle = FluentBundle::new_concurrent(vec![id]);
     // No Unicode isolation marks around arguments: plain text and mail clients show them.
     bundle.set_use_isolating(false);
     bundle.add_resource(resource).map_err(|errs| bad(format!("{errs:?}")))?;

@@ -82,17 +82,19 @@ impl Renderer {
         Ok(Renderer { html, text })
     }
 
-    /// The newsletter as an HTML page.
+    /// The newsletter as an HTML page and as plain text, from one serialization of the view.
     /// The page is email-safe: the template's CSS is inlined into `style` attributes (mail
     /// clients drop most `<style>` blocks) and `@media` rules (dark mode, narrow screens) are
     /// kept in one `<style>` for the clients that honour them.
-    pub fn newsletter_html(&self, view: &NewsletterView) -> Result<String, RenderError> {
-        render(&self.html, "newsletter.html", view).and_then(|html| inline_css(&html))
-    }
-
-    /// The newsletter as plain text.
-    pub fn newsletter_text(&self, view: &NewsletterView) -> Result<String, RenderError> {
-        render(&self.text, "newsletter.txt", view)
+    pub fn newsletter(&self, view: &NewsletterView) -> Result<(String, String), RenderError> {
+        let wrap = |message: String| RenderError::Render { name: "newsletter".into(), message };
+        let context = handlebars::Context::wraps(view).map_err(|e| wrap(e.to_string()))?;
+        let with = |reg: &Handlebars, name: &str| {
+            reg.render_with_context(name, &context)
+                .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
+        };
+        let html = with(&self.html, "newsletter.html").and_then(|html| inline_css(&html))?;
+        Ok((html, with(&self.text, "newsletter.txt")?))
     }
 
     /// The archive page listing every built week.
