@@ -125,6 +125,30 @@ impl RawHtml {
         RawHtml::new(html, self.base.clone())
     }
 
+    /// The LZ4 block of a packed body (see [`RawHtml::pack`]), as the store keeps it.
+    pub fn packed(&self) -> Option<&[u8]> {
+        match &self.html {
+            Text::Packed(bytes) => Some(bytes),
+            Text::Plain(_) => None,
+        }
+    }
+
+    /// The same base with a body read back from [`RawHtml::packed`] bytes, kept packed;
+    /// bytes that do not unpack to UTF-8 text are an error saying why.
+    pub fn with_packed(&self, bytes: &[u8]) -> Result<Self, String> {
+        // The declared size comes first; a damaged one must not make us allocate gigabytes.
+        let declared = bytes.first_chunk().map_or(0, |n| u32::from_le_bytes(*n) as usize);
+        if declared > bytes.len().saturating_mul(256) {
+            return Err(format!("packed body: declares {declared} bytes in {}", bytes.len()));
+        }
+        let text = lz4_flex::decompress_size_prepended(bytes).map_err(|e| format!("packed body: {e}"))?;
+        if text.len() != declared {
+            return Err(format!("packed body: {} bytes where {declared} were declared", text.len()));
+        }
+        std::str::from_utf8(&text).map_err(|e| format!("packed body: {e}"))?;
+        Ok(RawHtml { html: Text::Packed(bytes.into()), base: self.base.clone() })
+    }
+
     /// The untrusted HTML as published: input for text analysis, never for output.
     pub fn raw(&self) -> Cow<'_, str> {
         match &self.html {
@@ -187,11 +211,12 @@ impl RawHtml {
     }
 }
 
-/// The text of a packed body. Packing only ever compresses valid UTF-8 held in memory, so
-/// a failure here is a bug: it gives an empty body rather than a panic mid-run.
+/// The text of a packed body. Only valid UTF-8 is ever packed, and bodies read from a store
+/// are checked on the way in ([`RawHtml::with_packed`]), so a failure here is a bug: it
+/// gives an empty body rather than a panic mid-run.
 fn unpack(bytes: &[u8]) -> String {
     lz4_flex::decompress_size_prepended(bytes).ok().and_then(|b| String::from_utf8(b).ok()).unwrap_or_else(|| {
-        debug_assert!(false, "a packed body did not unpack");
+        tracing::error!("internal error: a packed body did not unpack");
         String::new()
     })
 }

@@ -4,6 +4,7 @@
 
 mod lock;
 mod mail;
+mod rows;
 mod schema;
 
 pub use lock::{LockError, StateLock};
@@ -18,6 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::dedup::Post;
 use crate::fetch::Validators;
 use crate::parse::Timestamp;
+use rows::{row_params, stored_body};
 
 /// A database problem, naming the file.
 #[derive(Debug, thiserror::Error)]
@@ -388,8 +390,9 @@ impl Store {
             let data = row.get_ref(2).and_then(|v| v.as_str().map_err(Into::into)).map_err(|e| self.err(e))?;
             let mut post: Post = serde_json::from_str(data).map_err(|e| corrupt(e.to_string()))?;
             if keep(&post, seen) {
+                let content = row.get_ref(3).map_err(|e| self.err(e))?;
                 post.item.parsed.content_html =
-                    post.item.parsed.content_html.with_html(row.get::<_, String>(3).map_err(|e| self.err(e))?);
+                    stored_body(&post.item.parsed.content_html, content).map_err(corrupt)?;
                 posts.push(post);
             }
         }
@@ -422,16 +425,20 @@ fn upsert_post(
     let post = if inserted == 1 {
         std::borrow::Cow::Borrowed(incoming)
     } else {
-        let (seen, data, content): (String, String, String) = tx
+        let (seen, data, content): (String, String, rusqlite::types::Value) = tx
             .prepare_cached("SELECT first_seen, data, content FROM items WHERE id = ?1")?
             .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let merged = match serde_json::from_str::<Post>(&data) {
-            Ok(mut old) => {
-                old.item.parsed.content_html = old.item.parsed.content_html.with_html(content);
+        // A stored version that no longer reads is replaced by the incoming one.
+        let old = serde_json::from_str::<Post>(&data).ok().and_then(|mut old| {
+            old.item.parsed.content_html = stored_body(&old.item.parsed.content_html, (&content).into()).ok()?;
+            Some(old)
+        });
+        let merged = match old {
+            Some(mut old) => {
                 crate::dedup::merge_into(&mut old, incoming.clone());
                 old
             }
-            Err(_) => incoming.clone(),
+            None => incoming.clone(),
         };
         let first_seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or(now);
         let row = row_params(&merged, &seen, first_seen)?;
@@ -447,41 +454,6 @@ fn upsert_post(
         insert_source.execute(params![post.id, source])?;
     }
     Ok(inserted)
-}
-
-/// The values of a post's row: `id, first_seen, sort_utc, annotated, links, data, content`.
-struct Row<'a> {
-    post: &'a Post,
-    first_seen: &'a str,
-    sort: i64,
-    annotated: bool,
-    links: String,
-    data: String,
-    content: std::borrow::Cow<'a, str>,
-}
-
-impl Row<'_> {
-    fn as_params(&self) -> [&dyn rusqlite::ToSql; 7] {
-        [&self.post.id, &self.first_seen, &self.sort, &self.annotated, &self.links, &self.data, &self.content]
-    }
-}
-
-/// A post's row; `first_seen` as stored and as an instant (the sort key of an undated post).
-fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime<Utc>) -> rusqlite::Result<Row<'a>> {
-    // The JSON copy leaves the body out (it has its own column): serialize a copy without it.
-    let mut rest = post.clone();
-    rest.item.parsed.content_html = rest.item.parsed.content_html.with_html(String::new());
-    let data = serde_json::to_string(&rest).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
-    let p = &post.item.parsed;
-    Ok(Row {
-        post,
-        first_seen,
-        sort: p.published.or(p.updated).map(instant).unwrap_or(seen).timestamp(),
-        annotated: !post.item.events.is_empty() || !post.item.talks.is_empty(),
-        links: post.urls().iter().map(|u| u.as_str()).collect::<Vec<_>>().join("\n"),
-        data,
-        content: p.content_html.raw(),
-    })
 }
 
 /// The instant a timestamp stands for; a bare date counts as its UTC midnight (only ordering

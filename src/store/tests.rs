@@ -1,7 +1,7 @@
 use super::*;
 use crate::dedup::merge;
 use crate::extract::{Item, Lang, PostKind};
-use crate::parse::ParsedItem;
+use crate::parse::{ParsedItem, RawHtml};
 use chrono::FixedOffset;
 
 fn post_at(url: &str, published: Option<Timestamp>) -> Post {
@@ -232,4 +232,39 @@ fn event_posts_include_a_plain_post_carrying_an_event_posts_link() {
     let got = s.event_posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
     // Oldest first, as `posts_between` orders them: the repost, then the post with the talk.
     assert_eq!(got.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [repost.id.as_str(), with_talk.id.as_str()]);
+}
+
+#[test]
+fn packed_bodies_are_kept_packed_and_read_back_as_text() {
+    let mut s = Store::in_memory().unwrap();
+    let body = "<p>沙龙 <a href=\"s.pdf\">slides</a></p>".repeat(30);
+    let mut packed = post_at("http://a.org/packed", Some(Timestamp::Day(day(2015, 10, 27))));
+    packed.item.parsed.content_html = RawHtml::new(body.as_str(), url::Url::parse("http://a.org/").ok());
+    packed.item.parsed.content_html.pack();
+    assert!(packed.item.parsed.content_html.packed().is_some());
+    let plain = post_at("http://a.org/plain", Some(Timestamp::Day(day(2015, 10, 28))));
+    s.save_run(&[run("src", RunOutcome::Fresh, vec![])], &[packed.clone(), plain], now()).unwrap();
+    let types: Vec<String> = s
+        .conn
+        .prepare("SELECT typeof(content) FROM items ORDER BY sort_utc")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(types, ["blob", "text"]);
+    let got = s.posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
+    assert_eq!(got[0].item.parsed.content_html, packed.item.parsed.content_html);
+    assert_eq!(got[0].item.parsed.content_html.raw(), body);
+    assert_eq!(got[1].item.parsed.content_html.raw(), "<p>x</p>");
+    // Saving the same post again goes through the stored (packed) version and keeps it.
+    s.save_run(&[run("src", RunOutcome::Fresh, vec![])], &[packed.clone()], now()).unwrap();
+    let again = s.posts_between(day(2015, 10, 27), day(2015, 10, 27), chrono_tz::UTC).unwrap();
+    assert_eq!(again[0].item.parsed.content_html.raw(), body);
+    // A blob that does not unpack is reported as a corrupt post, naming it.
+    for blob in ["x'00ff00ff01'", "x'0500000001'", "x'03000000309fff'"] {
+        s.conn.execute(&format!("UPDATE items SET content = {blob} WHERE sort_utc < 1445904000 + 86400"), []).unwrap();
+        let err = s.posts_between(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap_err().to_string();
+        assert!(err.contains("packed body") && err.contains("034cbc57bb4fe6c3"), "{blob}: {err}");
+    }
 }
