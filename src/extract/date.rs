@@ -77,8 +77,30 @@ static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
 
 /// Whether `line` may hold a date at all: every date pattern needs a digit. Lines without one
 /// skip the regexes.
+///
+/// Same answer as `DIGIT.is_match(line)`, without running the regex (it has no literal to
+/// search for and walks every byte of the line) on most lines: an ASCII digit settles it, CJK
+/// ideographs (lead bytes E4–E9, U+4000–U+9FFF) are no digits, and any other character is a
+/// `\d` (general category Nd) only if `char::is_numeric` (Nd, Nl, No) holds for it; only then
+/// does the regex decide.
 pub(crate) fn may_hold_date(line: &str) -> bool {
-    DIGIT.is_match(line)
+    let b = line.as_bytes();
+    let (mut i, mut maybe) = (0, false);
+    while let Some(&x) = b.get(i) {
+        if x < 0x80 {
+            if x.is_ascii_digit() {
+                return true;
+            }
+            i += 1;
+        } else if (0xe4..=0xe9).contains(&x) {
+            i += 3;
+        } else {
+            let Some(c) = line.get(i..).and_then(|s| s.chars().next()) else { break };
+            maybe |= c.is_numeric();
+            i += c.len_utf8();
+        }
+    }
+    maybe && DIGIT.is_match(line)
 }
 
 /// Whether the English month patterns can match: they need a month abbreviation, in any case
@@ -334,6 +356,14 @@ mod tests {
         assert_eq!(first("111023 13:30~18:00 珠海潘达咖啡", false, p), Some(d(2011, 10, 23)));
         assert_eq!(first("9月20-21日(09:00-16:30)", false, p), Some(d(2015, 9, 20)));
         assert_eq!(first("在这个周六（26 日）下午", false, d(2013, 10, 22)), Some(d(2013, 10, 26)));
+    }
+
+    #[test]
+    fn digit_check_is_the_regex() {
+        for s in ["", "abc", "a1", "中文", "时间：１０月", "٣", "〇二", "Ⅻ", "①", "中文，。！", "𝟙", "x\u{0966}"]
+        {
+            assert_eq!(may_hold_date(s), DIGIT.is_match(s), "{s}");
+        }
     }
 
     #[test]

@@ -140,8 +140,12 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
     out
 }
 
+/// The first capture of `re` (VENUE, ORGANIZER: both need a colon) on a line of `doc`.
 fn field(doc: &Doc, re: &Regex) -> Option<String> {
-    doc.lines.iter().find_map(|l| re.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string()))
+    doc.lines
+        .iter()
+        .filter(|l| has_any(&l.text, &[':', '：']))
+        .find_map(|l| re.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string()))
 }
 
 /// What the caller knows of the post.
@@ -203,7 +207,7 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
     // Times: after the date on its line, else on a labelled line with the same date or none.
     let mut times = line_text.and_then(|l| l.get(best.hit.end..)).and_then(find_time_range);
     if times.is_none() {
-        times = doc.lines.iter().filter(|l| LABEL_TIME.is_match(&l.text) || l.text.contains("开始")).find_map(|l| {
+        times = doc.lines.iter().filter(|l| l.text.contains("开始") || LABEL_TIME.is_match(&l.text)).find_map(|l| {
             let ds = find_dates(&l.text, true);
             let same = ds.iter().all(|h| resolve(h, post.published) == Some(best.date));
             if !same {
