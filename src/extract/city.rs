@@ -1,6 +1,7 @@
 //! Cities in both languages, found in text, categories or a source hint. The table is built in
 //! and can take extra names (per-source overrides from config).
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::bytes::{Regex, RegexBuilder};
@@ -15,6 +16,15 @@ pub struct CityTable {
     entries: Vec<(String, String, Vec<String>)>,
     /// Every Chinese name and alias, ASCII letters in any case (built on first use).
     any_name: OnceLock<Regex>,
+    /// What [`CityTable::lookup`] compares, to the first entry with it (built on first use).
+    index: OnceLock<Index>,
+}
+
+/// Entries by lowercase English name or alias, and by Chinese name: the first entry for each.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    lower: HashMap<String, usize>,
+    zh: HashMap<String, usize>,
 }
 
 const BUILTIN: &[(&str, &str, &[&str])] = &[
@@ -44,23 +54,16 @@ impl Default for CityTable {
                 .map(|(en, zh, a)| (en.to_string(), zh.to_string(), a.iter().map(|s| s.to_string()).collect()))
                 .collect(),
             any_name: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
-}
-
-/// `a.to_lowercase() == b`, without building the lowercase string.
-fn lower_eq(a: &str, b: &str) -> bool {
-    if a.contains('Σ') {
-        // The one contextual mapping (final sigma): the standard path.
-        return lowercase(a) == b;
-    }
-    a.chars().flat_map(char::to_lowercase).eq(b.chars())
 }
 
 impl CityTable {
     /// Adds a city (or aliases of a known one, matched by English or Chinese name).
     pub fn add(&mut self, en: &str, zh: &str, aliases: &[&str]) {
         self.any_name = OnceLock::new();
+        self.index = OnceLock::new();
         let extra = aliases.iter().map(|s| s.to_lowercase());
         if let Some(e) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(en) || e.1 == zh) {
             e.2.extend(extra);
@@ -75,9 +78,21 @@ impl CityTable {
 
     /// The city named by a whole string (category, hint): English, Chinese or alias.
     pub fn lookup(&self, name: &str) -> Option<City> {
+        // The first entry whose English name (lowercased) or an alias is `n`, or whose Chinese name is the name.
+        let index = self.index.get_or_init(|| {
+            let mut ix = Index::default();
+            for (i, e) in self.entries.iter().enumerate() {
+                ix.lower.entry(e.0.to_lowercase()).or_insert(i);
+                for a in &e.2 {
+                    ix.lower.entry(a.clone()).or_insert(i);
+                }
+                ix.zh.entry(e.1.clone()).or_insert(i);
+            }
+            ix
+        });
         let n = lowercase(name.trim());
-        let i = self.entries.iter().position(|e| lower_eq(&e.0, &n) || e.1 == name.trim() || e.2.contains(&n))?;
-        self.city(i)
+        let i = [index.lower.get(&n), index.zh.get(name.trim())].into_iter().flatten().min()?;
+        self.city(*i)
     }
 
     /// Cities mentioned in `text`, with the byte offset of their first mention, in text order.

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 
-use super::gate::has_any;
+use super::gate::{has_any, iter_if};
 
 /// A date found in a line; byte offsets are char boundaries of that line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,11 +79,34 @@ static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
 /// skip the regexes.
 ///
 /// Same answer as `DIGIT.is_match(line)`, without running the regex (it has no literal to
-/// search for and walks every byte of the line) on most lines: an ASCII digit settles it, CJK
-/// ideographs (lead bytes E4–E9, U+4000–U+9FFF) are no digits, and any other character is a
-/// `\d` (general category Nd) only if `char::is_numeric` (Nd, Nl, No) holds for it; only then
-/// does the regex decide.
+/// search for and walks every byte of the line) on most lines: an ASCII digit settles it;
+/// U+2000–U+9FFF (lead bytes E2–E9: punctuation, CJK) holds no decimal digit (`\d`, general
+/// category Nd), U+F000–U+FFFF only the fullwidth ones (EF BC 90–99), and any other character
+/// is one only if `char::is_numeric` (Nd, Nl, No) holds for it; only then does the regex
+/// decide. The test `digit_check_is_the_regex` checks every character.
 pub(crate) fn may_hold_date(line: &str) -> bool {
+    let b = line.as_bytes();
+    // One pass without branches per byte (the compiler vectorizes it): ASCII digits, and lead
+    // bytes of characters outside ASCII, U+2000–U+9FFF and U+F000–U+FFFF.
+    let mut other = false;
+    for chunk in b.chunks(32) {
+        let (digit, o) = chunk.iter().fold((false, false), |(d, o), &x| {
+            (d | (x.wrapping_sub(b'0') < 10), o | (x >= 0xc0 && !(0xe2..=0xe9).contains(&x) && x != 0xef))
+        });
+        if digit {
+            return true;
+        }
+        other |= o;
+    }
+    if other {
+        return may_hold_date_slow(line);
+    }
+    memchr::memmem::find_iter(b, b"\xef\xbc").any(|p| b.get(p + 2).is_some_and(|x| (0x90..=0x99).contains(x)))
+        && DIGIT.is_match(line)
+}
+
+/// [`may_hold_date`] one character at a time.
+fn may_hold_date_slow(line: &str) -> bool {
     let b = line.as_bytes();
     let (mut i, mut maybe) = (0, false);
     while let Some(&x) = b.get(i) {
@@ -92,11 +115,11 @@ pub(crate) fn may_hold_date(line: &str) -> bool {
                 return true;
             }
             i += 1;
-        } else if (0xe4..=0xe9).contains(&x) {
+        } else if (0xe2..=0xe9).contains(&x) {
             i += 3;
         } else {
             let Some(c) = line.get(i..).and_then(|s| s.chars().next()) else { break };
-            maybe |= c.is_numeric();
+            maybe |= if x == 0xef { ('\u{ff10}'..='\u{ff19}').contains(&c) } else { c.is_numeric() };
             i += c.len_utf8();
         }
     }
@@ -130,14 +153,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
         }
     };
     let has = |c: char| line.contains(c);
-    for c in CN.captures_iter(if has('月') { line } else { "" }) {
+    for c in iter_if(&CN, has('月'), line) {
         let m0 = c.get(0).map_or(0..0, |m| m.range());
         let y = num(c.get(1)).map(|y| y as i32);
         if let (Some(m), Some(d)) = (num(c.get(2)), num(c.get(3))) {
             push(&mut hits, m0.start, m0.end, y, m, d);
         }
     }
-    for c in ISO.captures_iter(if has_any(line, &['-', '/', '.']) { line } else { "" }) {
+    for c in iter_if(&ISO, has_any(line, &['-', '/', '.']), line) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
             continue;
@@ -148,15 +171,15 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, r.start, r.end, Some(y as i32), m, d);
         }
     }
-    for c in US.captures_iter(if has('/') { line } else { "" }) {
+    for c in iter_if(&US, has('/'), line) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             push(&mut hits, r.start, r.end, Some(y as i32), m, d);
         }
     }
-    let en = if may_name_month(line) { line } else { "" };
+    let en = may_name_month(line);
     for (re, mi, di) in [(&*EN_MD, 1, 2), (&*EN_DM, 2, 1)] {
-        for c in re.captures_iter(en) {
+        for c in iter_if(re, en, line) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
             if let Some(d) = num(c.get(di)) {
@@ -164,7 +187,7 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             }
         }
     }
-    for c in COMPACT.captures_iter(if has_any(line, &[':', '：']) { line } else { "" }) {
+    for c in iter_if(&COMPACT, has_any(line, &[':', '：']), line) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
             continue;
@@ -174,14 +197,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, r.start, end, Some(2000 + y as i32), m, d);
         }
     }
-    for c in DAY_ONLY.captures_iter(if has('周') || line.contains("星期") { line } else { "" }) {
+    for c in iter_if(&DAY_ONLY, has('周') || line.contains("星期"), line) {
         let g = c.get(1).or(c.get(2));
         if let (Some(g), Some(d)) = (g, num(g)) {
             push(&mut hits, g.start(), g.end(), None, 0, d);
         }
     }
     if loose {
-        for c in DOTTED.captures_iter(if has('.') { line } else { "" }) {
+        for c in iter_if(&DOTTED, has('.'), line) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let before = char_before(line, r.start);
             let after = char_at(line, r.end);
@@ -360,6 +383,10 @@ mod tests {
 
     #[test]
     fn digit_check_is_the_regex() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("中{c}，");
+            assert_eq!(may_hold_date(&s), DIGIT.is_match(&s), "U+{:04X}", c as u32);
+        }
         for s in ["", "abc", "a1", "中文", "时间：１０月", "٣", "〇二", "Ⅻ", "①", "中文，。！", "𝟙", "x\u{0966}"]
         {
             assert_eq!(may_hold_date(s), DIGIT.is_match(s), "{s}");

@@ -38,8 +38,10 @@ static VENUE: LazyLock<Regex> = LazyLock::new(|| {
 static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
-static FILE_DATE: Gated =
-    Gated::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(), |t| has_any(t, &['-', '_']));
+static FILE_DATE: Gated = Gated::new(
+    || Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(),
+    |t| has_any(t, &['-', '_']) && may_hold_date(t),
+);
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
 /// the most frequent such YYMMDD within 60 days before publication.

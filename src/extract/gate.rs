@@ -32,9 +32,26 @@ impl Gated {
         if (self.needs)(text) { self.re.captures(text) } else { None }
     }
 
+    /// Like [`Self::captures`] when `maybe` (a cheaper necessary condition known already), else none.
+    pub(super) fn captures_if<'h>(&self, maybe: bool, text: &'h str) -> Option<Captures<'h>> {
+        if maybe { self.captures(text) } else { None }
+    }
+
     /// Like [`Regex::captures_iter`].
-    pub(super) fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> CaptureMatches<'r, 'h> {
-        self.re.captures_iter(if (self.needs)(text) { text } else { "" })
+    pub(super) fn captures_iter<'r, 'h>(
+        &'r self,
+        text: &'h str,
+    ) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
+        iter_if(&self.re, (self.needs)(text), text)
+    }
+
+    /// Like [`Self::captures_iter`] when `maybe` (a cheaper necessary condition known already), else nothing.
+    pub(super) fn captures_iter_if<'r, 'h>(
+        &'r self,
+        maybe: bool,
+        text: &'h str,
+    ) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
+        iter_if(&self.re, maybe && (self.needs)(text), text)
     }
 
     /// Like [`Regex::replace_all`].
@@ -43,12 +60,85 @@ impl Gated {
     }
 }
 
+/// [`Regex::captures_iter`] when `cond`, else nothing, without setting up a search (which
+/// allocates room for the captures) for nothing.
+pub(super) fn iter_if<'r, 'h>(
+    re: &'r Regex,
+    cond: bool,
+    text: &'h str,
+) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
+    cond.then(|| re.captures_iter(text)).into_iter().flatten()
+}
+
 /// Whether `text` contains any of `chars`: the same as `text.contains(chars)`, but one
 /// `memchr`-backed search per character instead of decoding every character of the text and
 /// comparing it with each (which made the gates themselves a hot spot on Chinese text).
 #[inline]
 pub(super) fn has_any(text: &str, chars: &[char]) -> bool {
     chars.iter().any(|&c| text.contains(c))
+}
+
+/// Which of the characters the talk rules need a line holds, found in one pass over it (the
+/// rules' own gates each search the line again, and on Chinese text `str::contains` of a Han
+/// character stops at every byte its last byte equals).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Marks(u16);
+
+impl Marks {
+    /// `:` or `：`.
+    pub(super) const COLON: u16 = 1;
+    /// `,` or `，`.
+    pub(super) const COMMA: u16 = 1 << 1;
+    /// `(` or `（`.
+    pub(super) const PAREN: u16 = 1 << 2;
+    /// `“` or `"`.
+    pub(super) const QUOTE: u16 = 1 << 3;
+    /// `《` or `<`.
+    pub(super) const TITLE: u16 = 1 << 4;
+    /// 带 (带来).
+    pub(super) const DAI: u16 = 1 << 5;
+    /// 自 (主题来自).
+    pub(super) const ZI: u16 = 1 << 6;
+    /// 由.
+    pub(super) const YOU: u16 = 1 << 7;
+    /// 的.
+    pub(super) const DE: u16 = 1 << 8;
+    /// 讲 (主讲, 讲述).
+    pub(super) const JIANG: u16 = 1 << 9;
+    /// 享 (分享).
+    pub(super) const XIANG: u16 = 1 << 10;
+
+    /// The marks of `text`.
+    pub(super) fn of(text: &str) -> Self {
+        let mut m = 0;
+        for c in text.chars() {
+            m |= match c {
+                ':' | '：' => Self::COLON,
+                ',' | '，' => Self::COMMA,
+                '(' | '（' => Self::PAREN,
+                '“' | '"' => Self::QUOTE,
+                '《' | '<' => Self::TITLE,
+                '带' => Self::DAI,
+                '自' => Self::ZI,
+                '由' => Self::YOU,
+                '的' => Self::DE,
+                '讲' => Self::JIANG,
+                '享' => Self::XIANG,
+                _ => 0,
+            };
+        }
+        Marks(m)
+    }
+
+    /// Whether the text holds all of `marks`.
+    pub(super) fn all(self, marks: u16) -> bool {
+        self.0 & marks == marks
+    }
+
+    /// Whether the text holds any of `marks`.
+    pub(super) fn any(self, marks: u16) -> bool {
+        self.0 & marks != 0
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +155,14 @@ mod tests {
         assert_eq!(RE.captures_iter("1个 2个").count(), 2);
         assert_eq!(RE.captures_iter("1 2").count(), 0);
         assert_eq!(RE.replace_all("1个 2", "n"), "n 2");
+    }
+
+    #[test]
+    fn marks_are_the_characters_held() {
+        let m = Marks::of("由张三带来：“题目”");
+        assert!(m.all(Marks::YOU | Marks::DAI | Marks::COLON | Marks::QUOTE));
+        assert!(!m.any(Marks::COMMA | Marks::PAREN | Marks::TITLE | Marks::ZI | Marks::DE | Marks::JIANG));
+        assert!(Marks::of("a, b").all(Marks::COMMA) && Marks::of("<x>").all(Marks::TITLE));
     }
 
     #[test]

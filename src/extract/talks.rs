@@ -9,7 +9,7 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
-use super::gate::{Gated, has_any};
+use super::gate::{Gated, Marks, has_any};
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
@@ -340,7 +340,11 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     let mut intro: Option<String> = None;
     for (i, line) in doc.lines.iter().enumerate() {
         let text = line.text.as_str();
-        if let Some(name) = speaker_intro(text) {
+        // Every branch below that looks at prose is skipped unless its rule's characters are there.
+        let m = Marks::of(text);
+        if m.any(Marks::COLON)
+            && let Some(name) = speaker_intro(text)
+        {
             intro = Some(name);
             continue;
         }
@@ -393,7 +397,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             } else {
                 None
             }
-        } else if let Some(c) = BROUGHT.captures(text) {
+        } else if let Some(c) = BROUGHT.captures_if(m.any(Marks::DAI), text) {
             let rest = c.get(1).map_or("", |m| m.as_str()).trim();
             let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
             acc.add(title, last_heading_name.clone().into_iter().collect())
@@ -414,31 +418,41 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             acc.add(next.trim_start_matches(['-', ' ']), sp.into_iter().collect())
-        } else if let Some(c) = NAME_ORG_TITLE.captures(text).filter(|_| line.heading == 0 && !QUOTED.is_match(text)) {
+        } else if let Some(c) = NAME_ORG_TITLE
+            .captures_if(m.any(Marks::PAREN), text)
+            .filter(|_| line.heading == 0 && !QUOTED.is_match(text))
+        {
             match c.get(1).and_then(|m| speaker_name(m.as_str())) {
                 Some(sp) => c.get(3).and_then(|t| acc.add(t.as_str(), vec![sp])),
                 None => None,
             }
-        } else if let Some(c) = FROM_WHOM.captures(text) {
+        } else if let Some(c) = FROM_WHOM.captures_if(m.any(Marks::ZI), text) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some(c) = BY_WHOM.captures(text).filter(|_| !QUOTED.is_match(text)) {
+        } else if let Some(c) =
+            BY_WHOM.captures_if(m.all(Marks::YOU | Marks::COMMA), text).filter(|_| !QUOTED.is_match(text))
+        {
             let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
             c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some((title, sp)) = topic_in_sentence(text) {
+        } else if let Some((title, sp)) = m.all(Marks::DE | Marks::COLON).then(|| topic_in_sentence(text)).flatten() {
             acc.add(&title, vec![sp])
-        } else if let Some(c) = SAID.captures(text) {
+        } else if let Some(c) =
+            SAID.captures_if(m.any(Marks::QUOTE) && m.any(Marks::JIANG | Marks::XIANG | Marks::DAI), text)
+        {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some(c) = TOPIC_PAREN.captures(text).or_else(|| ZHUJIANG.captures(text)) {
+        } else if let Some(c) = TOPIC_PAREN
+            .captures_if(m.all(Marks::PAREN | Marks::COLON), text)
+            .or_else(|| ZHUJIANG.captures_if(m.all(Marks::JIANG | Marks::COMMA), text))
+        {
             let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
             c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some(c) = TOPIC_LABEL.captures(text) {
+        } else if let Some(c) = TOPIC_LABEL.captures_if(m.any(Marks::COLON), text) {
             let t = c.get(1).map_or("", |m| m.as_str());
             let (title, sp) = talk_from_heading(t).unwrap_or((t.to_string(), None));
             let sp = sp.or_else(|| speaker_after(&lines, i));
             acc.add(&title, with_co(sp, &lines, i))
-        } else if let Some(c) = NAME_QUOTE.captures(text).filter(|_| !QUOTED.is_match(text)) {
+        } else if let Some(c) = NAME_QUOTE.captures_if(m.any(Marks::QUOTE), text).filter(|_| !QUOTED.is_match(text)) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
         } else if let Some(sp) =
@@ -448,7 +462,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         } else {
             let mut last = None;
             let mut lower: Option<String> = None;
-            for c in QUOTED.captures_iter(text) {
+            for c in QUOTED.captures_iter_if(m.any(Marks::TITLE), text) {
                 let Some(m) = c.get(0) else { continue };
                 let before = text.get(..m.start()).unwrap_or("");
                 let after = text.get(m.end()..).unwrap_or("");
