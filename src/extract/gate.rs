@@ -84,6 +84,54 @@ pub(super) fn has_any(text: &str, chars: &[char]) -> bool {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Marks(u16);
 
+/// The marked three-byte characters: mark and UTF-8 encoding (as a little-endian `u32`); entry 0
+/// matches no character.
+const WIDE: [(u16, u32); 12] = [
+    (0, 0),
+    (Marks::COLON, utf8_code("：")),
+    (Marks::COMMA, utf8_code("，")),
+    (Marks::PAREN, utf8_code("（")),
+    (Marks::QUOTE, utf8_code("“")),
+    (Marks::TITLE, utf8_code("《")),
+    (Marks::DAI, utf8_code("带")),
+    (Marks::ZI, utf8_code("自")),
+    (Marks::YOU, utf8_code("由")),
+    (Marks::DE, utf8_code("的")),
+    (Marks::JIANG, utf8_code("讲")),
+    (Marks::XIANG, utf8_code("享")),
+];
+
+/// A three-byte character's encoding as a little-endian `u32`.
+const fn utf8_code(c: &str) -> u32 {
+    let b = c.as_bytes();
+    assert!(b.len() == 3);
+    u32::from_le_bytes([b[0], b[1], b[2], 0])
+}
+
+/// Index into [`WIDE`] by the last byte of a character.
+const BY_LAST_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 1;
+    while k < WIDE.len() {
+        let last = (WIDE[k].1 >> 16) as usize & 0xff;
+        assert!(t[last] == 0, "marked characters must end in different bytes");
+        t[last] = k as u8;
+        k += 1;
+    }
+    t
+};
+
+/// Marks of ASCII characters.
+const ASCII_MARKS: [u16; 128] = {
+    let mut t = [0u16; 128];
+    t[b':' as usize] = Marks::COLON;
+    t[b',' as usize] = Marks::COMMA;
+    t[b'(' as usize] = Marks::PAREN;
+    t[b'"' as usize] = Marks::QUOTE;
+    t[b'<' as usize] = Marks::TITLE;
+    t
+};
+
 impl Marks {
     /// `:` or `：`.
     pub(super) const COLON: u16 = 1;
@@ -108,24 +156,28 @@ impl Marks {
     /// 享 (分享).
     pub(super) const XIANG: u16 = 1 << 10;
 
-    /// The marks of `text`.
+    /// The marks of `text`: a table look-up per ASCII byte, and per three-byte character one by
+    /// its last byte (the marked ones all end differently), then a comparison of the whole.
     pub(super) fn of(text: &str) -> Self {
-        let mut m = 0;
-        for c in text.chars() {
-            m |= match c {
-                ':' | '：' => Self::COLON,
-                ',' | '，' => Self::COMMA,
-                '(' | '（' => Self::PAREN,
-                '“' | '"' => Self::QUOTE,
-                '《' | '<' => Self::TITLE,
-                '带' => Self::DAI,
-                '自' => Self::ZI,
-                '由' => Self::YOU,
-                '的' => Self::DE,
-                '讲' => Self::JIANG,
-                '享' => Self::XIANG,
-                _ => 0,
-            };
+        let b = text.as_bytes();
+        let (mut m, mut i) = (0, 0);
+        while let Some(&x) = b.get(i) {
+            if x < 0x80 {
+                m |= ASCII_MARKS[usize::from(x)];
+                i += 1;
+            } else if x < 0xe0 {
+                i += 2;
+            } else if x < 0xf0 {
+                if let Some(&[p, q, r]) = b.get(i..i + 3) {
+                    let (mark, code) = WIDE[usize::from(BY_LAST_BYTE[usize::from(r)])];
+                    if u32::from_le_bytes([p, q, r, 0]) == code {
+                        m |= mark;
+                    }
+                }
+                i += 3;
+            } else {
+                i += 4;
+            }
         }
         Marks(m)
     }
@@ -163,6 +215,30 @@ mod tests {
         assert!(m.all(Marks::YOU | Marks::DAI | Marks::COLON | Marks::QUOTE));
         assert!(!m.any(Marks::COMMA | Marks::PAREN | Marks::TITLE | Marks::ZI | Marks::DE | Marks::JIANG));
         assert!(Marks::of("a, b").all(Marks::COMMA) && Marks::of("<x>").all(Marks::TITLE));
+        // Each marked character, alone and among others (two- and four-byte ones too).
+        let marked = [
+            (':', Marks::COLON),
+            ('：', Marks::COLON),
+            (',', Marks::COMMA),
+            ('，', Marks::COMMA),
+            ('(', Marks::PAREN),
+            ('（', Marks::PAREN),
+            ('“', Marks::QUOTE),
+            ('"', Marks::QUOTE),
+            ('《', Marks::TITLE),
+            ('<', Marks::TITLE),
+            ('带', Marks::DAI),
+            ('自', Marks::ZI),
+            ('由', Marks::YOU),
+            ('的', Marks::DE),
+            ('讲', Marks::JIANG),
+            ('享', Marks::XIANG),
+        ];
+        for (c, mark) in marked {
+            assert_eq!(Marks::of(&c.to_string()).0, mark, "{c}");
+            assert_eq!(Marks::of(&format!("中文a{c}é𝟙末")).0, mark, "{c}");
+        }
+        assert_eq!(Marks::of("中文aé𝟙末”》）；").0, 0);
     }
 
     #[test]
