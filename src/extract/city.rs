@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::City;
-use super::gate::has_any;
+use super::gate::lowercases_to_ascii;
 use super::text::lowercase;
 
 /// Known cities: English name, Chinese name, extra aliases (lowercase for Latin).
@@ -141,7 +141,7 @@ impl CityTable {
     /// through the two characters whose lowercase is ASCII (U+0130 `İ`, U+212A Kelvin sign),
     /// which always get the full search.
     fn may_mention(&self, text: &str) -> bool {
-        if has_any(text, &['\u{130}', '\u{212a}']) {
+        if lowercases_to_ascii(text) {
             return true;
         }
         let re = self.any_name.get_or_init(|| {

@@ -265,10 +265,18 @@ pub fn resolve(hit: &DateHit, published: Option<NaiveDate>) -> Option<NaiveDate>
     best.map(|(_, d)| d)
 }
 
-const T: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)\s*(?i:(am|pm)\b)?";
+/// A time without its optional am/pm.
+const T0: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)";
 
-static RANGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap());
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    let t = format!(r"{T0}\s*(?i:(am|pm)\b)?");
+    Regex::new(&format!(r"{t}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{t})?")).unwrap()
+});
+/// Where [`RANGE`] matches may start: exactly where a time without am/pm (and without the range's
+/// end, which is optional too) matches. Unlike `RANGE`, whose Unicode `\b` makes the regex crate
+/// run its backtracker over Chinese text, this runs in the fast engine; `RANGE` then only runs
+/// from a start it matches at.
+static RANGE_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(T0).unwrap());
 
 fn cn_num(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
@@ -320,8 +328,13 @@ pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
     if !has_any(s, &[':', '：', '点', '點', '时', '時']) {
         return None;
     }
-    for c in RANGE.captures_iter(s) {
+    // The matches of `RANGE.captures_iter(s)` (none is empty): each starts where the leftmost
+    // match of RANGE_START after the previous one does.
+    let mut at = 0;
+    while let Some(from) = RANGE_START.find_at(s, at).map(|m| m.start()) {
+        let Some(c) = RANGE.captures_at(s, from) else { break };
         let whole = c.get(0)?;
+        at = whole.end();
         // A bare number followed by 点 inside a word like "几点建议" is not a time: require a
         // period word, a colon, or 点 right after digits.
         let txt = whole.as_str();
@@ -398,6 +411,26 @@ mod tests {
         assert_eq!(first("1 月 5 日举行", false, d(2011, 12, 23)), Some(d(2012, 1, 5)));
         assert_eq!(first("12 月 28 日的活动回顾", false, d(2012, 1, 3)), Some(d(2011, 12, 28)));
         assert_eq!(first("10 月 18 日举办", false, d(2015, 10, 26)), Some(d(2015, 10, 18)));
+    }
+
+    #[test]
+    fn range_matches_start_where_times_without_am_pm_do() {
+        for s in [
+            "下午 13:30 - 17:30，晚上7点到9点半 10:00 AM - 5:00 PMx 3点钟",
+            "几点建议：1：30至6：00，12:00pm中 一时三十分",
+            "2012-02-26（周日）下午二点 am 9:30am",
+        ] {
+            let want: Vec<_> = RANGE.captures_iter(s).map(|c| c.get(0).map(|m| m.range())).collect();
+            let mut got = Vec::new();
+            let mut at = 0;
+            while let Some(from) = RANGE_START.find_at(s, at).map(|m| m.start()) {
+                let m = RANGE.captures_at(s, from).and_then(|c| c.get(0)).unwrap();
+                assert_eq!(m.start(), from);
+                at = m.end();
+                got.push(Some(m.range()));
+            }
+            assert_eq!(got, want, "{s}");
+        }
     }
 
     #[test]

@@ -70,6 +70,15 @@ pub(super) fn iter_if<'r, 'h>(
     cond.then(|| re.captures_iter(text)).into_iter().flatten()
 }
 
+/// Whether `text` holds one of the two characters whose lowercase has ASCII letters (U+0130
+/// `İ`, U+212A Kelvin sign): where it does not, ASCII case folding finds what lowercasing does.
+/// (`memmem` rather than `str::contains`, whose search for a character stops at every byte equal
+/// to its last one, which here are common in Chinese text.)
+pub(super) fn lowercases_to_ascii(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find(b, "\u{130}".as_bytes()).is_some() || memchr::memmem::find(b, "\u{212a}".as_bytes()).is_some()
+}
+
 /// Whether `text` contains any of `chars`: the same as `text.contains(chars)`, but one
 /// `memchr`-backed search per character instead of decoding every character of the text and
 /// comparing it with each (which made the gates themselves a hot spot on Chinese text).
@@ -242,11 +251,20 @@ mod tests {
     }
 
     #[test]
+    fn characters_lowercasing_to_ascii() {
+        assert!(lowercases_to_ascii("a\u{130}b") && lowercases_to_ascii("\u{212a}"));
+        let found: Vec<char> =
+            (0x80..=0x10ffff).filter_map(char::from_u32).filter(|c| c.to_lowercase().any(|l| l.is_ascii())).collect();
+        assert_eq!(found, ['\u{130}', '\u{212a}']);
+    }
+
+    #[test]
     fn has_any_is_contains_of_a_char_set() {
         for text in ["", "a", "中文：x", "“引号”", "Ａ,b", "末尾。"] {
             for set in [&[':', '：'][..], &['“', '"'], &['。', '，', ','], &[]] {
                 assert_eq!(has_any(text, set), text.contains(set), "{text} {set:?}");
             }
+            assert!(!lowercases_to_ascii(text));
         }
     }
 }

@@ -7,7 +7,7 @@ use regex::Regex;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 
 use super::PostKind;
-use super::gate::{Gated, has_any};
+use super::gate::{Gated, has_any, lowercases_to_ascii};
 use super::text::{Doc, lowercase};
 
 /// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
@@ -40,7 +40,7 @@ impl TextWords {
     }
 
     fn found_in(&self, text: &str) -> bool {
-        if has_any(text, &['\u{130}', '\u{212a}']) { has(text, self.words) } else { self.re.is_match(text.as_bytes()) }
+        if lowercases_to_ascii(text) { has(text, self.words) } else { self.re.is_match(text.as_bytes()) }
     }
 }
 

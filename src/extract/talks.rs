@@ -343,6 +343,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         // Every branch below that looks at prose is skipped unless its rule's characters are there.
         let m = Marks::of(text);
         if m.any(Marks::COLON)
+            && m.any(Marks::XIANG | Marks::DAI | Marks::JIANG)
             && let Some(name) = speaker_intro(text)
         {
             intro = Some(name);
