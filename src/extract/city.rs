@@ -1,13 +1,30 @@
 //! Cities in both languages, found in text, categories or a source hint. The table is built in
 //! and can take extra names (per-source overrides from config).
 
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use regex::bytes::{Regex, RegexBuilder};
+
 use super::City;
+use super::gate::lowercases_to_ascii;
 use super::text::lowercase;
 
 /// Known cities: English name, Chinese name, extra aliases (lowercase for Latin).
 #[derive(Debug, Clone)]
 pub struct CityTable {
     entries: Vec<(String, String, Vec<String>)>,
+    /// Every Chinese name and alias, ASCII letters in any case (built on first use).
+    any_name: OnceLock<Regex>,
+    /// What [`CityTable::lookup`] compares, to the first entry with it (built on first use).
+    index: OnceLock<Index>,
+}
+
+/// Entries by lowercase English name or alias, and by Chinese name: the first entry for each.
+#[derive(Debug, Clone, Default)]
+struct Index {
+    lower: HashMap<String, usize>,
+    zh: HashMap<String, usize>,
 }
 
 const BUILTIN: &[(&str, &str, &[&str])] = &[
@@ -36,6 +53,8 @@ impl Default for CityTable {
                 .iter()
                 .map(|(en, zh, a)| (en.to_string(), zh.to_string(), a.iter().map(|s| s.to_string()).collect()))
                 .collect(),
+            any_name: OnceLock::new(),
+            index: OnceLock::new(),
         }
     }
 }
@@ -43,6 +62,8 @@ impl Default for CityTable {
 impl CityTable {
     /// Adds a city (or aliases of a known one, matched by English or Chinese name).
     pub fn add(&mut self, en: &str, zh: &str, aliases: &[&str]) {
+        self.any_name = OnceLock::new();
+        self.index = OnceLock::new();
         let extra = aliases.iter().map(|s| s.to_lowercase());
         if let Some(e) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(en) || e.1 == zh) {
             e.2.extend(extra);
@@ -57,14 +78,29 @@ impl CityTable {
 
     /// The city named by a whole string (category, hint): English, Chinese or alias.
     pub fn lookup(&self, name: &str) -> Option<City> {
+        // The first entry whose English name (lowercased) or an alias is `n`, or whose Chinese name is the name.
+        let index = self.index.get_or_init(|| {
+            let mut ix = Index::default();
+            for (i, e) in self.entries.iter().enumerate() {
+                ix.lower.entry(e.0.to_lowercase()).or_insert(i);
+                for a in &e.2 {
+                    ix.lower.entry(a.clone()).or_insert(i);
+                }
+                ix.zh.entry(e.1.clone()).or_insert(i);
+            }
+            ix
+        });
         let n = lowercase(name.trim());
-        let i = self.entries.iter().position(|e| e.0.to_lowercase() == n || e.1 == name.trim() || e.2.contains(&n))?;
-        self.city(i)
+        let i = [index.lower.get(&n), index.zh.get(name.trim())].into_iter().flatten().min()?;
+        self.city(*i)
     }
 
     /// Cities mentioned in `text`, with the byte offset of their first mention, in text order.
     /// Skips "中山大学" (a university, not Zhongshan) and similar.
     pub fn mentions(&self, text: &str) -> Vec<(usize, City)> {
+        if !self.may_mention(text) {
+            return Vec::new();
+        }
         let lower = lowercase(text);
         let mut out = Vec::new();
         for (i, e) in self.entries.iter().enumerate() {
@@ -99,6 +135,24 @@ impl CityTable {
         out
     }
 
+    /// False only when [`Self::mentions`] finds no city in `text`: one search for all names at
+    /// once, ASCII letters in any case. `mentions` looks for Latin names in the lowercased text
+    /// and for the others in the text itself; a name found there is found here too, except
+    /// through the two characters whose lowercase is ASCII (U+0130 `İ`, U+212A Kelvin sign),
+    /// which always get the full search.
+    fn may_mention(&self, text: &str) -> bool {
+        if lowercases_to_ascii(text) {
+            return true;
+        }
+        let re = self.any_name.get_or_init(|| {
+            let names = self.entries.iter().flat_map(|e| std::iter::once(&e.1).chain(&e.2));
+            let alternation = names.map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+            // Literals only (escaped): always a valid pattern.
+            RegexBuilder::new(&alternation).unicode(false).case_insensitive(true).build().expect("escaped literals")
+        });
+        re.is_match(text.as_bytes())
+    }
+
     /// The first city named in `text`.
     pub fn first_in(&self, text: &str) -> Option<City> {
         self.mentions(text).into_iter().next().map(|(_, c)| c)
@@ -119,5 +173,9 @@ mod tests {
         let mut t2 = t.clone();
         t2.add("Macau", "澳门", &["macao"]);
         assert_eq!(t2.first_in("macao meetup").map(|c| c.en), Some("Macau".into()));
+        assert_eq!(t2.first_in("MACAO 澳门").map(|c| c.en), Some("Macau".into()));
+        assert_eq!(t.first_in("HONG \u{212a}ONG").map(|c| c.en), Some("Hong Kong".into()));
+        assert_eq!(t.lookup(" ShenZhen ").map(|c| c.zh), Some("深圳".into()));
+        assert!(t.mentions("no city here").is_empty());
     }
 }

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 
-use super::gate::has_any;
+use super::gate::{has_any, iter_if};
 
 /// A date found in a line; byte offsets are char boundaries of that line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,8 +77,53 @@ static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
 
 /// Whether `line` may hold a date at all: every date pattern needs a digit. Lines without one
 /// skip the regexes.
+///
+/// Same answer as `DIGIT.is_match(line)`, without running the regex (it has no literal to
+/// search for and walks every byte of the line) on most lines: an ASCII digit settles it;
+/// U+2000–U+9FFF (lead bytes E2–E9: punctuation, CJK) holds no decimal digit (`\d`, general
+/// category Nd), U+F000–U+FFFF only the fullwidth ones (EF BC 90–99), and any other character
+/// is one only if `char::is_numeric` (Nd, Nl, No) holds for it; only then does the regex
+/// decide. The test `digit_check_is_the_regex` checks every character.
 pub(crate) fn may_hold_date(line: &str) -> bool {
-    DIGIT.is_match(line)
+    let b = line.as_bytes();
+    // One pass without branches per byte (the compiler vectorizes it): ASCII digits, and lead
+    // bytes of characters outside ASCII, U+2000–U+9FFF and U+F000–U+FFFF.
+    let mut other = false;
+    for chunk in b.chunks(32) {
+        let (digit, o) = chunk.iter().fold((false, false), |(d, o), &x| {
+            (d | (x.wrapping_sub(b'0') < 10), o | (x >= 0xc0 && !(0xe2..=0xe9).contains(&x) && x != 0xef))
+        });
+        if digit {
+            return true;
+        }
+        other |= o;
+    }
+    if other {
+        return may_hold_date_slow(line);
+    }
+    memchr::memmem::find_iter(b, b"\xef\xbc").any(|p| b.get(p + 2).is_some_and(|x| (0x90..=0x99).contains(x)))
+        && DIGIT.is_match(line)
+}
+
+/// [`may_hold_date`] one character at a time.
+fn may_hold_date_slow(line: &str) -> bool {
+    let b = line.as_bytes();
+    let (mut i, mut maybe) = (0, false);
+    while let Some(&x) = b.get(i) {
+        if x < 0x80 {
+            if x.is_ascii_digit() {
+                return true;
+            }
+            i += 1;
+        } else if (0xe2..=0xe9).contains(&x) {
+            i += 3;
+        } else {
+            let Some(c) = line.get(i..).and_then(|s| s.chars().next()) else { break };
+            maybe |= if x == 0xef { ('\u{ff10}'..='\u{ff19}').contains(&c) } else { c.is_numeric() };
+            i += c.len_utf8();
+        }
+    }
+    maybe && DIGIT.is_match(line)
 }
 
 /// Whether the English month patterns can match: they need a month abbreviation, in any case
@@ -108,14 +153,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
         }
     };
     let has = |c: char| line.contains(c);
-    for c in CN.captures_iter(if has('月') { line } else { "" }) {
+    for c in iter_if(&CN, has('月'), line) {
         let m0 = c.get(0).map_or(0..0, |m| m.range());
         let y = num(c.get(1)).map(|y| y as i32);
         if let (Some(m), Some(d)) = (num(c.get(2)), num(c.get(3))) {
             push(&mut hits, m0.start, m0.end, y, m, d);
         }
     }
-    for c in ISO.captures_iter(if has_any(line, &['-', '/', '.']) { line } else { "" }) {
+    for c in iter_if(&ISO, has_any(line, &['-', '/', '.']), line) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
             continue;
@@ -126,15 +171,15 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, r.start, r.end, Some(y as i32), m, d);
         }
     }
-    for c in US.captures_iter(if has('/') { line } else { "" }) {
+    for c in iter_if(&US, has('/'), line) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
             push(&mut hits, r.start, r.end, Some(y as i32), m, d);
         }
     }
-    let en = if may_name_month(line) { line } else { "" };
+    let en = may_name_month(line);
     for (re, mi, di) in [(&*EN_MD, 1, 2), (&*EN_DM, 2, 1)] {
-        for c in re.captures_iter(en) {
+        for c in iter_if(re, en, line) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
             if let Some(d) = num(c.get(di)) {
@@ -142,7 +187,7 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             }
         }
     }
-    for c in COMPACT.captures_iter(if has_any(line, &[':', '：']) { line } else { "" }) {
+    for c in iter_if(&COMPACT, has_any(line, &[':', '：']), line) {
         let r = c.get(0).map_or(0..0, |m| m.range());
         if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
             continue;
@@ -152,14 +197,14 @@ pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
             push(&mut hits, r.start, end, Some(2000 + y as i32), m, d);
         }
     }
-    for c in DAY_ONLY.captures_iter(if has('周') || line.contains("星期") { line } else { "" }) {
+    for c in iter_if(&DAY_ONLY, has('周') || line.contains("星期"), line) {
         let g = c.get(1).or(c.get(2));
         if let (Some(g), Some(d)) = (g, num(g)) {
             push(&mut hits, g.start(), g.end(), None, 0, d);
         }
     }
     if loose {
-        for c in DOTTED.captures_iter(if has('.') { line } else { "" }) {
+        for c in iter_if(&DOTTED, has('.'), line) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let before = char_before(line, r.start);
             let after = char_at(line, r.end);
@@ -220,10 +265,18 @@ pub fn resolve(hit: &DateHit, published: Option<NaiveDate>) -> Option<NaiveDate>
     best.map(|(_, d)| d)
 }
 
-const T: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)\s*(?i:(am|pm)\b)?";
+/// A time without its optional am/pm.
+const T0: &str = r"(上午|下午|中午|晚上|早上|凌晨|晚)?\s*(\d{1,2}|[一二两三四五六七八九十]{1,3})\s*(?:[:：]\s*(\d{2})|[点點时時](?:\s*(半|\d{1,2}|[一二三四五六七八九十]{1,3})\s*分?)?)";
 
-static RANGE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!(r"{T}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{T})?")).unwrap());
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    let t = format!(r"{T0}\s*(?i:(am|pm)\b)?");
+    Regex::new(&format!(r"{t}(?:\s*(?:-|–|—|~|～|至|到|－|—)+\s*{t})?")).unwrap()
+});
+/// Where [`RANGE`] matches may start: exactly where a time without am/pm (and without the range's
+/// end, which is optional too) matches. Unlike `RANGE`, whose Unicode `\b` makes the regex crate
+/// run its backtracker over Chinese text, this runs in the fast engine; `RANGE` then only runs
+/// from a start it matches at.
+static RANGE_START: LazyLock<Regex> = LazyLock::new(|| Regex::new(T0).unwrap());
 
 fn cn_num(s: &str) -> Option<u32> {
     if let Ok(n) = s.parse() {
@@ -275,8 +328,13 @@ pub fn find_time_range(s: &str) -> Option<(NaiveTime, Option<NaiveTime>)> {
     if !has_any(s, &[':', '：', '点', '點', '时', '時']) {
         return None;
     }
-    for c in RANGE.captures_iter(s) {
+    // The matches of `RANGE.captures_iter(s)` (none is empty): each starts where the leftmost
+    // match of RANGE_START after the previous one does.
+    let mut at = 0;
+    while let Some(from) = RANGE_START.find_at(s, at).map(|m| m.start()) {
+        let Some(c) = RANGE.captures_at(s, from) else { break };
         let whole = c.get(0)?;
+        at = whole.end();
         // A bare number followed by 点 inside a word like "几点建议" is not a time: require a
         // period word, a colon, or 点 right after digits.
         let txt = whole.as_str();
@@ -337,10 +395,42 @@ mod tests {
     }
 
     #[test]
+    fn digit_check_is_the_regex() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("中{c}，");
+            assert_eq!(may_hold_date(&s), DIGIT.is_match(&s), "U+{:04X}", c as u32);
+        }
+        for s in ["", "abc", "a1", "中文", "时间：１０月", "٣", "〇二", "Ⅻ", "①", "中文，。！", "𝟙", "x\u{0966}"]
+        {
+            assert_eq!(may_hold_date(s), DIGIT.is_match(s), "{s}");
+        }
+    }
+
+    #[test]
     fn year_inferred_across_new_year() {
         assert_eq!(first("1 月 5 日举行", false, d(2011, 12, 23)), Some(d(2012, 1, 5)));
         assert_eq!(first("12 月 28 日的活动回顾", false, d(2012, 1, 3)), Some(d(2011, 12, 28)));
         assert_eq!(first("10 月 18 日举办", false, d(2015, 10, 26)), Some(d(2015, 10, 18)));
+    }
+
+    #[test]
+    fn range_matches_start_where_times_without_am_pm_do() {
+        for s in [
+            "下午 13:30 - 17:30，晚上7点到9点半 10:00 AM - 5:00 PMx 3点钟",
+            "几点建议：1：30至6：00，12:00pm中 一时三十分",
+            "2012-02-26（周日）下午二点 am 9:30am",
+        ] {
+            let want: Vec<_> = RANGE.captures_iter(s).map(|c| c.get(0).map(|m| m.range())).collect();
+            let mut got = Vec::new();
+            let mut at = 0;
+            while let Some(from) = RANGE_START.find_at(s, at).map(|m| m.start()) {
+                let m = RANGE.captures_at(s, from).and_then(|c| c.get(0)).unwrap();
+                assert_eq!(m.start(), from);
+                at = m.end();
+                got.push(Some(m.range()));
+            }
+            assert_eq!(got, want, "{s}");
+        }
     }
 
     #[test]

@@ -38,8 +38,10 @@ static VENUE: LazyLock<Regex> = LazyLock::new(|| {
 static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
-static FILE_DATE: Gated =
-    Gated::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(), |t| has_any(t, &['-', '_']));
+static FILE_DATE: Gated = Gated::new(
+    || Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(),
+    |t| has_any(t, &['-', '_']) && may_hold_date(t),
+);
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
 /// the most frequent such YYMMDD within 60 days before publication.
@@ -140,8 +142,12 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
     out
 }
 
+/// The first capture of `re` (VENUE, ORGANIZER: both need a colon) on a line of `doc`.
 fn field(doc: &Doc, re: &Regex) -> Option<String> {
-    doc.lines.iter().find_map(|l| re.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string()))
+    doc.lines
+        .iter()
+        .filter(|l| has_any(&l.text, &[':', '：']))
+        .find_map(|l| re.captures(&l.text).and_then(|c| c.get(1)).map(|m| m.as_str().trim().to_string()))
 }
 
 /// What the caller knows of the post.
@@ -203,7 +209,7 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
     // Times: after the date on its line, else on a labelled line with the same date or none.
     let mut times = line_text.and_then(|l| l.get(best.hit.end..)).and_then(find_time_range);
     if times.is_none() {
-        times = doc.lines.iter().filter(|l| LABEL_TIME.is_match(&l.text) || l.text.contains("开始")).find_map(|l| {
+        times = doc.lines.iter().filter(|l| l.text.contains("开始") || LABEL_TIME.is_match(&l.text)).find_map(|l| {
             let ds = find_dates(&l.text, true);
             let same = ds.iter().all(|h| resolve(h, post.published) == Some(best.date));
             if !same {

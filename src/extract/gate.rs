@@ -32,9 +32,26 @@ impl Gated {
         if (self.needs)(text) { self.re.captures(text) } else { None }
     }
 
+    /// Like [`Self::captures`] when `maybe` (a cheaper necessary condition known already), else none.
+    pub(super) fn captures_if<'h>(&self, maybe: bool, text: &'h str) -> Option<Captures<'h>> {
+        if maybe { self.captures(text) } else { None }
+    }
+
     /// Like [`Regex::captures_iter`].
-    pub(super) fn captures_iter<'r, 'h>(&'r self, text: &'h str) -> CaptureMatches<'r, 'h> {
-        self.re.captures_iter(if (self.needs)(text) { text } else { "" })
+    pub(super) fn captures_iter<'r, 'h>(
+        &'r self,
+        text: &'h str,
+    ) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
+        iter_if(&self.re, (self.needs)(text), text)
+    }
+
+    /// Like [`Self::captures_iter`] when `maybe` (a cheaper necessary condition known already), else nothing.
+    pub(super) fn captures_iter_if<'r, 'h>(
+        &'r self,
+        maybe: bool,
+        text: &'h str,
+    ) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
+        iter_if(&self.re, maybe && (self.needs)(text), text)
     }
 
     /// Like [`Regex::replace_all`].
@@ -43,12 +60,146 @@ impl Gated {
     }
 }
 
+/// [`Regex::captures_iter`] when `cond`, else nothing, without setting up a search (which
+/// allocates room for the captures) for nothing.
+pub(super) fn iter_if<'r, 'h>(
+    re: &'r Regex,
+    cond: bool,
+    text: &'h str,
+) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
+    cond.then(|| re.captures_iter(text)).into_iter().flatten()
+}
+
+/// Whether `text` holds one of the two characters whose lowercase has ASCII letters (U+0130
+/// `İ`, U+212A Kelvin sign): where it does not, ASCII case folding finds what lowercasing does.
+/// (`memmem` rather than `str::contains`, whose search for a character stops at every byte equal
+/// to its last one, which here are common in Chinese text.)
+pub(super) fn lowercases_to_ascii(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find(b, "\u{130}".as_bytes()).is_some() || memchr::memmem::find(b, "\u{212a}".as_bytes()).is_some()
+}
+
 /// Whether `text` contains any of `chars`: the same as `text.contains(chars)`, but one
 /// `memchr`-backed search per character instead of decoding every character of the text and
 /// comparing it with each (which made the gates themselves a hot spot on Chinese text).
 #[inline]
 pub(super) fn has_any(text: &str, chars: &[char]) -> bool {
     chars.iter().any(|&c| text.contains(c))
+}
+
+/// Which of the characters the talk rules need a line holds, found in one pass over it (the
+/// rules' own gates each search the line again, and on Chinese text `str::contains` of a Han
+/// character stops at every byte its last byte equals).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Marks(u16);
+
+/// The marked three-byte characters: mark and UTF-8 encoding (as a little-endian `u32`); entry 0
+/// matches no character.
+const WIDE: [(u16, u32); 12] = [
+    (0, 0),
+    (Marks::COLON, utf8_code("：")),
+    (Marks::COMMA, utf8_code("，")),
+    (Marks::PAREN, utf8_code("（")),
+    (Marks::QUOTE, utf8_code("“")),
+    (Marks::TITLE, utf8_code("《")),
+    (Marks::DAI, utf8_code("带")),
+    (Marks::ZI, utf8_code("自")),
+    (Marks::YOU, utf8_code("由")),
+    (Marks::DE, utf8_code("的")),
+    (Marks::JIANG, utf8_code("讲")),
+    (Marks::XIANG, utf8_code("享")),
+];
+
+/// A three-byte character's encoding as a little-endian `u32`.
+const fn utf8_code(c: &str) -> u32 {
+    let b = c.as_bytes();
+    assert!(b.len() == 3);
+    u32::from_le_bytes([b[0], b[1], b[2], 0])
+}
+
+/// Index into [`WIDE`] by the last byte of a character.
+const BY_LAST_BYTE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut k = 1;
+    while k < WIDE.len() {
+        let last = (WIDE[k].1 >> 16) as usize & 0xff;
+        assert!(t[last] == 0, "marked characters must end in different bytes");
+        t[last] = k as u8;
+        k += 1;
+    }
+    t
+};
+
+/// Marks of ASCII characters.
+const ASCII_MARKS: [u16; 128] = {
+    let mut t = [0u16; 128];
+    t[b':' as usize] = Marks::COLON;
+    t[b',' as usize] = Marks::COMMA;
+    t[b'(' as usize] = Marks::PAREN;
+    t[b'"' as usize] = Marks::QUOTE;
+    t[b'<' as usize] = Marks::TITLE;
+    t
+};
+
+impl Marks {
+    /// `:` or `：`.
+    pub(super) const COLON: u16 = 1;
+    /// `,` or `，`.
+    pub(super) const COMMA: u16 = 1 << 1;
+    /// `(` or `（`.
+    pub(super) const PAREN: u16 = 1 << 2;
+    /// `“` or `"`.
+    pub(super) const QUOTE: u16 = 1 << 3;
+    /// `《` or `<`.
+    pub(super) const TITLE: u16 = 1 << 4;
+    /// 带 (带来).
+    pub(super) const DAI: u16 = 1 << 5;
+    /// 自 (主题来自).
+    pub(super) const ZI: u16 = 1 << 6;
+    /// 由.
+    pub(super) const YOU: u16 = 1 << 7;
+    /// 的.
+    pub(super) const DE: u16 = 1 << 8;
+    /// 讲 (主讲, 讲述).
+    pub(super) const JIANG: u16 = 1 << 9;
+    /// 享 (分享).
+    pub(super) const XIANG: u16 = 1 << 10;
+
+    /// The marks of `text`: a table look-up per ASCII byte, and per three-byte character one by
+    /// its last byte (the marked ones all end differently), then a comparison of the whole.
+    pub(super) fn of(text: &str) -> Self {
+        let b = text.as_bytes();
+        let (mut m, mut i) = (0, 0);
+        while let Some(&x) = b.get(i) {
+            if x < 0x80 {
+                m |= ASCII_MARKS[usize::from(x)];
+                i += 1;
+            } else if x < 0xe0 {
+                i += 2;
+            } else if x < 0xf0 {
+                if let Some(&[p, q, r]) = b.get(i..i + 3) {
+                    let (mark, code) = WIDE[usize::from(BY_LAST_BYTE[usize::from(r)])];
+                    if u32::from_le_bytes([p, q, r, 0]) == code {
+                        m |= mark;
+                    }
+                }
+                i += 3;
+            } else {
+                i += 4;
+            }
+        }
+        Marks(m)
+    }
+
+    /// Whether the text holds all of `marks`.
+    pub(super) fn all(self, marks: u16) -> bool {
+        self.0 & marks == marks
+    }
+
+    /// Whether the text holds any of `marks`.
+    pub(super) fn any(self, marks: u16) -> bool {
+        self.0 & marks != 0
+    }
 }
 
 #[cfg(test)]
@@ -68,11 +219,52 @@ mod tests {
     }
 
     #[test]
+    fn marks_are_the_characters_held() {
+        let m = Marks::of("由张三带来：“题目”");
+        assert!(m.all(Marks::YOU | Marks::DAI | Marks::COLON | Marks::QUOTE));
+        assert!(!m.any(Marks::COMMA | Marks::PAREN | Marks::TITLE | Marks::ZI | Marks::DE | Marks::JIANG));
+        assert!(Marks::of("a, b").all(Marks::COMMA) && Marks::of("<x>").all(Marks::TITLE));
+        // Each marked character, alone and among others (two- and four-byte ones too).
+        let marked = [
+            (':', Marks::COLON),
+            ('：', Marks::COLON),
+            (',', Marks::COMMA),
+            ('，', Marks::COMMA),
+            ('(', Marks::PAREN),
+            ('（', Marks::PAREN),
+            ('“', Marks::QUOTE),
+            ('"', Marks::QUOTE),
+            ('《', Marks::TITLE),
+            ('<', Marks::TITLE),
+            ('带', Marks::DAI),
+            ('自', Marks::ZI),
+            ('由', Marks::YOU),
+            ('的', Marks::DE),
+            ('讲', Marks::JIANG),
+            ('享', Marks::XIANG),
+        ];
+        for (c, mark) in marked {
+            assert_eq!(Marks::of(&c.to_string()).0, mark, "{c}");
+            assert_eq!(Marks::of(&format!("中文a{c}é𝟙末")).0, mark, "{c}");
+        }
+        assert_eq!(Marks::of("中文aé𝟙末”》）；").0, 0);
+    }
+
+    #[test]
+    fn characters_lowercasing_to_ascii() {
+        assert!(lowercases_to_ascii("a\u{130}b") && lowercases_to_ascii("\u{212a}"));
+        let found: Vec<char> =
+            (0x80..=0x10ffff).filter_map(char::from_u32).filter(|c| c.to_lowercase().any(|l| l.is_ascii())).collect();
+        assert_eq!(found, ['\u{130}', '\u{212a}']);
+    }
+
+    #[test]
     fn has_any_is_contains_of_a_char_set() {
         for text in ["", "a", "中文：x", "“引号”", "Ａ,b", "末尾。"] {
             for set in [&[':', '：'][..], &['“', '"'], &['。', '，', ','], &[]] {
                 assert_eq!(has_any(text, set), text.contains(set), "{text} {set:?}");
             }
+            assert!(!lowercases_to_ascii(text));
         }
     }
 }

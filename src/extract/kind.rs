@@ -1,10 +1,13 @@
 //! What a post is for, from its title first, then its categories and text.
 
+use std::sync::LazyLock;
+
 use chrono::NaiveDate;
 use regex::Regex;
+use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 
 use super::PostKind;
-use super::gate::{Gated, has_any};
+use super::gate::{Gated, has_any, lowercases_to_ascii};
 use super::text::{Doc, lowercase};
 
 /// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
@@ -19,13 +22,41 @@ static SIGN_UP_LINE: Gated = Gated::new(
 );
 
 fn has(s: &str, words: &[&str]) -> bool {
-    has_lowered(&lowercase(s), words)
-}
-
-/// Like [`has`] on text already lowercased (the post's text is lowercased once, not per test).
-fn has_lowered(l: &str, words: &[&str]) -> bool {
+    let l = lowercase(s);
     words.iter().any(|w| l.contains(w))
 }
+
+/// Lowercase words looked for in the post's text the way [`has`] finds them, without
+/// lowercasing the text: one search for all words, ASCII letters in any case. The two
+/// characters whose lowercase is ASCII (U+0130 `İ`, U+212A Kelvin sign) take [`has`]'s path.
+struct TextWords {
+    words: &'static [&'static str],
+    re: LazyLock<BytesRegex>,
+}
+
+impl TextWords {
+    const fn new(words: &'static [&'static str], re: fn() -> BytesRegex) -> Self {
+        TextWords { words, re: LazyLock::new(re) }
+    }
+
+    fn found_in(&self, text: &str) -> bool {
+        if lowercases_to_ascii(text) { has(text, self.words) } else { self.re.is_match(text.as_bytes()) }
+    }
+}
+
+/// `words` as one pattern of literals matched with ASCII case folding only.
+fn any_word(words: &[&str]) -> BytesRegex {
+    let alternation = words.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|");
+    RegexBuilder::new(&alternation).unicode(false).case_insensitive(true).build().expect("escaped literals")
+}
+
+const SIGN_UP_WORDS: &[&str] =
+    &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"];
+static SIGN_UP: TextWords = TextWords::new(SIGN_UP_WORDS, || any_word(SIGN_UP_WORDS));
+const CALL_WORDS: &[&str] = &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"];
+static CALL: TextWords = TextWords::new(CALL_WORDS, || any_word(CALL_WORDS));
+const BYLINE_WORDS: &[&str] = &["作者：", "译者：", "author：", "author:", "原文："];
+static BYLINE: TextWords = TextWords::new(BYLINE_WORDS, || any_word(BYLINE_WORDS));
 
 /// Classifies a post. `has_event` tells whether an event date was found.
 pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) -> PostKind {
@@ -46,19 +77,13 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has(&cats, &["总结"]) && has_event {
         return PostKind::Recap;
     }
-    let text = lowercase(&doc.plain());
+    let text = doc.plain();
     if has_event {
-        if has(&cats, &["报名"])
-            || has_lowered(
-                &text,
-                &["报名方式", "报名地址", "报名链接", "点击这里报名", "报名表", "马上报名", "猛击", "register now"],
-            )
-            || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
+        if has(&cats, &["报名"]) || SIGN_UP.found_in(&text) || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
         {
             return PostKind::Registration;
         }
-        if has_lowered(&text, &["征集主题", "主题征集", "征集topic", "征集讲师", "演讲征集", "欢迎投稿"])
-        {
+        if CALL.found_in(&text) {
             return PostKind::CallForSpeakers;
         }
         return PostKind::Announcement;
@@ -66,7 +91,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if has(title, &["发布", "宣布", "融资", "released", "announc"]) {
         return PostKind::Other;
     }
-    if doc.has_code || has_lowered(&text, &["作者：", "译者：", "author：", "author:", "原文："]) {
+    if doc.has_code || BYLINE.found_in(&text) {
         return PostKind::Article;
     }
     PostKind::Other

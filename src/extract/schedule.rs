@@ -1,6 +1,8 @@
 //! Schedule tables (Date | Start | End | Activity): one event per row, the city carried over
 //! from the row before when a row names none, public meetups told from closed-door items.
 
+use std::cell::OnceCell;
+
 use chrono::NaiveDate;
 
 use super::city::CityTable;
@@ -30,12 +32,16 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
     if doc.tables.is_empty() {
         return Vec::new();
     }
-    let text = doc.plain();
-    // "…除了 X 面向公众开放外，其它皆为闭门活动": the sentence that tells which rows are public.
-    let public_sentence = text
-        .split(['。', '\n'])
-        .find(|s| (s.contains("公众") || s.contains("公开")) && s.contains("闭门"))
-        .unwrap_or("");
+    // "…除了 X 面向公众开放外，其它皆为闭门活动": the sentence that tells which rows are public,
+    // looked for once a row needs it.
+    let public_sentence = || {
+        doc.plain()
+            .split(['。', '\n'])
+            .find(|s| (s.contains("公众") || s.contains("公开")) && s.contains("闭门"))
+            .unwrap_or("")
+            .to_string()
+    };
+    let sentence: OnceCell<String> = OnceCell::new();
     let mut out = Vec::new();
     for table in &doc.tables {
         let Some(header) = table.first() else {
@@ -61,6 +67,7 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
             let start = find_time_range(cell(sc)).map(|t| t.0);
             let end = find_time_range(cell(ec)).map(|t| t.0);
             let key: String = title.chars().take(12).collect();
+            let public_sentence = sentence.get_or_init(public_sentence).as_str();
             let others_closed = !public_sentence.is_empty()
                 && (public_sentence.contains("其它")
                     || public_sentence.contains("其他")

@@ -9,19 +9,28 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
-use super::gate::{Gated, has_any};
+use super::gate::{Gated, Marks, has_any};
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
 use super::talks_roster::{Row, roster_row};
 use super::text::{Doc, lowercase};
 
-static SPEAKER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
-});
-static TOPIC_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\W_]{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
-});
+/// A label: every Chinese one holds 讲, 嘉, 享 or 演, both English ones an `e` (which no other
+/// character folds to).
+static SPEAKER_LABEL: Gated = Gated::new(
+    || {
+        Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
+    },
+    |t| has_any(t, &[':', '：']) && (has_any(t, &['讲', '嘉', '享', '演']) || has_byte(t, b'e')),
+);
+/// A label: "topic" and "title" both hold a `t` (which no other character folds to).
+static TOPIC_LABEL: Gated = Gated::new(
+    || {
+        Regex::new(r"(?i)^[\W_]{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
+    },
+    |t| has_any(t, &[':', '：']) && (has_any(t, &['题']) || has_byte(t, b't')),
+);
 /// A title in 《》, or in <> as some authors write it ("带来<用NodeJs打造聊天室>"); the <> form
 /// needs a Han character and no `=`/`/`, so HTML shown as text (`<span class="…">`, `<video>`) is none.
 static QUOTED: Gated = Gated::new(
@@ -30,13 +39,29 @@ static QUOTED: Gated = Gated::new(
 );
 static LEAD_NUM: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
+
+/// Whether [`LEAD_NUM`] may match: after `_` and spaces (`\s` is `char::is_whitespace`) comes a
+/// number (`char::is_numeric` holds for every `\d`) or a Chinese numeral.
+fn may_lead_num(t: &str) -> bool {
+    t.trim_start_matches(|c: char| c == '_' || c.is_whitespace())
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_numeric() || "一二三四五六七八九十".contains(c))
+}
+
+/// Whether `t` holds the ASCII letter `b` in either case.
+fn has_byte(t: &str, b: u8) -> bool {
+    memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), t.as_bytes()).is_some()
+}
 static ZHUJIANG: Gated = Gated::new(
     || Regex::new(r"^(?:Topic\s*\d*\s*[:：]\s*)?(.+?)\s*[,，]\s*主讲(?:者|人)?\s*[:：]?\s*(.+)$").unwrap(),
     |t| t.contains("主讲") && has_any(t, &[',', '，']),
 );
 static BY: Gated = Gated::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$").unwrap(), |t| t.contains("by"));
-static TOPIC_PAREN: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap());
+static TOPIC_PAREN: Gated = Gated::new(
+    || Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap(),
+    |t| has_any(t, &['(', '（']) && has_any(t, &[':', '：']),
+);
 pub(super) static DASH_SPEAKER: Gated =
     Gated::new(|| Regex::new(r"^(.+?)\s*(?:\s[-–—]+\s|——|—)\s*(.+)$").unwrap(), |t| has_any(t, &['-', '–', '—']));
 
@@ -72,10 +97,14 @@ static NAME_ORG_TITLE: Gated = Gated::new(
     || Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap(),
     |t| has_any(t, &['(', '（']) && has_any(t, &[')', '）']),
 );
-static SLOT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap());
-static PAREN_SLIDE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap());
+static SLOT: Gated = Gated::new(
+    || Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap(),
+    |t| t.chars().next().is_some_and(char::is_numeric) && t.contains(':'),
+);
+static PAREN_SLIDE: Gated = Gated::new(
+    || Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap(),
+    |t| has_any(t, &['(', '（']),
+);
 /// `+ 淘宝网 清笃(廖恺) “nodejs快速入门”`: a name (after an optional organization) and a
 /// title in curly quotes ending the line.
 static NAME_QUOTE: Gated = Gated::new(
@@ -85,8 +114,10 @@ static NAME_QUOTE: Gated = Gated::new(
     |t| has_any(t, &['“', '"']) && has_any(t, &['”', '"']),
 );
 /// A bio line: "大宝（谢廷宝），前网易……", "庆亮，明朝网络(明朝传奇项目)，…".
-static BIO_START: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[—\-–\s]*([^\s，,（(]{2,16})\s*(?:[（(][^)）]{1,20}[)）])?\s*[，,]\s*\S").unwrap());
+static BIO_START: Gated = Gated::new(
+    || Regex::new(r"^[—\-–\s]*([^\s，,（(]{2,16})\s*(?:[（(][^)）]{1,20}[)）])?\s*[，,]\s*\S").unwrap(),
+    |t| has_any(t, &['，', ',']),
+);
 /// A leading agenda time ("14:00-14:40 ", "* 9:30～10:10", "13:30 ").
 static TIME_LEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[\s*+\-•]*\d{1,2}[:：]\d{2}(?:\s*[-~～–—至到]\s*\d{1,2}[:：]\d{2})?\s*").unwrap());
@@ -155,6 +186,10 @@ fn aliased_bio(line: &str) -> bool {
 /// A short plain line read as a talk title when the next line is its speaker's bio
 /// ("当webgame邂逅erlang" / "庆亮，明朝网络(明朝传奇项目)，http://…").
 fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
+    // More than 160 bytes are more than 40 characters.
+    if text.len() > 160 {
+        return None;
+    }
     let n = text.chars().count();
     if !(4..=40).contains(&n)
         || has_any(text, &['。', '，', ',', '；', ';', '！', '!', '？', '?', '：', ':'])
@@ -305,11 +340,18 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     let mut intro: Option<String> = None;
     for (i, line) in doc.lines.iter().enumerate() {
         let text = line.text.as_str();
-        if let Some(name) = speaker_intro(text) {
+        // Every branch below that looks at prose is skipped unless its rule's characters are there.
+        let m = Marks::of(text);
+        if m.any(Marks::COLON)
+            && m.any(Marks::XIANG | Marks::DAI | Marks::JIANG)
+            && let Some(name) = speaker_intro(text)
+        {
             intro = Some(name);
             continue;
         }
-        if let (Some(title), Some(sp)) = (quote_only(text), intro.as_ref()) {
+        if let Some(sp) = intro.as_ref()
+            && let Some(title) = quote_only(text)
+        {
             if let Some(slot) = line_talk.get_mut(i) {
                 *slot = acc.add(title, vec![sp.clone()]);
             }
@@ -317,7 +359,10 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         }
         intro = None;
         // Numbered short lines ("1. 芒果 TV 的 Docker 之路") read like headings.
-        let numbered = LEAD_NUM.is_match(text) && text.chars().count() <= 40 && !has_any(text, &['。', '；', ';']);
+        let numbered = may_lead_num(text)
+            && LEAD_NUM.is_match(text)
+            && text.chars().count() <= 40
+            && !has_any(text, &['。', '；', ';']);
         let found: Option<usize> = if line.heading >= 2 || numbered {
             let h = TOPIC_LABEL.captures(text).and_then(|c| c.get(1)).map_or(text, |m| m.as_str());
             let lower = lowercase(h);
@@ -353,7 +398,7 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             } else {
                 None
             }
-        } else if let Some(c) = BROUGHT.captures(text) {
+        } else if let Some(c) = BROUGHT.captures_if(m.any(Marks::DAI), text) {
             let rest = c.get(1).map_or("", |m| m.as_str()).trim();
             let title = if rest.is_empty() { lines.get(i + 1).copied().unwrap_or("") } else { rest };
             acc.add(title, last_heading_name.clone().into_iter().collect())
@@ -374,31 +419,41 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
         {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             acc.add(next.trim_start_matches(['-', ' ']), sp.into_iter().collect())
-        } else if let Some(c) = NAME_ORG_TITLE.captures(text).filter(|_| line.heading == 0 && !QUOTED.is_match(text)) {
+        } else if let Some(c) = NAME_ORG_TITLE
+            .captures_if(m.any(Marks::PAREN), text)
+            .filter(|_| line.heading == 0 && !QUOTED.is_match(text))
+        {
             match c.get(1).and_then(|m| speaker_name(m.as_str())) {
                 Some(sp) => c.get(3).and_then(|t| acc.add(t.as_str(), vec![sp])),
                 None => None,
             }
-        } else if let Some(c) = FROM_WHOM.captures(text) {
+        } else if let Some(c) = FROM_WHOM.captures_if(m.any(Marks::ZI), text) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some(c) = BY_WHOM.captures(text).filter(|_| !QUOTED.is_match(text)) {
+        } else if let Some(c) =
+            BY_WHOM.captures_if(m.all(Marks::YOU | Marks::COMMA), text).filter(|_| !QUOTED.is_match(text))
+        {
             let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
             c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some((title, sp)) = topic_in_sentence(text) {
+        } else if let Some((title, sp)) = m.all(Marks::DE | Marks::COLON).then(|| topic_in_sentence(text)).flatten() {
             acc.add(&title, vec![sp])
-        } else if let Some(c) = SAID.captures(text) {
+        } else if let Some(c) =
+            SAID.captures_if(m.any(Marks::QUOTE) && m.any(Marks::JIANG | Marks::XIANG | Marks::DAI), text)
+        {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some(c) = TOPIC_PAREN.captures(text).or_else(|| ZHUJIANG.captures(text)) {
+        } else if let Some(c) = TOPIC_PAREN
+            .captures_if(m.all(Marks::PAREN | Marks::COLON), text)
+            .or_else(|| ZHUJIANG.captures_if(m.all(Marks::JIANG | Marks::COMMA), text))
+        {
             let sp = c.get(2).and_then(|m| speaker_name(m.as_str()));
             c.get(1).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
-        } else if let Some(c) = TOPIC_LABEL.captures(text) {
+        } else if let Some(c) = TOPIC_LABEL.captures_if(m.any(Marks::COLON), text) {
             let t = c.get(1).map_or("", |m| m.as_str());
             let (title, sp) = talk_from_heading(t).unwrap_or((t.to_string(), None));
             let sp = sp.or_else(|| speaker_after(&lines, i));
             acc.add(&title, with_co(sp, &lines, i))
-        } else if let Some(c) = NAME_QUOTE.captures(text).filter(|_| !QUOTED.is_match(text)) {
+        } else if let Some(c) = NAME_QUOTE.captures_if(m.any(Marks::QUOTE), text).filter(|_| !QUOTED.is_match(text)) {
             let sp = c.get(1).and_then(|m| speaker_name(m.as_str()));
             c.get(2).and_then(|t| acc.add(t.as_str(), sp.into_iter().collect()))
         } else if let Some(sp) =
@@ -407,7 +462,8 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
             acc.add(text, vec![sp])
         } else {
             let mut last = None;
-            for c in QUOTED.captures_iter(text) {
+            let mut lower: Option<String> = None;
+            for c in QUOTED.captures_iter_if(m.any(Marks::TITLE), text) {
                 let Some(m) = c.get(0) else { continue };
                 let before = text.get(..m.start()).unwrap_or("");
                 let after = text.get(m.end()..).unwrap_or("");
@@ -440,8 +496,10 @@ pub fn find_talks(doc: &Doc) -> Vec<Talk> {
                         .filter(|n| n.chars().count() <= 8)
                 };
                 let sp = sp.or_else(|| speaker_after(&lines, i));
-                let cue = sp.is_some()
-                    || ["主题", "topic", "分享", "演讲", "讲", "题为"].iter().any(|w| lowercase(text).contains(w));
+                let cue = sp.is_some() || {
+                    let lower = lower.get_or_insert_with(|| lowercase(text));
+                    ["主题", "topic", "分享", "演讲", "讲", "题为"].iter().any(|w| lower.contains(w))
+                };
                 if cue {
                     last = acc.add(title, with_co(sp, &lines, i)).or(last);
                 }
