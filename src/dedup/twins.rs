@@ -117,12 +117,18 @@ fn find_nocase(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
 /// `markup` is the body's [`RawHtml::visible_markup`].
 pub(crate) fn anchors(body: &RawHtml, markup: &str) -> Vec<u64> {
     let mut out = Vec::new();
-    for href in body.links() {
-        out.push(anchor_hash(href.trim_end_matches('/').bytes()));
+    let b = markup.as_bytes();
+    // `links` reads the same markup again; it finds nothing without an `<a` tag.
+    let has_a = memchr::memchr_iter(b'<', b).any(|i| {
+        starts_with_nocase(b, i, b"<a") && b.get(i + 2).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/')
+    });
+    if has_a {
+        for href in body.links() {
+            out.push(anchor_hash(href.trim_end_matches('/').bytes()));
+        }
     }
     // Blocks are found and read without a lowercased copy: the tags, `</pre>` and words are
     // matched ignoring ASCII case (strip_tags treats tags the same in either case).
-    let b = markup.as_bytes();
     for (open, close) in [(&b"<pre"[..], &b"</pre>"[..]), (b"<code", b"</code>")] {
         let mut from = 0;
         while let Some(i) = find_nocase(b, from, open) {
