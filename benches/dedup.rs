@@ -132,7 +132,7 @@ fn items(n: usize, seed: u64) -> (Vec<Item>, Vec<usize>) {
                 it.source = "mirror".into();
                 it.parsed.title = format!("[转]{}", o.parsed.title);
                 it.parsed.content_html =
-                    format!("<div>{}</div>", perturb(&mut rng, o.parsed.content_html.raw())).into();
+                    format!("<div>{}</div>", perturb(&mut rng, &o.parsed.content_html.raw())).into();
                 let d =
                     o.parsed.published.map(|t| t.date()).unwrap_or(day0) + chrono::Duration::days(rng.below(3) as i64);
                 it.parsed.published = Some(digest::parse::Timestamp::Day(d));
