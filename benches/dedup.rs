@@ -132,7 +132,7 @@ fn items(n: usize, seed: u64) -> (Vec<Item>, Vec<usize>) {
                 it.source = "mirror".into();
                 it.parsed.title = format!("[转]{}", o.parsed.title);
                 it.parsed.content_html =
-                    format!("<div>{}</div>", perturb(&mut rng, o.parsed.content_html.raw())).into();
+                    format!("<div>{}</div>", perturb(&mut rng, &o.parsed.content_html.raw())).into();
                 let d =
                     o.parsed.published.map(|t| t.date()).unwrap_or(day0) + chrono::Duration::days(rng.below(3) as i64);
                 it.parsed.published = Some(digest::parse::Timestamp::Day(d));
@@ -163,9 +163,9 @@ fn run(n: usize) {
     let (items, origin) = items(n, 0x5eed_d15c_0000 ^ n as u64);
     let planted = origin.iter().enumerate().filter(|(i, o)| i != *o).count();
     let before = vm_hwm_kib().unwrap_or(0);
-    let t = Instant::now();
+    let (c, t) = (cpu_secs(), Instant::now());
     let posts = merge_with(items, &DedupOptions::default());
-    let secs = t.elapsed().as_secs_f64();
+    let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_secs() - c);
     let peak = vm_hwm_kib().unwrap_or(0);
     // Planted duplicates found: alternates whose origin is the shown item's.
     let idx = |u: &url::Url| -> usize {
@@ -182,7 +182,7 @@ fn run(n: usize) {
         }
     }
     println!(
-        "{n:>9} items: {secs:7.3} s  {:8.1} µs/item  peak RSS {:7.1} MiB (inputs alone {:7.1} MiB)  {} posts  dups found {found}/{planted} ({:.4})  wrong merges {wrong}",
+        "{n:>9} items: {secs:7.3} s ({cpu:7.3} s CPU)  {:8.1} µs/item  peak RSS {:7.1} MiB (inputs alone {:7.1} MiB)  {} posts  dups found {found}/{planted} ({:.4})  wrong merges {wrong}",
         secs * 1e6 / n as f64,
         peak as f64 / 1024.0,
         before as f64 / 1024.0,
@@ -215,8 +215,76 @@ fn phases(n: usize) {
     );
 }
 
+/// CPU seconds (user + system) of the whole process so far.
+fn cpu_secs() -> f64 {
+    // SAFETY: getrusage only writes the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) };
+    let tv = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    tv(u.ru_utime) + tv(u.ru_stime)
+}
+
+/// `merge_with` alone on real items (`--corpus DIR [OUT.json]`): every feed of `DIR/feeds.toml`
+/// is read from `DIR/feeds/`, parsed and extracted as a fetch would (on two threads), then
+/// merged three times; prints the CPU and wall time of each merge and writes the posts as
+/// JSON to `OUT.json` when given, to compare merges between builds.
+fn corpus(dir: &str, out: Option<&str>) {
+    use digest::parse::{ParseContext, parse_feed};
+    let dir = std::path::Path::new(dir);
+    let config = digest::config::Config::load(&dir.join("feeds.toml")).expect("corpus config");
+    let sources = &config.sources;
+    let chunk = sources.len().div_ceil(2).max(1);
+    let items: Vec<Item> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = sources
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    let mut items = Vec::new();
+                    for source in part {
+                        let file = dir.join(source.url.path().trim_start_matches('/'));
+                        let bytes = std::fs::read(&file).expect("feed file");
+                        let (text, _) = digest::fetch::decode::decode(&bytes, None);
+                        let ctx = ParseContext { base: &source.url, timezone: source.timezone };
+                        let Ok(feed) = parse_feed(&text, source.kind, ctx) else { continue };
+                        items.extend(
+                            feed.items
+                                .into_iter()
+                                .filter(|p| !p.title.trim().is_empty() || p.url.is_some())
+                                .map(|p| digest::extract::analyze(p, source)),
+                        );
+                    }
+                    items
+                })
+            })
+            .collect();
+        jobs.into_iter().flat_map(|j| j.join().expect("extract thread")).collect()
+    });
+    let opts = DedupOptions::default();
+    let mut last = Vec::new();
+    for _ in 0..3 {
+        let input = items.clone();
+        let (c, t) = (cpu_secs(), Instant::now());
+        last = merge_with(input, &opts);
+        let (cpu, wall) = (cpu_secs() - c, t.elapsed().as_secs_f64());
+        let alts: usize = last.iter().map(|p| p.alternates.len()).sum();
+        println!(
+            "corpus: {} items -> {} posts ({alts} alternates): merge_with {cpu:.3} s CPU, {wall:.3} s wall",
+            items.len(),
+            last.len()
+        );
+    }
+    if let Some(out) = out {
+        std::fs::write(out, serde_json::to_vec(&last).expect("posts as JSON")).expect("write posts");
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let Some(pos) = args.iter().position(|a| a == "--corpus") {
+        let dir = args.get(pos + 1).map_or("/tmp/i7corpus", String::as_str);
+        corpus(dir, args.get(pos + 2).map(String::as_str));
+        return;
+    }
     if let Some(pos) = args.iter().position(|a| a == "--phases") {
         phases(args.get(pos + 1).and_then(|s| s.parse().ok()).unwrap_or(100_000));
         return;

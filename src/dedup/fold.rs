@@ -2,9 +2,10 @@
 
 use chrono::NaiveDate;
 
-use super::near::{UnionFind, cluster, sketch_all};
-use super::text::{Sketch, bigram_dice, normalize};
-use super::twins::twin_pairs;
+use super::near::{UnionFind, cluster};
+use super::par::par_map;
+use super::text::{BINS, Sketch, bigram_dice, normalize, sketch_html};
+use super::twins;
 use super::{Alternate, DedupOptions, Post, Relation, fill_missing};
 
 /// Title decorations that a republication adds or drops: `[转]`, `【转载】`, `转：`, `Re:`.
@@ -104,15 +105,27 @@ pub(crate) fn fold_similar(mut posts: Vec<Post>, opts: &DedupOptions) -> Vec<Pos
     if posts.len() < 2 || !(opts.near_duplicates || opts.translations) {
         return posts;
     }
+    // Every post's body is read once, on all cores: its sketch and, when twins can be found
+    // by content, its anchors.
+    let (slugs, langs) = if opts.translations { twins::slugs_and_langs(&posts) } else { (Vec::new(), Vec::new()) };
+    let with_anchors = opts.translations && twins::needs_anchors(&langs);
+    let empty = Sketch { sig: [0; BINS], shingles: 0 };
+    let (sketches, anchors): (Vec<Sketch>, Vec<Vec<u64>>) = par_map(posts.len(), |i| {
+        let body = &posts[i].item.parsed.content_html;
+        let markup = body.visible_markup();
+        let sketch = if opts.near_duplicates { sketch_html(&markup) } else { empty };
+        let anchors = if with_anchors { twins::anchors(body, &markup) } else { Vec::new() };
+        (sketch, anchors)
+    })
+    .into_iter()
+    .unzip();
     let mut uf = if opts.near_duplicates {
-        // One body at a time: held bodies may be packed (`RawHtml::pack`).
-        let sketches = sketch_all(posts.len(), |i| posts[i].item.parsed.content_html.visible_markup());
         cluster(&sketches, |a, b, sim| near_same(&posts[a], &posts[b], &sketches[a], &sketches[b], sim, opts))
     } else {
         UnionFind::new(posts.len())
     };
     if opts.translations {
-        for (a, b) in twin_pairs(&posts, opts.max_days) {
+        for (a, b) in twins::pairs(&posts, opts.max_days, &slugs, &langs, &anchors) {
             uf.union(a, b);
         }
     }

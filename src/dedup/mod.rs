@@ -9,6 +9,7 @@ mod events;
 mod events_match;
 mod fold;
 pub mod near;
+mod par;
 pub mod text;
 pub mod twins;
 
@@ -162,22 +163,52 @@ pub fn merge_with(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
 
 /// Merges items with the same key only.
 pub fn merge_exact(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
-    let mut posts: Vec<Post> = Vec::with_capacity(items.len());
-    let mut index: HashMap<String, usize> = HashMap::with_capacity(items.len());
-    for item in items {
-        let key = item_key_with(&item, &opts.tracking_params);
-        match index.get(&key) {
-            Some(&i) => absorb(&mut posts[i], item),
-            None => {
-                index.insert(key.clone(), posts.len());
-                posts.push(Post {
-                    id: key_id(&key),
-                    key,
-                    sources: vec![item.source.clone()],
-                    item,
-                    alternates: Vec::new(),
-                });
+    // Keys and ids of every item, in parallel (URL parsing and hashing).
+    let keys: Vec<(String, String)> = par::par_map(items.len(), |i| {
+        let key = item_key_with(&items[i], &opts.tracking_params);
+        let id = key_id(&key);
+        (key, id)
+    });
+    // The post of each item, numbered in first-seen order.
+    let mut post_of: Vec<u32> = Vec::with_capacity(items.len());
+    let mut firsts: Vec<usize> = Vec::new();
+    {
+        let mut index: HashMap<&str, u32> = HashMap::with_capacity(items.len());
+        for (i, (key, _)) in keys.iter().enumerate() {
+            let next = firsts.len() as u32;
+            let p = *index.entry(key.as_str()).or_insert(next);
+            if p == next {
+                firsts.push(i);
             }
+            post_of.push(p);
+        }
+    }
+    // The sanitized length of each version that must be ranked against another (see
+    // `richness`): only posts with several versions whose bodies differ need it, and a body
+    // is sanitized once, in parallel. Equal bodies rank equal without sanitizing.
+    let mut differs = vec![false; firsts.len()];
+    for (i, &p) in post_of.iter().enumerate() {
+        let first = &items[firsts[p as usize]];
+        if items[i].parsed.content_html != first.parsed.content_html {
+            differs[p as usize] = true;
+        }
+    }
+    let ranked: Vec<usize> = (0..items.len()).filter(|&i| differs[post_of[i] as usize]).collect();
+    let ranked_lens = par::par_map(ranked.len(), |j| items[ranked[j]].parsed.content_html.sanitized().len());
+    let mut lens = vec![0usize; items.len()];
+    for (&i, len) in ranked.iter().zip(ranked_lens) {
+        lens[i] = len;
+    }
+    let mut posts: Vec<Post> = Vec::with_capacity(firsts.len());
+    // The sanitized length of the version each post shows.
+    let mut shown_len: Vec<usize> = Vec::with_capacity(firsts.len());
+    for ((item, (key, id)), (&p, &len)) in items.into_iter().zip(keys).zip(post_of.iter().zip(&lens)) {
+        let p = p as usize;
+        if p == posts.len() {
+            posts.push(Post { id, key, sources: vec![item.source.clone()], item, alternates: Vec::new() });
+            shown_len.push(len);
+        } else if absorb_ranked(&mut posts[p], item, len, shown_len[p]) {
+            shown_len[p] = len;
         }
     }
     posts
@@ -208,14 +239,23 @@ pub fn merge_into(stored: &mut Post, incoming: Post) {
 
 /// Folds a duplicate into a post: the richer item wins, missing fields are filled in.
 fn absorb(post: &mut Post, other: Item) {
+    let (other_len, kept_len) = (sanitized_len(&other), sanitized_len(&post.item));
+    absorb_ranked(post, other, other_len, kept_len);
+}
+
+/// [`absorb`] with the sanitized content lengths of both versions known; true when `other`
+/// won and is now shown.
+fn absorb_ranked(post: &mut Post, other: Item, other_len: usize, kept_len: usize) -> bool {
     if !post.sources.contains(&other.source) {
         post.sources.push(other.source.clone());
     }
-    if richness(&other) > richness(&post.item) {
+    if richness(&other, other_len) > richness(&post.item, kept_len) {
         let poorer = std::mem::replace(&mut post.item, other);
         fill_missing(&mut post.item, poorer);
+        true
     } else {
         fill_missing(&mut post.item, other);
+        false
     }
 }
 
@@ -238,11 +278,17 @@ pub(crate) fn fill_missing(keep: &mut Item, from: Item) {
 }
 
 /// How much a version of an item tells: the length of its sanitized content (what an output
-/// shows; markup the sanitizer drops does not count), then having a date and an author. Only
-/// versions of one post are compared, so only duplicates pay for sanitizing here.
-fn richness(item: &Item) -> (usize, bool, bool) {
+/// shows; markup the sanitizer drops does not count; see [`sanitized_len`]), then having a
+/// date and an author. Only versions of one post are compared, so only duplicates pay for
+/// sanitizing.
+fn richness(item: &Item, sanitized_len: usize) -> (usize, bool, bool) {
     let p = &item.parsed;
-    (p.content_html.sanitized().len(), p.published.is_some(), p.author.is_some())
+    (sanitized_len, p.published.is_some(), p.author.is_some())
+}
+
+/// The length of an item's sanitized content.
+fn sanitized_len(item: &Item) -> usize {
+    item.parsed.content_html.sanitized().len()
 }
 
 #[cfg(test)]

@@ -80,27 +80,7 @@ pub fn sketch_all<'a, F>(n: usize, text: F) -> Vec<Sketch>
 where
     F: Fn(usize) -> std::borrow::Cow<'a, str> + Sync,
 {
-    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(16);
-    let empty = Sketch { sig: [0; BINS], shingles: 0 };
-    let mut out = vec![empty; n];
-    if n < 256 || threads == 1 {
-        for (i, s) in out.iter_mut().enumerate() {
-            *s = sketch_html(&text(i));
-        }
-        return out;
-    }
-    let chunk = n.div_ceil(threads);
-    std::thread::scope(|scope| {
-        for (c, part) in out.chunks_mut(chunk).enumerate() {
-            let text = &text;
-            scope.spawn(move || {
-                for (j, s) in part.iter_mut().enumerate() {
-                    *s = sketch_html(&text(c * chunk + j));
-                }
-            });
-        }
-    });
-    out
+    super::par::par_map(n, |i| sketch_html(&text(i)))
 }
 
 /// Finds near-duplicate groups among `sketches`: every candidate pair from the LSH bands for

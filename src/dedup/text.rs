@@ -120,7 +120,7 @@ impl Sketcher {
     }
 
     /// One character of the normalized text.
-    #[inline]
+    #[inline(always)]
     fn push(&mut self, c: char) {
         let slot = self.slot;
         self.slot = if slot + 1 == SHINGLE { 0 } else { slot + 1 };
@@ -187,7 +187,7 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                 // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
                 // later `>` (as strip_tags); else it is punctuation.
                 b'<' if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) => {
-                    if let Some(p) = b[i..].iter().position(|&c| c == b'>') {
+                    if let Some(p) = memchr::memchr(b'>', &b[i..]) {
                         i += p + 1;
                     }
                 }
@@ -214,7 +214,8 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
 
 /// A non-ASCII character of the fast path's ranges (CJK ideographs and punctuation, general
 /// punctuation, full-width forms) as [`normalize`] leaves it; `None` for any other.
-#[inline]
+/// Inlined into the scan so that the sketcher's state stays in registers.
+#[inline(always)]
 fn push_wide(s: &mut Sketcher, c: u32) -> Option<()> {
     match c {
         0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}

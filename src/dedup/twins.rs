@@ -9,7 +9,7 @@
 //!
 //! Either way the two posts must be in different languages and published close together.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::text::fmix;
 use crate::dedup::Post;
@@ -93,44 +93,92 @@ fn days_apart(a: &Post, b: &Post) -> i64 {
     }
 }
 
-/// Language-independent parts of a post's HTML: link targets, words inside `<pre>`/`<code>`,
-/// numbers of three digits or more; hashed.
-fn anchors(body: &RawHtml) -> HashSet<u64> {
-    let mut out = HashSet::new();
-    let h = |s: &str| {
-        let mut x: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in s.bytes() {
-            x = (x ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
-        }
-        fmix(x)
-    };
-    for href in body.links() {
-        out.insert(h(href.trim_end_matches('/')));
+/// FNV-1a, finalized: the hash of an anchor.
+fn anchor_hash(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut x: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        x = (x ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
     }
-    let html = body.visible_markup();
-    let lower = html.to_ascii_lowercase();
-    for open in ["<pre", "<code"] {
-        let close = if open == "<pre" { "</pre>" } else { "</code>" };
-        let mut rest = lower.as_str();
-        while let Some(i) = rest.find(open) {
-            let block = &rest[i..];
-            let end = block.find(close).unwrap_or(block.len());
-            let code = crate::parse::text::strip_tags(&block[..end]).into_owned();
+    fmix(x)
+}
+
+/// Whether `b[at..]` starts with `pat` (ASCII, lowercase), ignoring ASCII case.
+fn starts_with_nocase(b: &[u8], at: usize, pat: &[u8]) -> bool {
+    b.get(at..at + pat.len()).is_some_and(|s| s.eq_ignore_ascii_case(pat))
+}
+
+/// The first `pat` (ASCII, starting with `<`, lowercase) in `b[from..]`, ignoring ASCII case.
+fn find_nocase(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b'<', &b[from..]).map(|i| from + i).find(|&i| starts_with_nocase(b, i, pat))
+}
+
+/// Language-independent parts of a post's HTML: link targets, words inside `<pre>`/`<code>`
+/// (ASCII-lowercased), numbers of three digits or more; hashed, sorted, without repeats.
+/// `markup` is the body's [`RawHtml::visible_markup`].
+pub(crate) fn anchors(body: &RawHtml, markup: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let b = markup.as_bytes();
+    // `links` reads the same markup again; it finds nothing without an `<a` tag.
+    let has_a = memchr::memchr_iter(b'<', b).any(|i| {
+        starts_with_nocase(b, i, b"<a") && b.get(i + 2).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/')
+    });
+    if has_a {
+        for href in body.links() {
+            out.push(anchor_hash(href.trim_end_matches('/').bytes()));
+        }
+    }
+    // Blocks are found and read without a lowercased copy: the tags, `</pre>` and words are
+    // matched ignoring ASCII case (strip_tags treats tags the same in either case).
+    for (open, close) in [(&b"<pre"[..], &b"</pre>"[..]), (b"<code", b"</code>")] {
+        let mut from = 0;
+        while let Some(i) = find_nocase(b, from, open) {
+            let end = find_nocase(b, i, close).unwrap_or(b.len());
+            let code = crate::parse::text::strip_tags(&markup[i..end]);
             for w in code.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
                 if w.len() >= 4 && w.bytes().any(|b| b.is_ascii_alphabetic()) {
-                    out.insert(h(w));
+                    out.push(anchor_hash(w.bytes().map(|b| b.to_ascii_lowercase())));
                 }
             }
-            rest = &block[end..];
+            from = end;
         }
     }
-    let text = crate::parse::text::strip_tags(&html);
-    for num in text.split(|c: char| !c.is_ascii_digit()) {
-        if num.len() >= 3 {
-            out.insert(h(num));
-        }
-    }
+    for_each_number(markup, |num| out.push(anchor_hash(num.bytes())));
+    out.sort_unstable();
+    out.dedup();
     out
+}
+
+/// Calls `f` with every run of three or more ASCII digits in `strip_tags(html)`, scanning
+/// `html` in place: a tag (`<` then a letter, `/`, `!` or `?`, up to the next `>`) becomes a
+/// space as in strip_tags, and any other `<` stays a `<`; both end a run.
+fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
+    let b = html.as_bytes();
+    let mut run: Option<usize> = None;
+    let mut flush = |run: &mut Option<usize>, at: usize| {
+        if let Some(start) = run.take()
+            && at - start >= 3
+        {
+            f(&html[start..at]);
+        }
+    };
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c.is_ascii_digit() {
+            run.get_or_insert(i);
+            i += 1;
+            continue;
+        }
+        flush(&mut run, i);
+        let is_tag =
+            c == b'<' && b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'));
+        if is_tag && let Some(j) = memchr::memchr(b'>', &b[i + 1..]) {
+            i += j + 2;
+        } else {
+            i += 1;
+        }
+    }
+    flush(&mut run, b.len());
 }
 
 /// Latin words (3+ letters, not function words) of a title, lowercased.
@@ -143,15 +191,49 @@ fn latin_words(title: &str) -> HashSet<String> {
         .collect()
 }
 
+/// Slug keys and effective languages (the slug's language suffix, else the detected one).
+pub(crate) fn slugs_and_langs(posts: &[Post]) -> (Vec<Option<u64>>, Vec<Lang>) {
+    posts
+        .iter()
+        .map(|p| {
+            let (key, lang) = slug_info(p);
+            (key, lang.unwrap_or(p.item.lang))
+        })
+        .unzip()
+}
+
+/// Whether the content signal can find anything: both languages are present.
+pub(crate) fn needs_anchors(langs: &[Lang]) -> bool {
+    langs.contains(&Lang::En) && langs.contains(&Lang::Zh)
+}
+
 /// Pairs `(a, b)` of indexes into `posts` that are translations of each other.
 pub fn twin_pairs(posts: &[Post], max_days: i64) -> Vec<(usize, usize)> {
-    let slugs: Vec<(Option<u64>, Option<Lang>)> = posts.iter().map(slug_info).collect();
-    let langs: Vec<Lang> = posts.iter().zip(&slugs).map(|(p, s)| s.1.unwrap_or(p.item.lang)).collect();
+    let (slugs, langs) = slugs_and_langs(posts);
+    let anchors: Vec<Vec<u64>> = if needs_anchors(&langs) {
+        super::par::par_map(posts.len(), |i| {
+            let body = &posts[i].item.parsed.content_html;
+            anchors(body, &body.visible_markup())
+        })
+    } else {
+        Vec::new()
+    };
+    pairs(posts, max_days, &slugs, &langs, &anchors)
+}
+
+/// [`twin_pairs`] from the posts' slug keys, languages and [`anchors`] (empty when not
+/// [`needs_anchors`]).
+pub(crate) fn pairs(
+    posts: &[Post],
+    max_days: i64,
+    slugs: &[Option<u64>],
+    langs: &[Lang],
+    anchors: &[Vec<u64>],
+) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     let mut seen = HashSet::new();
     // Slug signal.
-    let mut by_slug: Vec<(u64, u32)> =
-        slugs.iter().enumerate().filter_map(|(i, s)| s.0.map(|k| (k, i as u32))).collect();
+    let mut by_slug: Vec<(u64, u32)> = slugs.iter().enumerate().filter_map(|(i, s)| s.map(|k| (k, i as u32))).collect();
     by_slug.sort_unstable();
     for run in by_slug.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1 && g.len() <= ANCHOR_CAP) {
         for (x, &(_, a)) in run.iter().enumerate() {
@@ -163,42 +245,149 @@ pub fn twin_pairs(posts: &[Post], max_days: i64) -> Vec<(usize, usize)> {
             }
         }
     }
-    // Content signal, only between posts of the minority language and the others.
-    let has_en = langs.contains(&Lang::En);
-    let has_zh = langs.contains(&Lang::Zh);
-    if !(has_en && has_zh) {
+    // Content signal: posts of different languages that share an anchor carried by at most
+    // ANCHOR_CAP posts, each with three anchors or more.
+    if anchors.len() != posts.len() || !needs_anchors(langs) {
         return pairs;
     }
-    let sets: Vec<HashSet<u64>> = posts.iter().map(|p| anchors(&p.item.parsed.content_html)).collect();
-    let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
-    for (i, s) in sets.iter().enumerate() {
-        for &a in s {
-            index.entry(a).or_default().push(i);
-        }
-    }
-    for (a, set) in sets.iter().enumerate() {
-        if set.len() < 3 {
-            continue;
-        }
-        let mut cands: HashSet<usize> = HashSet::new();
-        for anchor in set {
-            if let Some(list) = index.get(anchor).filter(|l| l.len() <= ANCHOR_CAP) {
-                cands.extend(list.iter().copied().filter(|&b| b > a && langs[b] != langs[a]));
-            }
-        }
-        for b in cands {
-            if seen.contains(&(a, b)) || sets[b].len() < 3 || days_apart(&posts[a], &posts[b]) > 7 {
+    let mut by_anchor: Vec<(u64, u32)> =
+        anchors.iter().enumerate().flat_map(|(i, s)| s.iter().map(move |&a| (a, i as u32))).collect();
+    by_anchor.sort_unstable();
+    let mut cands: Vec<(u32, u32)> = Vec::new();
+    for run in by_anchor.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1 && g.len() <= ANCHOR_CAP) {
+        for (x, &(_, a)) in run.iter().enumerate() {
+            if anchors[a as usize].len() < 3 {
                 continue;
             }
-            let inter = set.intersection(&sets[b]).count();
-            let jac = inter as f32 / (set.len() + sets[b].len() - inter) as f32;
-            let shared_title = latin_words(&posts[a].item.parsed.title)
-                .intersection(&latin_words(&posts[b].item.parsed.title))
-                .count();
-            if jac >= 0.3 && shared_title >= 1 && seen.insert((a, b)) {
-                pairs.push((a, b));
+            for &(_, b) in &run[x + 1..] {
+                if langs[b as usize] != langs[a as usize] && anchors[b as usize].len() >= 3 {
+                    cands.push((a, b));
+                }
             }
+        }
+    }
+    cands.sort_unstable();
+    cands.dedup();
+    for (a, b) in cands {
+        let (a, b) = (a as usize, b as usize);
+        if seen.contains(&(a, b)) || days_apart(&posts[a], &posts[b]) > 7 {
+            continue;
+        }
+        let (sa, sb) = (&anchors[a], &anchors[b]);
+        let inter = sorted_intersection(sa, sb);
+        let jac = inter as f32 / (sa.len() + sb.len() - inter) as f32;
+        if jac < 0.3 {
+            continue;
+        }
+        let shared_title =
+            latin_words(&posts[a].item.parsed.title).intersection(&latin_words(&posts[b].item.parsed.title)).count();
+        if shared_title >= 1 && seen.insert((a, b)) {
+            pairs.push((a, b));
         }
     }
     pairs
+}
+
+/// The number of values two sorted lists without repeats share.
+fn sorted_intersection(a: &[u64], b: &[u64]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The anchors as first written (a lowercased copy, a hash set), to check the one-pass
+    /// version against.
+    fn anchors_reference(body: &RawHtml) -> Vec<u64> {
+        let mut out = HashSet::new();
+        for href in body.links() {
+            out.insert(anchor_hash(href.trim_end_matches('/').bytes()));
+        }
+        let html = body.visible_markup();
+        let lower = html.to_ascii_lowercase();
+        for (open, close) in [("<pre", "</pre>"), ("<code", "</code>")] {
+            let mut rest = lower.as_str();
+            while let Some(i) = rest.find(open) {
+                let block = &rest[i..];
+                let end = block.find(close).unwrap_or(block.len());
+                let code = crate::parse::text::strip_tags(&block[..end]).into_owned();
+                for w in code.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+                    if w.len() >= 4 && w.bytes().any(|b| b.is_ascii_alphabetic()) {
+                        out.insert(anchor_hash(w.bytes()));
+                    }
+                }
+                rest = &block[end..];
+            }
+        }
+        let text = crate::parse::text::strip_tags(&html);
+        for num in text.split(|c: char| !c.is_ascii_digit()) {
+            if num.len() >= 3 {
+                out.insert(anchor_hash(num.bytes()));
+            }
+        }
+        let mut v: Vec<u64> = out.into_iter().collect();
+        v.sort_unstable();
+        v
+    }
+
+    #[test]
+    fn anchors_agree_with_the_reference_on_mixed_pieces() {
+        const PIECES: &[&str] = &[
+            "<pre>",
+            "</pre>",
+            "<PRE class=x>",
+            "</PRE>",
+            "<code>",
+            "</CODE>",
+            "<Code>",
+            "<preview>",
+            "<",
+            ">",
+            "<b>",
+            "</b>",
+            "<!-- 123 -->",
+            "<a href=\"http://e.org/x/\">",
+            "<A HREF=/y>",
+            "</a>",
+            "12",
+            "345",
+            "6",
+            "7890",
+            " ",
+            "Docker_Run",
+            "go",
+            "中文",
+            "&amp;",
+            "<1",
+            "<?x>",
+            "<script>999</script>",
+            "x",
+        ];
+        let base = url::Url::parse("http://example.org/blog/").ok();
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            let mut html = String::new();
+            for _ in 0..14 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let body = RawHtml::new(html.clone(), base.clone());
+            assert_eq!(anchors(&body, &body.visible_markup()), anchors_reference(&body), "{html}");
+        }
+    }
 }
