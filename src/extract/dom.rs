@@ -59,7 +59,8 @@ impl Dom {
     /// Parses `html` as a fragment in `<body>` (as `scraper::Html::parse_fragment` does).
     pub fn parse_fragment(html: &str) -> Vec<Node> {
         use html5ever::tendril::TendrilSink;
-        let dom = Dom { nodes: RefCell::new(Vec::new()) };
+        // About one node per 16 bytes of markup in the corpus's posts: one allocation mostly.
+        let dom = Dom { nodes: RefCell::new(Vec::with_capacity(html.len() / 16 + 4)) };
         dom.push(Data::Root);
         let ctx = QualName::new(None, ns!(html), local_name!("body"));
         html5ever::parse_fragment(dom, Default::default(), ctx, Vec::new(), false).one(html)
