@@ -393,22 +393,22 @@ fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
         let mut closing = at;
         loop {
             let n = &nodes[closing as usize];
-            if descend || closing != at {
-                if let Data::Element { name, .. } = &n.data {
-                    close(
-                        &name.local,
-                        &mut State {
-                            doc: &mut doc,
-                            cur: &mut cur,
-                            heading: &mut heading,
-                            link: &mut link,
-                            table_depth: &mut table_depth,
-                            row: &mut row,
-                            cell: &mut cell,
-                            pre_depth: &mut pre_depth,
-                        },
-                    );
-                }
+            if (descend || closing != at)
+                && let Data::Element { name, .. } = &n.data
+            {
+                close(
+                    &name.local,
+                    &mut State {
+                        doc: &mut doc,
+                        cur: &mut cur,
+                        heading: &mut heading,
+                        link: &mut link,
+                        table_depth: &mut table_depth,
+                        row: &mut row,
+                        cell: &mut cell,
+                        pre_depth: &mut pre_depth,
+                    },
+                );
             }
             if n.next != NONE {
                 at = n.next;
