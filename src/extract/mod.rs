@@ -3,6 +3,7 @@
 
 pub mod city;
 pub mod date;
+mod dom;
 pub mod events;
 mod gate;
 pub mod kind;
@@ -251,8 +252,14 @@ fn detect_lang(parsed: &ParsedItem, source: &SourceConfig, doc: &text::Doc) -> L
     if let Some(l) = source.lang.as_deref().and_then(code) {
         return l;
     }
-    let text = format!("{}\n{}", parsed.title, doc.plain());
-    let (han, words) = script_counts(&text);
+    // Counted line by line: words never run across a line break, so this is the count over
+    // the title and `doc.plain()` joined, without building that string.
+    let (mut han, mut words) = script_counts(&parsed.title);
+    for line in &doc.lines {
+        let (h, w) = script_counts(&line.text);
+        han += h;
+        words += w;
+    }
     // A Han character is about half a word of content.
     let by_text = if han > 0 && han >= words { Lang::Zh } else { Lang::En };
     let clear = han.max(words) >= 20 && (han >= 4 * words.max(1) || words >= 4 * han.max(1));

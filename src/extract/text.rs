@@ -1,9 +1,10 @@
 //! HTML → text: lines (with heading levels), links and tables, enough for the extraction
 //! rules. Iterative tree walk, so deeply nested input cannot overflow the stack.
 
-use ego_tree::iter::Edge;
-use scraper::{Html, Node};
+use html5ever::{LocalName, local_name};
 use url::Url;
+
+use super::dom::{Data, Dom, NONE};
 
 use crate::parse::RawHtml;
 use crate::parse::raw::clean_url;
@@ -171,16 +172,51 @@ pub fn lowercase(s: &str) -> String {
     out
 }
 
-/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
+/// Bytes [`collapse_ws`] must look at: 1 for ASCII whitespace, 2 for the lead bytes of the
+/// non-ASCII separators (see [`char_at`]); every other byte (ASCII text, continuation bytes,
+/// leads of Han text) is copied as part of a word.
+static WS_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => 1,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => 2,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims. Words
+/// are found with a byte table and copied whole: the hottest loop of [`parse_markup`].
 pub fn collapse_ws(s: &str) -> String {
+    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
     let mut word: Option<usize> = None;
     let mut i = 0;
-    while i < s.len() {
-        let (len, sep) = char_at(s, i);
-        if !sep {
-            word.get_or_insert(i);
-        } else if let Some(start) = word.take() {
+    while i < b.len() {
+        let len = match WS_CLASS[usize::from(b[i])] {
+            0 => {
+                word.get_or_insert(i);
+                i += 1;
+                while i < b.len() && WS_CLASS[usize::from(b[i])] == 0 {
+                    i += 1;
+                }
+                continue;
+            }
+            1 => 1,
+            _ => match char_at(s, i) {
+                (len, true) => len,
+                (len, false) => {
+                    word.get_or_insert(i);
+                    i += len;
+                    continue;
+                }
+            },
+        };
+        if let Some(start) = word.take() {
             if !out.is_empty() {
                 out.push(' ');
             }
@@ -207,10 +243,75 @@ pub fn parse_html(html: &str) -> Doc {
     parse_markup(html, None)
 }
 
+/// [`keeps_tag`], [`drops_content`] and [`is_block`] of an element, as bits.
+const KEEP: u8 = 1;
+const DROP: u8 = 2;
+const BLOCK: u8 = 4;
+
+/// The class bits of an element: the commonest names compared as interned atoms, the rest
+/// through the name lists (a test checks both agree).
+fn class(name: &LocalName) -> u8 {
+    match *name {
+        local_name!("p")
+        | local_name!("div")
+        | local_name!("br")
+        | local_name!("li")
+        | local_name!("ul")
+        | local_name!("h2")
+        | local_name!("h3")
+        | local_name!("tr")
+        | local_name!("td") => KEEP | BLOCK,
+        local_name!("a")
+        | local_name!("span")
+        | local_name!("strong")
+        | local_name!("b")
+        | local_name!("em")
+        | local_name!("img")
+        | local_name!("code") => KEEP,
+        _ => class_by_list(name),
+    }
+}
+
+fn class_by_list(name: &str) -> u8 {
+    if drops_content(name) {
+        DROP
+    } else if keeps_tag(name) {
+        KEEP | if is_block(name) { BLOCK } else { 0 }
+    } else {
+        0
+    }
+}
+
+/// Appends the text of one text node to the current line, splitting it at newlines (authors'
+/// line breaks, Markdown soft breaks, separate list rows and "时间：… 地点：…" fields; in
+/// `<pre>` they keep code lines apart).
+fn push_text(cur: &mut String, text: &str, heading: u8, doc: &mut Doc) {
+    let mut parts = text.split('\n');
+    if let Some(first) = parts.next() {
+        cur.push_str(first);
+    }
+    for part in parts {
+        flush(cur, heading, doc);
+        cur.push_str(part);
+    }
+}
+
+/// Ends the current line: collapsed, kept when not empty.
+fn flush(cur: &mut String, heading: u8, doc: &mut Doc) {
+    let t = collapse_ws(cur);
+    if !t.is_empty() {
+        let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
+        doc.lines.push(Line { text, heading });
+    }
+    cur.clear();
+}
+
 /// The text of `html` as sanitizing leaves it: elements it drops are skipped with their
 /// content, elements it unwraps only give their text, links are resolved against `base`.
+/// The tree comes from html5ever's tree builder (implied end tags, misnested formatting,
+/// tables) into a minimal arena ([`dom`]); it is walked without recursion.
 fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
-    let frag = Html::parse_fragment(&crate::parse::prepare_html(html));
+    let nodes = Dom::parse_fragment(&crate::parse::prepare_html(html));
     let mut doc = Doc::default();
     let mut cur = String::new();
     let mut heading: u8 = 0;
@@ -221,125 +322,102 @@ fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
     let mut pre_depth = 0usize;
     let (mut code_ascii, mut code_han) = (0usize, 0usize);
 
-    let flush = |cur: &mut String, heading: u8, doc: &mut Doc| {
-        let t = collapse_ws(cur);
-        if !t.is_empty() {
-            let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
-            doc.lines.push(Line { text, heading });
-        }
-        cur.clear();
-    };
-
-    let mut skip = None;
-    for edge in frag.root_element().traverse() {
-        if let Some(id) = skip {
-            if matches!(edge, Edge::Close(node) if node.id() == id) {
-                skip = None;
-            }
-            continue;
-        }
-        match edge {
-            Edge::Open(node) => match node.value() {
-                Node::Element(e) if drops_content(e.name()) => skip = Some(node.id()),
-                Node::Element(e) if !keeps_tag(e.name()) => {}
-                Node::Text(t) => {
-                    let text: &str = &t.text;
-                    if pre_depth > 0 {
-                        for ch in text.chars() {
-                            if ch.is_ascii_punctuation() {
-                                code_ascii += 1;
-                            } else if ('\u{4e00}'..='\u{9fff}').contains(&ch) {
-                                code_han += 1;
-                            }
+    // Depth-first over the arena through parent and sibling links: open a node, go down unless
+    // it is dropped with its content, else close it and climb until a next sibling.
+    let mut at = nodes.first().map_or(NONE, |root| root.first);
+    while at != NONE {
+        let node = &nodes[at as usize];
+        let mut descend = false;
+        match &node.data {
+            Data::Text(t) => {
+                let text: &str = t;
+                if pre_depth > 0 {
+                    for ch in text.chars() {
+                        if ch.is_ascii_punctuation() {
+                            code_ascii += 1;
+                        } else if ('\u{4e00}'..='\u{9fff}').contains(&ch) {
+                            code_han += 1;
                         }
-                        // Keep code lines apart.
-                        for (i, part) in text.split('\n').enumerate() {
-                            if i > 0 {
-                                flush(&mut cur, heading, &mut doc);
-                            }
-                            cur.push_str(part);
-                        }
-                    } else {
-                        // Authors' line breaks (Markdown soft breaks) separate list rows and
-                        // "时间：… 地点：…" fields: keep them.
-                        for (i, part) in text.split('\n').enumerate() {
-                            if i > 0 {
-                                flush(&mut cur, heading, &mut doc);
-                            }
-                            cur.push_str(part);
-                        }
-                    }
-                    if let Some((lt, _)) = link.as_mut() {
-                        lt.push_str(text);
-                    }
-                    if let Some(c) = cell.as_mut() {
-                        c.push_str(text);
-                        c.push(' ');
                     }
                 }
-                Node::Element(e) => {
-                    let name = e.name();
-                    if is_block(name) {
-                        flush(&mut cur, heading, &mut doc);
-                    }
-                    match name {
-                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
-                            heading = name.as_bytes().get(1).map_or(3, |b| b.saturating_sub(b'0'));
+                push_text(&mut cur, text, heading, &mut doc);
+                if let Some((lt, _)) = link.as_mut() {
+                    lt.push_str(text);
+                }
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(text);
+                    c.push(' ');
+                }
+            }
+            Data::Element { name, href } => {
+                let class = class(&name.local);
+                descend = class & DROP == 0;
+                if class & BLOCK != 0 {
+                    flush(&mut cur, heading, &mut doc);
+                }
+                if class & KEEP != 0 {
+                    match name.local {
+                        local_name!("h1")
+                        | local_name!("h2")
+                        | local_name!("h3")
+                        | local_name!("h4")
+                        | local_name!("h5")
+                        | local_name!("h6") => {
+                            heading = name.local.as_bytes()[1] - b'0';
                         }
-                        "a" => {
-                            if let Some(h) = e.attr("href").and_then(|h| clean_url(h, base)) {
+                        local_name!("a") => {
+                            if let Some(h) = href.as_deref().and_then(|h| clean_url(h, base)) {
                                 link = Some((String::new(), h));
                             }
                         }
-                        "table" => {
+                        local_name!("table") => {
                             table_depth += 1;
                             if table_depth == 1 {
                                 doc.tables.push(Vec::new());
                             }
                         }
-                        "tr" if table_depth == 1 => row = Some(Vec::new()),
-                        "td" | "th" if table_depth == 1 => cell = Some(String::new()),
-                        "pre" | "code" if name == "pre" => {
-                            pre_depth += 1;
-                        }
+                        local_name!("tr") if table_depth == 1 => row = Some(Vec::new()),
+                        local_name!("td") | local_name!("th") if table_depth == 1 => cell = Some(String::new()),
+                        local_name!("pre") => pre_depth += 1,
                         _ => {}
                     }
                 }
-                _ => {}
-            },
-            Edge::Close(node) => {
-                if let Node::Element(e) = node.value()
-                    && keeps_tag(e.name())
-                {
-                    let name = e.name();
-                    match name {
-                        "a" => {
-                            if let Some((t, h)) = link.take() {
-                                let line = doc.lines.len();
-                                doc.links.push(Link { text: collapse_ws(&t), href: h, line });
-                            }
-                        }
-                        "td" | "th" if table_depth == 1 => {
-                            if let (Some(c), Some(r)) = (cell.take(), row.as_mut()) {
-                                r.push(collapse_ws(&c));
-                            }
-                        }
-                        "tr" if table_depth == 1 => {
-                            if let (Some(r), Some(t)) = (row.take(), doc.tables.last_mut()) {
-                                t.push(r);
-                            }
-                        }
-                        "table" => table_depth = table_depth.saturating_sub(1),
-                        "pre" => pre_depth = pre_depth.saturating_sub(1),
-                        _ => {}
-                    }
-                    if is_block(name) {
-                        flush(&mut cur, heading, &mut doc);
-                        if name.len() == 2 && name.starts_with('h') {
-                            heading = 0;
-                        }
-                    }
-                }
+            }
+            Data::Root | Data::Other => {}
+        }
+        if descend && node.first != NONE {
+            at = node.first;
+            continue;
+        }
+        // Close `at`, then its ancestors as long as they have no next sibling.
+        let mut closing = at;
+        loop {
+            let n = &nodes[closing as usize];
+            if (descend || closing != at)
+                && let Data::Element { name, .. } = &n.data
+            {
+                close(
+                    &name.local,
+                    &mut State {
+                        doc: &mut doc,
+                        cur: &mut cur,
+                        heading: &mut heading,
+                        link: &mut link,
+                        table_depth: &mut table_depth,
+                        row: &mut row,
+                        cell: &mut cell,
+                        pre_depth: &mut pre_depth,
+                    },
+                );
+            }
+            if n.next != NONE {
+                at = n.next;
+                break;
+            }
+            closing = n.parent;
+            if closing == NONE || closing == 0 {
+                at = NONE;
+                break;
             }
         }
     }
@@ -347,6 +425,63 @@ fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
     // Code, not a quoted block of prose: symbols outnumber Han characters.
     doc.has_code = code_ascii >= 10 && code_han * 2 < code_ascii;
     doc
+}
+
+/// The walk's state while closing elements.
+struct State<'a> {
+    doc: &'a mut Doc,
+    cur: &'a mut String,
+    heading: &'a mut u8,
+    link: &'a mut Option<(String, String)>,
+    table_depth: &'a mut usize,
+    row: &'a mut Option<Vec<String>>,
+    cell: &'a mut Option<String>,
+    pre_depth: &'a mut usize,
+}
+
+/// The end of an element the walk went into.
+fn close(name: &LocalName, s: &mut State<'_>) {
+    let class = class(name);
+    if class & KEEP == 0 {
+        return;
+    }
+    match *name {
+        local_name!("a") => {
+            if let Some((t, h)) = s.link.take() {
+                let line = s.doc.lines.len();
+                s.doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+            }
+        }
+        local_name!("td") | local_name!("th") if *s.table_depth == 1 => {
+            if let (Some(c), Some(r)) = (s.cell.take(), s.row.as_mut()) {
+                r.push(collapse_ws(&c));
+            }
+        }
+        local_name!("tr") if *s.table_depth == 1 => {
+            if let (Some(r), Some(t)) = (s.row.take(), s.doc.tables.last_mut()) {
+                t.push(r);
+            }
+        }
+        local_name!("table") => *s.table_depth = s.table_depth.saturating_sub(1),
+        local_name!("pre") => *s.pre_depth = s.pre_depth.saturating_sub(1),
+        _ => {}
+    }
+    if class & BLOCK != 0 {
+        flush(s.cur, *s.heading, s.doc);
+        if matches!(
+            *name,
+            local_name!("h1")
+                | local_name!("h2")
+                | local_name!("h3")
+                | local_name!("h4")
+                | local_name!("h5")
+                | local_name!("h6")
+                | local_name!("hr")
+        ) {
+            // As before: any two-letter block name starting with h (`<hr>` too) ends a heading.
+            *s.heading = 0;
+        }
+    }
 }
 
 /// Plain text of an HTML fragment (tags stripped, one line per block).
@@ -388,6 +523,61 @@ mod tests {
         }
         assert_eq!(collapse_ws("\u{3000} 两个\u{a0}\u{200b} words\t\n中文 \u{feff}"), "两个 words 中文");
         assert_eq!(collapse_ws(" \u{2003} "), "");
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let s = format!("{c}a{c}{c}中文{c}b {c}");
+            let words: Vec<&str> = s.split(is_separator).filter(|w| !w.is_empty()).collect();
+            assert_eq!(collapse_ws(&s), words.join(" "), "U+{:04X}", c as u32);
+        }
+    }
+
+    #[test]
+    fn class_bits_match_the_name_lists() {
+        for name in ["p", "div", "br", "li", "ul", "h2", "h3", "tr", "td", "a", "span", "strong", "b", "em", "img"]
+            .into_iter()
+            .chain(["code", "script", "svg", "font", "h1", "th", "table", "pre", "section", "hr", "x-y"])
+        {
+            assert_eq!(class(&LocalName::from(name)), class_by_list(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn tree_builder_rules_kept() {
+        // Implied ends, misnested links (the adoption agency splits `<a>1<div>2</a>3</div>` into
+        // `<a>1</a><div><a>2</a>3</div>`), text fostered out of
+        // a table, a nested table, dropped and unwrapped elements, entities, <pre>.
+        let d = parse_html(
+            "<p>a<p>b<li>c<li>d<h2>t<p>in h2</h2>e<br>f<hr>g\
+             <a href=\"http://x/\">1<div>2</a>3</div>\
+             <table>fost<tr><td>x<table><tr><td>inner</td></tr></table><td>y</table>\
+             <script>no</script><style>no</style><font>un</font>wrapped &lt;QT基础&gt; &amp;\
+             <pre>\nfn x() { a[0] += b; } // c</pre>",
+        );
+        let lines: Vec<(&str, u8)> = d.lines.iter().map(|l| (l.text.as_str(), l.heading)).collect();
+        assert_eq!(
+            lines,
+            [
+                ("a", 0),
+                ("b", 0),
+                ("c", 0),
+                ("d", 0),
+                ("t", 2),
+                ("in h2", 2),
+                ("e", 0),
+                ("f", 0),
+                ("g1", 0),
+                ("23", 0),
+                ("fost", 0),
+                ("x", 0),
+                ("inner", 0),
+                ("y", 0),
+                ("unwrapped <QT基础> &", 0),
+                ("fn x() { a[0] += b; } // c", 0),
+            ]
+        );
+        let links: Vec<(&str, usize)> = d.links.iter().map(|l| (l.text.as_str(), l.line)).collect();
+        assert_eq!(links, [("1", 8), ("2", 9)]);
+        assert_eq!(d.tables, [vec![vec!["x inner".to_string(), "y".to_string()]]]);
+        assert!(d.has_code);
     }
 
     #[test]

@@ -18,7 +18,7 @@ const VOID: &[&str] =
 /// `html` with start tags nested deeper than [`MAX_DEPTH`] removed, and as many end tags
 /// after them; borrowed unchanged when it has too few tags to nest that deep.
 pub fn limit_html_depth(html: &str) -> Cow<'_, str> {
-    if html.bytes().filter(|&b| b == b'<').count() <= MAX_DEPTH {
+    if memchr::memchr_iter(b'<', html.as_bytes()).nth(MAX_DEPTH).is_none() {
         return Cow::Borrowed(html);
     }
     let bytes = html.as_bytes();
@@ -43,13 +43,10 @@ pub fn limit_html_depth(html: &str) -> Cow<'_, str> {
                 depth = depth.saturating_sub(1);
             }
         } else if next.is_ascii_alphabetic() {
-            let name: String = rest[1..]
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == ':')
-                .map(|c| c.to_ascii_lowercase())
-                .collect();
+            let len = rest[1..].bytes().take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':')).count();
+            let name = &rest[1..1 + len];
             let self_closing = html[start..end].trim_end_matches('>').ends_with('/');
-            if !self_closing && !VOID.contains(&name.as_str()) {
+            if !self_closing && !VOID.iter().any(|v| v.eq_ignore_ascii_case(name)) {
                 if depth >= MAX_DEPTH {
                     dropped += 1;
                     drop_tag = true;

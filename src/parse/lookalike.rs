@@ -11,14 +11,17 @@ use std::borrow::Cow;
 pub fn escape_tag_lookalikes(html: &str) -> Cow<'_, str> {
     let mut out: Option<String> = None;
     let mut copied = 0;
-    for (at, _) in html.match_indices('<') {
-        let name_start = at + 1 + usize::from(html[at + 1..].starts_with('/'));
-        let rest = &html[name_start..];
-        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
+    let bytes = html.as_bytes();
+    for at in memchr::memchr_iter(b'<', bytes) {
+        let name_start = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
+        let rest = &bytes[name_start.min(bytes.len())..];
+        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
             continue; // `< 5`, `<!--`, `<?`: the parser already keeps or drops these itself
         }
-        let name = rest.split(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>').next().unwrap_or("");
-        if name.is_ascii() {
+        // The name runs to ASCII whitespace, `/` or `>` (bytes that never occur inside a
+        // multi-byte character).
+        let name_len = rest.iter().position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'));
+        if rest[..name_len.unwrap_or(rest.len())].is_ascii() {
             continue;
         }
         let buf = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));
