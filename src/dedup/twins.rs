@@ -123,7 +123,7 @@ pub(crate) fn anchors(body: &RawHtml, markup: &str) -> Vec<u64> {
         starts_with_nocase(b, i, b"<a") && b.get(i + 2).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/')
     });
     if has_a {
-        for href in body.links() {
+        for href in body.links_in(markup) {
             out.push(anchor_hash(href.trim_end_matches('/').bytes()));
         }
     }

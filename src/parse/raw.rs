@@ -46,10 +46,21 @@ impl std::fmt::Debug for RawHtml {
     }
 }
 
-/// Equal when the text and the base are, packed or not.
+/// Equal when the text and the base are, packed or not. Unpacks only when it must: the same
+/// body, different lengths and equal packed bytes (compression is deterministic) decide
+/// without it.
 impl PartialEq for RawHtml {
     fn eq(&self, other: &Self) -> bool {
-        self.base == other.base && self.raw() == other.raw()
+        if std::ptr::eq(self, other) {
+            return true;
+        }
+        if self.base != other.base || self.len() != other.len() {
+            return false;
+        }
+        match (&self.html, &other.html) {
+            (Text::Packed(a), Text::Packed(b)) if a == b => true,
+            _ => self.raw() == other.raw(),
+        }
     }
 }
 
@@ -195,7 +206,12 @@ impl RawHtml {
     /// The `href` of every `<a>` in [`RawHtml::visible_markup`] as sanitizing writes it:
     /// absolute, only allowed schemes, escaped as an HTML serializer escapes attributes.
     pub fn links(&self) -> Vec<String> {
-        let markup = self.visible_markup();
+        self.links_in(&self.visible_markup())
+    }
+
+    /// [`RawHtml::links`] of this body's `markup`, its [`RawHtml::visible_markup`] that the
+    /// caller already has (a packed body is not unpacked again).
+    pub fn links_in(&self, markup: &str) -> Vec<String> {
         let mut out = Vec::new();
         let lower = markup.to_ascii_lowercase();
         for (at, _) in lower.match_indices("<a") {

@@ -64,16 +64,9 @@ pub(super) fn build_week(
     // the first edition on its own, the others in turn; two at a time keep the peak memory of
     // a build (each edition's page and views, some 30 MB on a large week) bounded. The files
     // keep the order of `Edition::ALL`.
-    let [first, rest @ ..] = Edition::ALL;
-    let (first, rest) = std::thread::scope(|s| {
-        let (issue, renderer, dir, host) = (&issue, &renderer, &dir, &host);
-        let first = s.spawn(move || edition_files(issue, renderer, first, dir, host, date));
-        let rest: Vec<_> = rest.iter().map(|&e| edition_files(issue, renderer, e, dir, host, date)).collect();
-        (first.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), rest)
-    });
-    let mut files = first?;
-    for edition in rest {
-        files.extend(edition?);
+    let mut files = Vec::new();
+    for edition in Edition::ALL {
+        files.extend(edition_files(&issue, &renderer, edition, &dir, &host, date)?);
     }
 
     let name = format!("{} · {}", config.title_zh, config.title_en);
