@@ -60,10 +60,8 @@ pub(super) fn build_week(
     let dir = PathBuf::from(week.to_string());
     let host = config.site_host();
     let date = eml::send_date(week, tz);
-    // The editions render on two threads (the templates and the issue are shared, read only):
-    // the first edition on its own, the others in turn; two at a time keep the peak memory of
-    // a build (each edition's page and views, some 30 MB on a large week) bounded. The files
-    // keep the order of `Edition::ALL`.
+    // One edition at a time: each holds its pages and views (some 50 MB on a large week), and
+    // rendering two at once raised a full run's peak memory more than it saved time.
     let mut files = Vec::new();
     for edition in Edition::ALL {
         files.extend(edition_files(&issue, &renderer, edition, &dir, &host, date)?);
