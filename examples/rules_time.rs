@@ -13,7 +13,7 @@ use digest::config::Config;
 use digest::extract::text::{Doc, parse_body};
 use digest::extract::{CityTable, events, kind, schedule, talks};
 use digest::fetch::decode::decode;
-use digest::parse::{self, ParseContext, ParsedItem, Timestamp};
+use digest::parse::{self, ParseContext, ParsedItem};
 
 const RULES: [&str; 7] = ["event_city", "schedule", "main_event", "article", "classify", "find_talks", "deadline"];
 
@@ -52,11 +52,7 @@ fn main() {
         let mut h = DefaultHasher::new();
         for ((parsed, si), doc) in items.iter().zip(&docs) {
             let source = &config.sources[*si];
-            let published = match parsed.published.or(parsed.updated) {
-                Some(Timestamp::At(t)) => Some(t.date_naive()),
-                Some(Timestamp::Day(d)) => Some(d),
-                None => None,
-            };
+            let published = digest::extract::published_day(parsed);
             let post = events::PostInfo {
                 title: &parsed.title,
                 categories: &parsed.categories,

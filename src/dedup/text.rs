@@ -289,19 +289,25 @@ pub fn bigram_dice(a: &str, b: &str) -> f32 {
     if x.is_empty() || y.is_empty() {
         return 0.0;
     }
-    let (mut i, mut j, mut common) = (0, 0, 0);
-    while i < x.len() && j < y.len() {
-        match x[i].cmp(&y[j]) {
+    2.0 * sorted_common(&x, &y) as f32 / (x.len() + y.len()) as f32
+}
+
+/// How many values two sorted lists share, each value of one matched at most once in the
+/// other (with repeats: the size of the multiset intersection).
+pub(crate) fn sorted_common<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
-                common += 1;
+                n += 1;
                 i += 1;
                 j += 1;
             }
         }
     }
-    2.0 * common as f32 / (x.len() + y.len()) as f32
+    n
 }
 
 #[cfg(test)]

@@ -274,7 +274,7 @@ pub(crate) fn pairs(
             continue;
         }
         let (sa, sb) = (&anchors[a], &anchors[b]);
-        let inter = sorted_intersection(sa, sb);
+        let inter = super::text::sorted_common(sa, sb);
         let jac = inter as f32 / (sa.len() + sb.len() - inter) as f32;
         if jac < 0.3 {
             continue;
@@ -286,23 +286,6 @@ pub(crate) fn pairs(
         }
     }
     pairs
-}
-
-/// The number of values two sorted lists without repeats share.
-fn sorted_intersection(a: &[u64], b: &[u64]) -> usize {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 #[cfg(test)]

@@ -158,8 +158,8 @@ pub fn analyze(parsed: ParsedItem, source: &SourceConfig) -> Item {
     analyze_with(parsed, source, &CITIES)
 }
 
-/// The publication day of a post.
-fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
+/// The publication day of a post (its update day when it has no publication date).
+pub fn published_day(parsed: &ParsedItem) -> Option<NaiveDate> {
     match parsed.published.or(parsed.updated)? {
         Timestamp::At(t) => Some(t.date_naive()),
         Timestamp::Day(d) => Some(d),
