@@ -101,7 +101,10 @@ pub(crate) fn may_hold_date(line: &str) -> bool {
     if other {
         return may_hold_date_slow(line);
     }
-    memchr::memmem::find_iter(b, b"\xef\xbc").any(|p| b.get(p + 2).is_some_and(|x| (0x90..=0x99).contains(x)))
+    // A fullwidth digit (U+FF10–U+FF19: EF BC 90–99); `memchr` for its lead byte, rare in
+    // Chinese text, needs no searcher built per line as `memmem` does.
+    memchr::memchr_iter(0xef, b)
+        .any(|p| b.get(p + 1) == Some(&0xbc) && b.get(p + 2).is_some_and(|x| (0x90..=0x99).contains(x)))
         && DIGIT.is_match(line)
 }
 

@@ -72,19 +72,39 @@ pub(super) fn iter_if<'r, 'h>(
 
 /// Whether `text` holds one of the two characters whose lowercase has ASCII letters (U+0130
 /// `İ`, U+212A Kelvin sign): where it does not, ASCII case folding finds what lowercasing does.
-/// (`memmem` rather than `str::contains`, whose search for a character stops at every byte equal
-/// to its last one, which here are common in Chinese text.)
+/// (Two SIMD searches for a lead byte rare in Chinese text, then a look at what follows, rather
+/// than `str::contains`, whose search for a character stops at every byte equal to its last one,
+/// which here are common in Chinese text.)
 pub(super) fn lowercases_to_ascii(text: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memmem::find(b, "\u{130}".as_bytes()).is_some() || memchr::memmem::find(b, "\u{212a}".as_bytes()).is_some()
+    has_char(text.as_bytes(), "\u{130}".as_bytes()) || has_char(text.as_bytes(), "\u{212a}".as_bytes())
+}
+
+/// Whether `hay` holds `needle`, the UTF-8 of one character: a `memchr` for its lead byte (the
+/// only byte of ASCII, else one that starts characters, rarer in Chinese text than the
+/// continuation bytes are when it is no Han lead byte), or for its last byte (Han), then a
+/// comparison of the rest. In UTF-8 text, the bytes of a character match only at a character.
+#[inline]
+fn has_char(hay: &[u8], needle: &[u8]) -> bool {
+    let (Some(&first), Some(&last)) = (needle.first(), needle.last()) else { return true };
+    let n = needle.len();
+    if n == 1 {
+        return memchr::memchr(first, hay).is_some();
+    }
+    if (0xe3..=0xe9).contains(&first) {
+        // Han and its neighbours: lead bytes shared by thousands of characters.
+        memchr::memchr_iter(last, hay).any(|p| p + 1 >= n && hay.get(p + 1 - n..=p) == Some(needle))
+    } else {
+        memchr::memchr_iter(first, hay).any(|p| hay.get(p..p + n) == Some(needle))
+    }
 }
 
 /// Whether `text` contains any of `chars`: the same as `text.contains(chars)`, but one
-/// `memchr`-backed search per character instead of decoding every character of the text and
-/// comparing it with each (which made the gates themselves a hot spot on Chinese text).
+/// `memchr`-backed search per character (see [`has_char`]) instead of decoding every character
+/// of the text and comparing it with each (which made the gates themselves a hot spot on
+/// Chinese text).
 #[inline]
 pub(super) fn has_any(text: &str, chars: &[char]) -> bool {
-    chars.iter().any(|&c| text.contains(c))
+    chars.iter().any(|&c| has_char(text.as_bytes(), c.encode_utf8(&mut [0; 4]).as_bytes()))
 }
 
 /// Which of the characters the talk rules need a line holds, found in one pass over it (the
@@ -265,6 +285,15 @@ mod tests {
                 assert_eq!(has_any(text, set), text.contains(set), "{text} {set:?}");
             }
             assert!(!lowercases_to_ascii(text));
+        }
+        // Characters sharing lead or last bytes with those of the text, and every length of UTF-8.
+        let texts = ["分享讲座，主讲人：由我带来“题目”", "İstanbul \u{212a}elvin é𝟙", "讲x", "x享", "a\u{8b1b}b"];
+        let pool = "讲享由带自的题：，（“《》”）。:,(\"<aZ é\u{130}\u{212a}𝟙\u{8b1b}\u{8bb2}\u{4eab}\u{5e26}座人";
+        for text in texts {
+            for c in pool.chars() {
+                assert_eq!(has_any(text, &[c]), text.contains(c), "{text} {c:?}");
+            }
+            assert_eq!(lowercases_to_ascii(text), text.contains(['\u{130}', '\u{212a}']), "{text}");
         }
     }
 }

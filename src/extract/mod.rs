@@ -216,21 +216,34 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
     Item { source: source.name.clone(), parsed, lang, kind, events: evs, talks: found_talks }
 }
 
-/// Han characters and Latin words in `text`.
+/// Han characters and Latin words in `text`, read byte by byte: a Han character (U+3400–U+4DBF,
+/// U+4E00–U+9FFF) is three bytes with lead byte 0xE3–0xE9, decoded only then; every other
+/// character outside ASCII ends a word, as does any ASCII byte that is no letter.
 fn script_counts(text: &str) -> (usize, usize) {
-    let (mut han, mut words, mut in_word) = (0usize, 0usize, false);
-    for c in text.chars() {
-        if ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c) {
-            han += 1;
+    let b = text.as_bytes();
+    let (mut han, mut words, mut in_word, mut i) = (0usize, 0usize, false, 0usize);
+    while let Some(&x) = b.get(i) {
+        if x < 0x80 {
+            let letter = x.is_ascii_alphabetic();
+            words += usize::from(letter && !in_word);
+            in_word = letter;
+            i += 1;
+            continue;
         }
-        if c.is_ascii_alphabetic() {
-            if !in_word {
-                words += 1;
-            }
-            in_word = true;
-        } else {
-            in_word = false;
+        in_word = false;
+        if (0xe3..=0xe9).contains(&x)
+            && let Some(&[p, q]) = b.get(i + 1..i + 3)
+        {
+            let c = (u32::from(x & 0x0f) << 12) | (u32::from(p & 0x3f) << 6) | u32::from(q & 0x3f);
+            han += usize::from((0x4e00..=0x9fff).contains(&c) || (0x3400..=0x4dbf).contains(&c));
         }
+        // The length of a character from its lead byte (`text` is valid UTF-8).
+        i += match x {
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0.. => 4,
+            _ => 1,
+        };
     }
     (han, words)
 }
