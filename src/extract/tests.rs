@@ -269,3 +269,24 @@ fn history_a_post_mentions_is_no_event() {
     assert_eq!(it.kind, PostKind::Recap);
     assert_eq!(it.talks.first().map(|t| t.title.as_str()), Some("珠三角技术沙龙的故事"));
 }
+
+/// [`super::script_counts`] counts what decoding every character counts.
+#[test]
+fn script_counts_match_a_char_by_char_count() {
+    fn by_chars(text: &str) -> (usize, usize) {
+        let (mut han, mut words, mut in_word) = (0, 0, false);
+        for c in text.chars() {
+            han += usize::from(('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c));
+            words += usize::from(c.is_ascii_alphabetic() && !in_word);
+            in_word = c.is_ascii_alphabetic();
+        }
+        (han, words)
+    }
+    let edges = "\u{33ff}\u{3400}\u{4000}\u{4dbf}\u{4dc0}\u{4dff}\u{4e00}\u{9fff}\u{a000}\u{3000}\u{e000}";
+    for text in ["", "a", "Z", "广州 Python meetup", "a中b", "x\u{4dc0}y", "é@[`{ſK\u{212a}", "𝟙ab𝟙c", edges]
+    {
+        assert_eq!(super::script_counts(text), by_chars(text), "{text}");
+    }
+    let every: String = (0..=0x10ffff).step_by(7).chain(0x3300..0xa100).filter_map(char::from_u32).collect();
+    assert_eq!(super::script_counts(&every), by_chars(&every));
+}
