@@ -1,6 +1,7 @@
 //! Any HTML through the HTML side: sanitizing and the raw-body text helpers, item pages with
 //! selectors, feed discovery, and the extractor (events, talks, kind) on the raw body, as
-//! fetched items reach it. Must never panic.
+//! fetched items reach it. Must never panic. The fast HTML → text path must give html5ever's
+//! Doc wherever it does not bail out.
 #![no_main]
 
 use digest::config::{Selectors, SourceConfig, SourceKind};
@@ -10,6 +11,10 @@ use libfuzzer_sys::fuzz_target;
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let base = url::Url::parse("http://fuzz.example/post/").expect("static URL");
+    let (fast, oracle) = digest::extract::text::parse_both(&text, Some(&base));
+    if let Some(fast) = fast {
+        assert_eq!(fast, oracle, "fast HTML path differs from html5ever");
+    }
     let _ = html::discover_feeds(&text, &base);
     let content_html = RawHtml::new(text.as_ref(), Some(base.clone()));
     let _ = content_html.sanitized();

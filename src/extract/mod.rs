@@ -5,6 +5,7 @@ pub mod city;
 pub mod date;
 mod dom;
 pub mod events;
+mod fasthtml;
 mod gate;
 pub mod kind;
 pub mod names;

@@ -1,10 +1,10 @@
 //! HTML → text: lines (with heading levels), links and tables, enough for the extraction
 //! rules. Iterative tree walk, so deeply nested input cannot overflow the stack.
 
-use html5ever::{LocalName, local_name};
 use url::Url;
 
 use super::dom::{Data, Dom, NONE};
+use super::fasthtml;
 
 use crate::parse::RawHtml;
 use crate::parse::raw::clean_url;
@@ -31,7 +31,7 @@ pub struct Link {
 }
 
 /// The text of a post, ready for the rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Doc {
     /// Non-empty lines in document order.
     pub lines: Vec<Line>,
@@ -248,26 +248,12 @@ const KEEP: u8 = 1;
 const DROP: u8 = 2;
 const BLOCK: u8 = 4;
 
-/// The class bits of an element: the commonest names compared as interned atoms, the rest
-/// through the name lists (a test checks both agree).
-fn class(name: &LocalName) -> u8 {
-    match *name {
-        local_name!("p")
-        | local_name!("div")
-        | local_name!("br")
-        | local_name!("li")
-        | local_name!("ul")
-        | local_name!("h2")
-        | local_name!("h3")
-        | local_name!("tr")
-        | local_name!("td") => KEEP | BLOCK,
-        local_name!("a")
-        | local_name!("span")
-        | local_name!("strong")
-        | local_name!("b")
-        | local_name!("em")
-        | local_name!("img")
-        | local_name!("code") => KEEP,
+/// The class bits of an element: the commonest names matched directly, the rest through the
+/// name lists (a test checks both agree).
+fn class(name: &str) -> u8 {
+    match name {
+        "p" | "div" | "br" | "li" | "ul" | "h2" | "h3" | "tr" | "td" => KEEP | BLOCK,
+        "a" | "span" | "strong" | "b" | "em" | "img" | "code" => KEEP,
         _ => class_by_list(name),
     }
 }
@@ -308,83 +294,44 @@ fn flush(cur: &mut String, heading: u8, doc: &mut Doc) {
 
 /// The text of `html` as sanitizing leaves it: elements it drops are skipped with their
 /// content, elements it unwraps only give their text, links are resolved against `base`.
-/// The tree comes from html5ever's tree builder (implied end tags, misnested formatting,
-/// tables) into a minimal arena ([`dom`]); it is walked without recursion.
+/// The fast path ([`fasthtml`]) reads most posts; what it does not model goes to html5ever.
 fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
-    let nodes = Dom::parse_fragment(&crate::parse::prepare_html(html));
-    let mut doc = Doc::default();
-    let mut cur = String::new();
-    let mut heading: u8 = 0;
-    let mut link: Option<(String, String)> = None;
-    let mut table_depth = 0usize;
-    let mut row: Option<Vec<String>> = None;
-    let mut cell: Option<String> = None;
-    let mut pre_depth = 0usize;
-    let (mut code_ascii, mut code_han) = (0usize, 0usize);
+    let html = crate::parse::prepare_html(html);
+    parse_fast(&html, base).unwrap_or_else(|| parse_tree(&html, base))
+}
 
+/// The Doc from [`fasthtml`], or `None` where it bails out.
+fn parse_fast(html: &str, base: Option<&Url>) -> Option<Doc> {
+    let mut walk = Walk::new(base);
+    fasthtml::parse(html, &mut walk).ok()?;
+    Some(walk.finish())
+}
+
+/// Both parsers' Docs of `html` (prepared as [`parse_body`] prepares it), for differential
+/// tests: the fast path's (`None` where it bails out) and the tree builder's (the oracle).
+pub fn parse_both(html: &str, base: Option<&Url>) -> (Option<Doc>, Doc) {
+    let html = crate::parse::prepare_html(html);
+    (parse_fast(&html, base), parse_tree(&html, base))
+}
+
+/// The Doc through html5ever's tree builder (implied end tags, misnested formatting, tables)
+/// into a minimal arena ([`dom`]), walked without recursion.
+fn parse_tree(html: &str, base: Option<&Url>) -> Doc {
+    let nodes = Dom::parse_fragment(html);
+    let mut walk = Walk::new(base);
     // Depth-first over the arena through parent and sibling links: open a node, go down unless
     // it is dropped with its content, else close it and climb until a next sibling.
     let mut at = nodes.first().map_or(NONE, |root| root.first);
     while at != NONE {
         let node = &nodes[at as usize];
-        let mut descend = false;
-        match &node.data {
+        let descend = match &node.data {
             Data::Text(t) => {
-                let text: &str = t;
-                if pre_depth > 0 {
-                    for ch in text.chars() {
-                        if ch.is_ascii_punctuation() {
-                            code_ascii += 1;
-                        } else if ('\u{4e00}'..='\u{9fff}').contains(&ch) {
-                            code_han += 1;
-                        }
-                    }
-                }
-                push_text(&mut cur, text, heading, &mut doc);
-                if let Some((lt, _)) = link.as_mut() {
-                    lt.push_str(text);
-                }
-                if let Some(c) = cell.as_mut() {
-                    c.push_str(text);
-                    c.push(' ');
-                }
+                walk.text(t);
+                false
             }
-            Data::Element { name, href } => {
-                let class = class(&name.local);
-                descend = class & DROP == 0;
-                if class & BLOCK != 0 {
-                    flush(&mut cur, heading, &mut doc);
-                }
-                if class & KEEP != 0 {
-                    match name.local {
-                        local_name!("h1")
-                        | local_name!("h2")
-                        | local_name!("h3")
-                        | local_name!("h4")
-                        | local_name!("h5")
-                        | local_name!("h6") => {
-                            heading = name.local.as_bytes()[1] - b'0';
-                        }
-                        local_name!("a") => {
-                            if let Some(h) = href.as_deref().and_then(|h| clean_url(h, base)) {
-                                link = Some((String::new(), h));
-                            }
-                        }
-                        local_name!("table") => {
-                            table_depth += 1;
-                            if table_depth == 1 {
-                                doc.tables.push(Vec::new());
-                            }
-                        }
-                        local_name!("tr") if table_depth == 1 => row = Some(Vec::new()),
-                        local_name!("td") | local_name!("th") if table_depth == 1 => cell = Some(String::new()),
-                        local_name!("pre") => pre_depth += 1,
-                        _ => {}
-                    }
-                }
-            }
-            Data::Root | Data::Other => {}
-        }
+            Data::Element { name, href } => walk.open(&name.local, href.as_deref()),
+            Data::Root | Data::Other => false,
+        };
         if descend && node.first != NONE {
             at = node.first;
             continue;
@@ -396,19 +343,7 @@ fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
             if (descend || closing != at)
                 && let Data::Element { name, .. } = &n.data
             {
-                close(
-                    &name.local,
-                    &mut State {
-                        doc: &mut doc,
-                        cur: &mut cur,
-                        heading: &mut heading,
-                        link: &mut link,
-                        table_depth: &mut table_depth,
-                        row: &mut row,
-                        cell: &mut cell,
-                        pre_depth: &mut pre_depth,
-                    },
-                );
+                walk.close(&name.local);
             }
             if n.next != NONE {
                 at = n.next;
@@ -421,66 +356,134 @@ fn parse_markup(html: &str, base: Option<&Url>) -> Doc {
             }
         }
     }
-    flush(&mut cur, heading, &mut doc);
-    // Code, not a quoted block of prose: symbols outnumber Han characters.
-    doc.has_code = code_ascii >= 10 && code_han * 2 < code_ascii;
-    doc
+    walk.finish()
 }
 
-/// The walk's state while closing elements.
-struct State<'a> {
-    doc: &'a mut Doc,
-    cur: &'a mut String,
-    heading: &'a mut u8,
-    link: &'a mut Option<(String, String)>,
-    table_depth: &'a mut usize,
-    row: &'a mut Option<Vec<String>>,
-    cell: &'a mut Option<String>,
-    pre_depth: &'a mut usize,
+/// The walk over the tree in document order, fed by either parser: text, the start of an
+/// element (which says whether its content is read) and the end of one it went into.
+pub(super) struct Walk<'u> {
+    base: Option<&'u Url>,
+    doc: Doc,
+    cur: String,
+    heading: u8,
+    link: Option<(String, String)>,
+    table_depth: usize,
+    row: Option<Vec<String>>,
+    cell: Option<String>,
+    pre_depth: usize,
+    code_ascii: usize,
+    code_han: usize,
 }
 
-/// The end of an element the walk went into.
-fn close(name: &LocalName, s: &mut State<'_>) {
-    let class = class(name);
-    if class & KEEP == 0 {
-        return;
+impl<'u> Walk<'u> {
+    fn new(base: Option<&'u Url>) -> Self {
+        Walk {
+            base,
+            doc: Doc::default(),
+            cur: String::new(),
+            heading: 0,
+            link: None,
+            table_depth: 0,
+            row: None,
+            cell: None,
+            pre_depth: 0,
+            code_ascii: 0,
+            code_han: 0,
+        }
     }
-    match *name {
-        local_name!("a") => {
-            if let Some((t, h)) = s.link.take() {
-                let line = s.doc.lines.len();
-                s.doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+
+    /// One text node.
+    pub(super) fn text(&mut self, text: &str) {
+        if self.pre_depth > 0 {
+            for ch in text.chars() {
+                if ch.is_ascii_punctuation() {
+                    self.code_ascii += 1;
+                } else if ('\u{4e00}'..='\u{9fff}').contains(&ch) {
+                    self.code_han += 1;
+                }
             }
         }
-        local_name!("td") | local_name!("th") if *s.table_depth == 1 => {
-            if let (Some(c), Some(r)) = (s.cell.take(), s.row.as_mut()) {
-                r.push(collapse_ws(&c));
-            }
+        push_text(&mut self.cur, text, self.heading, &mut self.doc);
+        if let Some((lt, _)) = self.link.as_mut() {
+            lt.push_str(text);
         }
-        local_name!("tr") if *s.table_depth == 1 => {
-            if let (Some(r), Some(t)) = (s.row.take(), s.doc.tables.last_mut()) {
-                t.push(r);
-            }
+        if let Some(c) = self.cell.as_mut() {
+            c.push_str(text);
+            c.push(' ');
         }
-        local_name!("table") => *s.table_depth = s.table_depth.saturating_sub(1),
-        local_name!("pre") => *s.pre_depth = s.pre_depth.saturating_sub(1),
-        _ => {}
     }
-    if class & BLOCK != 0 {
-        flush(s.cur, *s.heading, s.doc);
-        if matches!(
-            *name,
-            local_name!("h1")
-                | local_name!("h2")
-                | local_name!("h3")
-                | local_name!("h4")
-                | local_name!("h5")
-                | local_name!("h6")
-                | local_name!("hr")
-        ) {
-            // As before: any two-letter block name starting with h (`<hr>` too) ends a heading.
-            *s.heading = 0;
+
+    /// The start of an element; whether the walk goes into it (not when sanitizing drops it
+    /// with its content). `href` is the first `href` of a link.
+    pub(super) fn open(&mut self, name: &str, href: Option<&str>) -> bool {
+        let class = class(name);
+        if class & BLOCK != 0 {
+            flush(&mut self.cur, self.heading, &mut self.doc);
         }
+        if class & KEEP != 0 {
+            match name {
+                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading = name.as_bytes()[1] - b'0',
+                "a" => {
+                    if let Some(h) = href.and_then(|h| clean_url(h, self.base)) {
+                        self.link = Some((String::new(), h));
+                    }
+                }
+                "table" => {
+                    self.table_depth += 1;
+                    if self.table_depth == 1 {
+                        self.doc.tables.push(Vec::new());
+                    }
+                }
+                "tr" if self.table_depth == 1 => self.row = Some(Vec::new()),
+                "td" | "th" if self.table_depth == 1 => self.cell = Some(String::new()),
+                "pre" => self.pre_depth += 1,
+                _ => {}
+            }
+        }
+        class & DROP == 0
+    }
+
+    /// The end of an element the walk went into.
+    pub(super) fn close(&mut self, name: &str) {
+        let class = class(name);
+        if class & KEEP == 0 {
+            return;
+        }
+        match name {
+            "a" => {
+                if let Some((t, h)) = self.link.take() {
+                    let line = self.doc.lines.len();
+                    self.doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+                }
+            }
+            "td" | "th" if self.table_depth == 1 => {
+                if let (Some(c), Some(r)) = (self.cell.take(), self.row.as_mut()) {
+                    r.push(collapse_ws(&c));
+                }
+            }
+            "tr" if self.table_depth == 1 => {
+                if let (Some(r), Some(t)) = (self.row.take(), self.doc.tables.last_mut()) {
+                    t.push(r);
+                }
+            }
+            "table" => self.table_depth = self.table_depth.saturating_sub(1),
+            "pre" => self.pre_depth = self.pre_depth.saturating_sub(1),
+            _ => {}
+        }
+        if class & BLOCK != 0 {
+            flush(&mut self.cur, self.heading, &mut self.doc);
+            if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "hr") {
+                // As before: any two-letter block name starting with h (`<hr>` too) ends a heading.
+                self.heading = 0;
+            }
+        }
+    }
+
+    fn finish(mut self) -> Doc {
+        flush(&mut self.cur, self.heading, &mut self.doc);
+        // Code, not a quoted block of prose: symbols outnumber Han characters.
+        self.doc.has_code = self.code_ascii >= 10 && self.code_han * 2 < self.code_ascii;
+        self.doc
     }
 }
 
