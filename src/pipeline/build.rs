@@ -34,10 +34,10 @@ pub(super) fn build_week(
     // the events are made of.
     let context = store.event_posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
     // The event list and the summaries are independent: made on two threads.
-    let (all_events, summaries) = std::thread::scope(|s| {
+    let (all_events, (summaries, post_events)) = std::thread::scope(|s| {
         let events = s.spawn(|| events::collect(&context));
-        let summaries = render::view::summaries(&posts);
-        (events.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), summaries)
+        let per_post = (render::view::summaries(&posts), render::view::post_events(&posts));
+        (events.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), per_post)
     });
     let (from, to) = upcoming_window(week, config.upcoming_weeks);
     // An event an earlier issue featured is left out unless its details changed since.
@@ -53,6 +53,7 @@ pub(super) fn build_week(
         week,
         posts: &posts,
         summaries: &summaries,
+        post_events: &post_events,
         upcoming: &upcoming,
         alt_titles: &alt_titles,
     };
@@ -84,9 +85,13 @@ pub(super) fn build_week(
 
     let latest = store.latest_posts(config.feed_items)?;
     let feed_meta = FeedMeta::from_config(config);
-    files.push(OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest).into_bytes() });
-    files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest).into_bytes() });
-    files.push(OutputFile { path: "feed.json".into(), bytes: feeds::json_feed(&feed_meta, &latest).into_bytes() });
+    let bodies = feeds::bodies(&latest);
+    files.push(OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest, &bodies).into_bytes() });
+    files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest, &bodies).into_bytes() });
+    files.push(OutputFile {
+        path: "feed.json".into(),
+        bytes: feeds::json_feed(&feed_meta, &latest, &bodies).into_bytes(),
+    });
     let written = deliver::publish(&config.output_dir, &files)?;
     let shown: Vec<(String, String)> = upcoming.iter().map(|e| (e.id.clone(), e.fingerprint())).collect();
     store.record_featured(&label, "event", &shown)?;

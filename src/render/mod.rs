@@ -93,8 +93,14 @@ impl Renderer {
             reg.render_with_context(name, &context)
                 .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
         };
-        let html = with(&self.html, "newsletter.html").and_then(|html| inline_css(&html))?;
-        Ok((html, with(&self.text, "newsletter.txt")?))
+        // The text is rendered on a second thread while the page is rendered and inlined (the
+        // page takes several times longer; the text is small).
+        let (html, text) = std::thread::scope(|s| {
+            let text = s.spawn(|| with(&self.text, "newsletter.txt"));
+            let html = with(&self.html, "newsletter.html").and_then(|html| inline_css(&html));
+            (html, text.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+        });
+        Ok((html?, text?))
     }
 
     /// The archive page listing every built week.
