@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use super::canonical_url;
 use super::events::Instance;
 use super::near::UnionFind;
-use super::text::{bigrams, dice, normalize};
+use super::text::{bigram_dice, normalize};
 
 /// Words of salon titles that say nothing about which salon it is.
 const BOILERPLATE: &[&str] = &[
@@ -94,37 +94,17 @@ pub(crate) fn topic(post_title: &str, event_title: &str) -> String {
     n
 }
 
-/// An event's [`topic`] with what [`Topic::compatible`] compares, made once per instance
-/// (clustering compares each instance with many).
-struct Topic {
-    text: String,
-    /// Latin words of three letters or more.
-    words: Vec<String>,
-    /// Sorted character bigrams ([`bigrams`]).
-    grams: Vec<(char, char)>,
-}
-
-impl Topic {
-    fn new(text: String) -> Topic {
-        let words =
-            text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_string).collect();
-        let grams = bigrams(&text);
-        Topic { text, words, grams }
+/// Two topics that can be the same event: one is empty, one contains the other, they share a
+/// Latin word or most bigrams.
+fn topics_compatible(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() || a.contains(b) || b.contains(a) {
+        return true;
     }
-
-    fn is_empty(&self) -> bool {
-        self.text.is_empty()
-    }
-
-    /// Two topics that can be the same event: one is empty, one contains the other, they share
-    /// a Latin word or most bigrams.
-    fn compatible(&self, other: &Topic) -> bool {
-        let (a, b) = (&self.text, &other.text);
-        if a.is_empty() || b.is_empty() || a.contains(b.as_str()) || b.contains(a.as_str()) {
-            return true;
-        }
-        self.words.iter().any(|w| other.words.contains(w)) || dice(&self.grams, &other.grams) >= 0.4
-    }
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_string).collect()
+    };
+    let wb = words(b);
+    words(a).iter().any(|w| wb.contains(w)) || bigram_dice(a, b) >= 0.4
 }
 
 fn cities_compatible(a: &Instance<'_>, b: &Instance<'_>) -> bool {
@@ -138,7 +118,7 @@ fn cities_compatible(a: &Instance<'_>, b: &Instance<'_>) -> bool {
 /// ordered by the first instance.
 pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
     let mut uf = UnionFind::new(inst.len());
-    let topics: Vec<Topic> = inst.iter().map(|i| Topic::new(topic(i.post_title, &i.event.title))).collect();
+    let topics: Vec<String> = inst.iter().map(|i| topic(i.post_title, &i.event.title)).collect();
     // The cheap tests come first, and a pair already in one group is not compared again (a
     // union of one group with itself changes nothing): the groups are the same as comparing
     // every pair, with far fewer topic comparisons.
@@ -156,9 +136,9 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
                 // Without both cities, the topics themselves must agree (an empty one says nothing).
                 let both_cities = inst[a].event.city.is_some() && inst[b].event.city.is_some();
                 let topical = if both_cities {
-                    topics[a].compatible(&topics[b])
+                    topics_compatible(&topics[a], &topics[b])
                 } else {
-                    !topics[a].is_empty() && !topics[b].is_empty() && topics[a].compatible(&topics[b])
+                    !topics[a].is_empty() && !topics[b].is_empty() && topics_compatible(&topics[a], &topics[b])
                 };
                 if topical {
                     uf.union(a, b);
@@ -181,7 +161,7 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
                     && days <= 14
                     && cities_compatible(&inst[a], &inst[b])
                     && uf.find(a) != uf.find(b)
-                    && topics[a].compatible(&topics[b])
+                    && topics_compatible(&topics[a], &topics[b])
                 {
                     uf.union(a, b);
                 }
@@ -213,7 +193,7 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
                 && days <= 21
                 && earlier
                 && uf.find(u) != uf.find(b)
-                && topics[u].compatible(&topics[b])
+                && topics_compatible(&topics[u], &topics[b])
             {
                 uf.union(u, b);
             }

@@ -276,27 +276,20 @@ pub fn jaccard(a: &str, b: &str) -> f32 {
 
 /// Character-bigram Dice coefficient of two short strings (titles), in [0, 1].
 pub fn bigram_dice(a: &str, b: &str) -> f32 {
-    dice(&bigrams(a), &bigrams(b))
-}
-
-/// The sorted character bigrams of `s` that [`bigram_dice`] compares (a lone character pairs
-/// with `'\0'`): made once per string when one string is compared with many.
-pub(crate) fn bigrams(s: &str) -> Vec<(char, char)> {
-    let cs: Vec<char> = s.chars().collect();
-    let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
-    if cs.len() == 1 {
-        g.push((cs[0], '\0'));
-    }
-    g.sort_unstable();
-    g
-}
-
-/// [`bigram_dice`] of two strings' [`bigrams`].
-pub(crate) fn dice(x: &[(char, char)], y: &[(char, char)]) -> f32 {
+    let grams = |s: &str| -> Vec<(char, char)> {
+        let cs: Vec<char> = s.chars().collect();
+        let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+        if cs.len() == 1 {
+            g.push((cs[0], '\0'));
+        }
+        g.sort_unstable();
+        g
+    };
+    let (x, y) = (grams(a), grams(b));
     if x.is_empty() || y.is_empty() {
         return 0.0;
     }
-    2.0 * sorted_common(x, y) as f32 / (x.len() + y.len()) as f32
+    2.0 * sorted_common(&x, &y) as f32 / (x.len() + y.len()) as f32
 }
 
 /// How many values two sorted lists share, each value of one matched at most once in the

@@ -133,7 +133,7 @@ fn edition_files(
                     let page = Page { edition, medium, html, text, subject: view.subject };
                     // A closed inbox means the inliner failed: its error is reported below.
                     if pages.send(page).is_err() {
-                        break;
+                        return Ok(());
                     }
                 }
             }
