@@ -119,6 +119,9 @@ fn cities_compatible(a: &Instance<'_>, b: &Instance<'_>) -> bool {
 pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
     let mut uf = UnionFind::new(inst.len());
     let topics: Vec<String> = inst.iter().map(|i| topic(i.post_title, &i.event.title)).collect();
+    // The cheap tests come first, and a pair already in one group is not compared again (a
+    // union of one group with itself changes nothing): the groups are the same as comparing
+    // every pair, with far fewer topic comparisons.
     // Same day, same city, compatible topics.
     let mut by_day: HashMap<chrono::NaiveDate, Vec<usize>> = HashMap::new();
     for (i, x) in inst.iter().enumerate() {
@@ -127,7 +130,9 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
     for list in by_day.values() {
         for (k, &a) in list.iter().enumerate() {
             for &b in &list[k + 1..] {
-                let same_post = inst[a].post == inst[b].post;
+                if inst[a].post == inst[b].post || !cities_compatible(&inst[a], &inst[b]) || uf.find(a) == uf.find(b) {
+                    continue;
+                }
                 // Without both cities, the topics themselves must agree (an empty one says nothing).
                 let both_cities = inst[a].event.city.is_some() && inst[b].event.city.is_some();
                 let topical = if both_cities {
@@ -135,7 +140,7 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
                 } else {
                     !topics[a].is_empty() && !topics[b].is_empty() && topics_compatible(&topics[a], &topics[b])
                 };
-                if !same_post && cities_compatible(&inst[a], &inst[b]) && topical {
+                if topical {
                     uf.union(a, b);
                 }
             }
@@ -152,8 +157,12 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
         for (k, &a) in list.iter().enumerate() {
             for &b in &list[k + 1..] {
                 let days = (inst[a].event.date - inst[b].event.date).num_days().abs();
-                let topical = topics_compatible(&topics[a], &topics[b]);
-                if inst[a].post != inst[b].post && days <= 14 && topical && cities_compatible(&inst[a], &inst[b]) {
+                if inst[a].post != inst[b].post
+                    && days <= 14
+                    && cities_compatible(&inst[a], &inst[b])
+                    && uf.find(a) != uf.find(b)
+                    && topics_compatible(&topics[a], &topics[b])
+                {
                     uf.union(a, b);
                 }
             }
@@ -179,7 +188,13 @@ pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
                 (Some(p), Some(q)) => p <= q,
                 _ => true,
             };
-            if b != u && y.post != x.post && days <= 21 && earlier && topics_compatible(&topics[u], &topics[b]) {
+            if b != u
+                && y.post != x.post
+                && days <= 21
+                && earlier
+                && uf.find(u) != uf.find(b)
+                && topics_compatible(&topics[u], &topics[b])
+            {
                 uf.union(u, b);
             }
         }

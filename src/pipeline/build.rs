@@ -34,10 +34,11 @@ pub(super) fn build_week(
     // the events are made of.
     let context = store.event_posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
     // The event list and the summaries are independent: made on two threads.
-    let (all_events, summaries) = std::thread::scope(|s| {
-        let events = s.spawn(|| events::collect(&context));
+    let (all_events, (summaries, post_events)) = std::thread::scope(|s| {
+        let events = s.spawn(|| (events::collect(&context), render::view::post_events(&posts)));
         let summaries = render::view::summaries(&posts);
-        (events.join().unwrap_or_else(|e| std::panic::resume_unwind(e)), summaries)
+        let (all, per_post) = events.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (all, (summaries, per_post))
     });
     let (from, to) = upcoming_window(week, config.upcoming_weeks);
     // An event an earlier issue featured is left out unless its details changed since.
@@ -53,6 +54,7 @@ pub(super) fn build_week(
         week,
         posts: &posts,
         summaries: &summaries,
+        post_events: &post_events,
         upcoming: &upcoming,
         alt_titles: &alt_titles,
     };
@@ -60,12 +62,7 @@ pub(super) fn build_week(
     let dir = PathBuf::from(week.to_string());
     let host = config.site_host();
     let date = eml::send_date(week, tz);
-    // One edition at a time: each holds its pages and views (some 50 MB on a large week), and
-    // rendering two at once raised a full run's peak memory more than it saved time.
-    let mut files = Vec::new();
-    for edition in Edition::ALL {
-        files.extend(edition_files(&issue, &renderer, edition, &dir, &host, date)?);
-    }
+    let mut files = edition_files(&issue, &renderer, &dir, &host, date)?;
 
     let name = format!("{} · {}", config.title_zh, config.title_en);
     let meta = ics::CalendarMeta { name: &name, timezone: tz, host: &host, stamp: date.with_timezone(&Utc) };
@@ -84,53 +81,106 @@ pub(super) fn build_week(
 
     let latest = store.latest_posts(config.feed_items)?;
     let feed_meta = FeedMeta::from_config(config);
-    files.push(OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest).into_bytes() });
-    files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest).into_bytes() });
-    files.push(OutputFile { path: "feed.json".into(), bytes: feeds::json_feed(&feed_meta, &latest).into_bytes() });
+    let bodies = feeds::bodies(&latest);
+    files.push(OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest, &bodies).into_bytes() });
+    files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest, &bodies).into_bytes() });
+    files.push(OutputFile {
+        path: "feed.json".into(),
+        bytes: feeds::json_feed(&feed_meta, &latest, &bodies).into_bytes(),
+    });
     let written = deliver::publish(&config.output_dir, &files)?;
     let shown: Vec<(String, String)> = upcoming.iter().map(|e| (e.id.clone(), e.fingerprint())).collect();
     store.record_featured(&label, "event", &shown)?;
     Ok(BuildReport { week, posts: posts.len(), files: written })
 }
 
-/// The newsletter files of one edition: web page, text, and the email (HTML and text parts).
+/// A newsletter page as handlebars made it, on its way to CSS inlining.
+struct Page {
+    edition: Edition,
+    medium: Medium,
+    html: String,
+    text: String,
+    subject: String,
+}
+
+/// The newsletter files of every edition: web page, text, and the email (HTML and text parts).
+/// Pages are rendered one at a time and handed to a second thread that inlines their CSS (and
+/// writes the email) while the next one renders: at most one page is rendering and one
+/// inlining at a time (each edition holds some 50 MB on a large week, and rendering two at
+/// once raised a full run's peak memory more than it saved time).
 fn edition_files(
     issue: &Issue,
     renderer: &Renderer,
-    edition: Edition,
     dir: &Path,
     host: &str,
     date: DateTime<chrono::FixedOffset>,
 ) -> Result<Vec<OutputFile>, render::RenderError> {
-    let config = issue.config;
-    let mut files = Vec::new();
-    let infix = edition.infix();
-    let web = render::newsletter(issue, edition, Medium::Web);
-    let (html, text) = renderer.newsletter(&web)?;
-    files.push(OutputFile { path: dir.join(format!("index{infix}.html")), bytes: html.into_bytes() });
-    files.push(OutputFile { path: dir.join(format!("newsletter{infix}.txt")), bytes: text.into_bytes() });
-    let mail = render::newsletter(issue, edition, Medium::Email);
-    let (html, text) = renderer.newsletter(&mail)?;
-    let message_id = eml::message_id(issue.week, edition.code(), host);
+    let (config, week) = (issue.config, issue.week);
+    std::thread::scope(|s| {
+        let (pages, inbox) = std::sync::mpsc::sync_channel::<Page>(0);
+        let inliner = s.spawn(move || -> Result<Vec<OutputFile>, render::RenderError> {
+            let mut files = Vec::new();
+            for page in inbox {
+                files.extend(page_files(config, week, page, dir, host, date)?);
+            }
+            Ok(files)
+        });
+        let rendered = (|| {
+            for edition in Edition::ALL {
+                for medium in [Medium::Web, Medium::Email] {
+                    let view = render::newsletter(issue, edition, medium);
+                    let (html, text) = renderer.newsletter_uninlined(&view)?;
+                    let page = Page { edition, medium, html, text, subject: view.subject };
+                    // A closed inbox means the inliner failed: its error is reported below.
+                    if pages.send(page).is_err() {
+                        return Ok(());
+                    }
+                }
+            }
+            drop(pages);
+            Ok(())
+        })();
+        let files = inliner.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        rendered.and(files)
+    })
+}
+
+/// The files of one rendered page: the web page and the text, or the email.
+fn page_files(
+    config: &Config,
+    week: Week,
+    page: Page,
+    dir: &Path,
+    host: &str,
+    date: DateTime<chrono::FixedOffset>,
+) -> Result<Vec<OutputFile>, render::RenderError> {
+    let html = render::inline_css(&page.html)?;
+    let infix = page.edition.infix();
+    if page.medium == Medium::Web {
+        return Ok(vec![
+            OutputFile { path: dir.join(format!("index{infix}.html")), bytes: html.into_bytes() },
+            OutputFile { path: dir.join(format!("newsletter{infix}.txt")), bytes: page.text.into_bytes() },
+        ]);
+    }
+    let message_id = eml::message_id(week, page.edition.code(), host);
     let message = eml::Message {
         from: &config.email.from,
         reply_to: config.email.reply_to.as_deref(),
-        subject: &mail.subject,
+        subject: &page.subject,
         date,
         message_id: &message_id,
         list_id: host,
         unsubscribe_url: config.email.unsubscribe_url.as_ref(),
         unsubscribe_mailto: config.email.unsubscribe_mailto.as_deref(),
-        language: match edition {
+        language: match page.edition {
             Edition::Both => "zh, en",
             Edition::Zh => "zh",
             Edition::En => "en",
         },
-        text: &text,
+        text: &page.text,
         html: &html,
     };
-    files.push(OutputFile { path: dir.join(format!("newsletter{infix}.eml")), bytes: eml::render(&message) });
-    Ok(files)
+    Ok(vec![OutputFile { path: dir.join(format!("newsletter{infix}.eml")), bytes: eml::render(&message) }])
 }
 
 /// The weeks already built under `out` (folders `YYYY-Www` holding an `index.html`).

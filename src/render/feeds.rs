@@ -71,12 +71,19 @@ fn feed_updated(posts: &[Post], tz: Tz) -> DateTime<FixedOffset> {
     posts.iter().filter_map(|p| updated(p, tz)).max().unwrap_or_default()
 }
 
-/// Atom 1.0.
-pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
+/// The sanitized body of each post, in order: made once for all three feeds (sanitizing is
+/// most of their cost).
+pub fn bodies(posts: &[Post]) -> Vec<String> {
+    posts.iter().map(|p| p.item.parsed.content_html.sanitized()).collect()
+}
+
+/// Atom 1.0; `bodies` are the posts' [`bodies`].
+pub fn atom(meta: &FeedMeta, posts: &[Post], bodies: &[String]) -> String {
     let tz = meta.timezone;
     let entries: Vec<atom::Entry> = posts
         .iter()
-        .map(|post| {
+        .zip(bodies)
+        .map(|(post, body)| {
             let p = &post.item.parsed;
             atom::EntryBuilder::default()
                 .id(entry_id(post))
@@ -98,7 +105,7 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
                 .content(Some(
                     atom::ContentBuilder::default()
                         .content_type(Some("html".to_string()))
-                        .value(Some(p.content_html.sanitized()))
+                        .value(Some(body.clone()))
                         .lang(Some(post.item.lang.code().to_string()))
                         .build(),
                 ))
@@ -124,12 +131,13 @@ pub fn atom(meta: &FeedMeta, posts: &[Post]) -> String {
         .to_string()
 }
 
-/// RSS 2.0.
-pub fn rss(meta: &FeedMeta, posts: &[Post]) -> String {
+/// RSS 2.0; `bodies` are the posts' [`bodies`].
+pub fn rss(meta: &FeedMeta, posts: &[Post], bodies: &[String]) -> String {
     let tz = meta.timezone;
     let items: Vec<rss::Item> = posts
         .iter()
-        .map(|post| {
+        .zip(bodies)
+        .map(|(post, body)| {
             let p = &post.item.parsed;
             rss::ItemBuilder::default()
                 .title(Some(p.title.clone()))
@@ -144,7 +152,7 @@ pub fn rss(meta: &FeedMeta, posts: &[Post]) -> String {
                 .categories(
                     p.categories.iter().map(|c| rss::Category { name: c.clone(), domain: None }).collect::<Vec<_>>(),
                 )
-                .description(Some(p.content_html.sanitized()))
+                .description(Some(body.clone()))
                 .build()
         })
         .collect();
@@ -161,17 +169,18 @@ pub fn rss(meta: &FeedMeta, posts: &[Post]) -> String {
     channel.to_string()
 }
 
-/// JSON Feed 1.1.
-pub fn json_feed(meta: &FeedMeta, posts: &[Post]) -> String {
+/// JSON Feed 1.1; `bodies` are the posts' [`bodies`].
+pub fn json_feed(meta: &FeedMeta, posts: &[Post], bodies: &[String]) -> String {
     let tz = meta.timezone;
     let items: Vec<serde_json::Value> = posts
         .iter()
-        .map(|post| {
+        .zip(bodies)
+        .map(|(post, body)| {
             let p = &post.item.parsed;
             let mut item = json!({
                 "id": entry_id(post),
                 "title": p.title,
-                "content_html": p.content_html.sanitized(),
+                "content_html": body,
                 "language": post.item.lang.code(),
             });
             let obj = item.as_object_mut().expect("json! of an object literal is an object");

@@ -87,14 +87,20 @@ impl Renderer {
     /// clients drop most `<style>` blocks) and `@media` rules (dark mode, narrow screens) are
     /// kept in one `<style>` for the clients that honour them.
     pub fn newsletter(&self, view: &NewsletterView) -> Result<(String, String), RenderError> {
+        let (html, text) = self.newsletter_uninlined(view)?;
+        Ok((inline_css(&html)?, text))
+    }
+
+    /// [`Renderer::newsletter`] before its CSS is inlined ([`inline_css`] does that), so that
+    /// the inlining of one page can run beside the rendering of the next.
+    pub fn newsletter_uninlined(&self, view: &NewsletterView) -> Result<(String, String), RenderError> {
         let wrap = |message: String| RenderError::Render { name: "newsletter".into(), message };
         let context = handlebars::Context::wraps(view).map_err(|e| wrap(e.to_string()))?;
         let with = |reg: &Handlebars, name: &str| {
             reg.render_with_context(name, &context)
                 .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
         };
-        let html = with(&self.html, "newsletter.html").and_then(|html| inline_css(&html))?;
-        Ok((html, with(&self.text, "newsletter.txt")?))
+        Ok((with(&self.html, "newsletter.html")?, with(&self.text, "newsletter.txt")?))
     }
 
     /// The archive page listing every built week.

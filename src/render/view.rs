@@ -41,6 +41,9 @@ pub struct Issue<'a> {
     /// The summary of each of `posts`, in the same order ([`summaries`]): made once, shown in
     /// every edition.
     pub summaries: &'a [String],
+    /// The events of each of `posts` alone ([`post_events`]), in the same order: made once,
+    /// shown in every edition.
+    pub post_events: &'a [Vec<EventEntry>],
     /// Upcoming events, sorted.
     pub upcoming: &'a [EventEntry],
     /// Known titles in the other language.
@@ -202,7 +205,7 @@ pub fn newsletter(issue: &Issue, edition: Edition, medium: Medium) -> Newsletter
     let title = Text::new(config.title_zh.clone(), config.title_en.clone(), edition);
     let range = c.week_range(edition, a, b);
     let mut new_posts = Vec::new();
-    let posts = || issue.posts.iter().zip(issue.summaries);
+    let posts = || issue.posts.iter().zip(issue.summaries.iter().zip(issue.post_events));
     for kind in KIND_ORDER {
         new_posts.extend(posts().filter(|(p, _)| p.item.kind == kind).map(|(p, s)| post_view(issue, p, s, edition)));
     }
@@ -290,7 +293,12 @@ pub fn summaries(posts: &[Post]) -> Vec<String> {
     posts.iter().map(|p| summary(&p.item.parsed.content_html.raw(), 160)).collect()
 }
 
-fn post_view(issue: &Issue, post: &Post, summary: &str, edition: Edition) -> PostView {
+/// The events of each post on its own, as its entry in the newsletter shows them.
+pub fn post_events(posts: &[Post]) -> Vec<Vec<EventEntry>> {
+    posts.iter().map(|p| super::events::collect(std::slice::from_ref(p))).collect()
+}
+
+fn post_view(issue: &Issue, post: &Post, (summary, events): (&String, &Vec<EventEntry>), edition: Edition) -> PostView {
     let c = issue.catalog;
     let p = &post.item.parsed;
     let day = p.published.or(p.updated).map(|t| super::local_date(t, issue.config.timezone));
@@ -309,11 +317,8 @@ fn post_view(issue: &Issue, post: &Post, summary: &str, edition: Edition) -> Pos
         kind: kind.code(),
         kind_label: c.text(edition, &kind_id, &[]),
         deadline: deadline(&post.item).map(date_text),
-        summary: summary.to_string(),
-        events: super::events::collect(std::slice::from_ref(post))
-            .iter()
-            .map(|e| event_view(issue, e, edition))
-            .collect(),
+        summary: summary.clone(),
+        events: events.iter().map(|e| event_view(issue, e, edition)).collect(),
         talks: post.item.talks.iter().map(talk_view).collect(),
     }
 }
