@@ -5,7 +5,9 @@ use std::collections::HashMap;
 use super::canonical_url;
 use super::events::Instance;
 use super::near::UnionFind;
-use super::text::{bigram_dice, normalize};
+#[cfg(doc)]
+use super::text::bigram_dice;
+use super::text::{normalize, sorted_common};
 
 /// Words of salon titles that say nothing about which salon it is.
 const BOILERPLATE: &[&str] = &[
@@ -94,17 +96,61 @@ pub(crate) fn topic(post_title: &str, event_title: &str) -> String {
     n
 }
 
+/// A topic with what [`topics_compatible`] compares, made once per instance instead of once
+/// per pair: its Latin words (3+ letters) and its sorted character bigrams (as
+/// [`bigram_dice`] makes them).
+struct Topic {
+    text: String,
+    words: Vec<(usize, usize)>,
+    grams: Vec<(char, char)>,
+}
+
+impl Topic {
+    fn new(text: String) -> Topic {
+        // Each word as its offset and length in `text`.
+        let words = text
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 3)
+            .map(|w| (w.as_ptr() as usize - text.as_ptr() as usize, w.len()))
+            .collect();
+        let grams = bigrams(&text);
+        Topic { text, words, grams }
+    }
+
+    fn word(&self, &(at, len): &(usize, usize)) -> &str {
+        &self.text[at..at + len]
+    }
+
+    fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Sorted character bigrams of `s`, as [`bigram_dice`] makes them.
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let cs: Vec<char> = s.chars().collect();
+    let mut g: Vec<(char, char)> = cs.windows(2).map(|w| (w[0], w[1])).collect();
+    if cs.len() == 1 {
+        g.push((cs[0], '\0'));
+    }
+    g.sort_unstable();
+    g
+}
+
 /// Two topics that can be the same event: one is empty, one contains the other, they share a
-/// Latin word or most bigrams.
-fn topics_compatible(a: &str, b: &str) -> bool {
-    if a.is_empty() || b.is_empty() || a.contains(b) || b.contains(a) {
+/// Latin word or most bigrams (`bigram_dice(a, b) >= 0.4`).
+fn topics_compatible(a: &Topic, b: &Topic) -> bool {
+    let (ta, tb) = (a.text.as_str(), b.text.as_str());
+    if ta.is_empty() || tb.is_empty() || ta.contains(tb) || tb.contains(ta) {
         return true;
     }
-    let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| w.len() >= 3).map(str::to_string).collect()
-    };
-    let wb = words(b);
-    words(a).iter().any(|w| wb.contains(w)) || bigram_dice(a, b) >= 0.4
+    if a.words.iter().any(|w| b.words.iter().any(|v| a.word(w) == b.word(v))) {
+        return true;
+    }
+    if a.grams.is_empty() || b.grams.is_empty() {
+        return false;
+    }
+    2.0 * sorted_common(&a.grams, &b.grams) as f32 / (a.grams.len() + b.grams.len()) as f32 >= 0.4
 }
 
 fn cities_compatible(a: &Instance<'_>, b: &Instance<'_>) -> bool {
@@ -118,7 +164,7 @@ fn cities_compatible(a: &Instance<'_>, b: &Instance<'_>) -> bool {
 /// ordered by the first instance.
 pub(crate) fn cluster_instances(inst: &[Instance<'_>]) -> Vec<Vec<usize>> {
     let mut uf = UnionFind::new(inst.len());
-    let topics: Vec<String> = inst.iter().map(|i| topic(i.post_title, &i.event.title)).collect();
+    let topics: Vec<Topic> = inst.iter().map(|i| Topic::new(topic(i.post_title, &i.event.title))).collect();
     // The cheap tests come first, and a pair already in one group is not compared again (a
     // union of one group with itself changes nothing): the groups are the same as comparing
     // every pair, with far fewer topic comparisons.

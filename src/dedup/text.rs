@@ -90,15 +90,18 @@ const BASE: u64 = 0x100_0000_01b3;
 /// Marks a bin that no shingle fell into.
 const EMPTY: u64 = u64::MAX;
 
+/// Chars of history the sketcher keeps: the shingle's, rounded up to a power of two so that
+/// the ring is indexed by a mask.
+const RING: usize = 8;
+
 /// Streams characters of a normalized text into a [`Sketch`].
 struct Sketcher {
     mins: [u64; BINS],
-    window: [u32; SHINGLE],
+    /// The last chars (+1), the `n`-th at `n % RING`; zero before the first.
+    window: [u32; RING],
     n: usize,
-    slot: usize,
     rolling: u64,
     base_pow: u64,
-    shingles: u32,
 }
 
 impl Sketcher {
@@ -107,7 +110,7 @@ impl Sketcher {
         for _ in 0..SHINGLE {
             base_pow = base_pow.wrapping_mul(BASE);
         }
-        Sketcher { mins: [EMPTY; BINS], window: [0; SHINGLE], n: 0, slot: 0, rolling: 0, base_pow, shingles: 0 }
+        Sketcher { mins: [EMPTY; BINS], window: [0; RING], n: 0, rolling: 0, base_pow }
     }
 
     #[inline]
@@ -119,30 +122,32 @@ impl Sketcher {
         }
     }
 
-    /// One character of the normalized text.
+    /// One character of the normalized text: the window's hash rolls by one char (the one
+    /// `SHINGLE` chars back leaves it), and from the `SHINGLE`-th char on each window is a shingle.
     #[inline(always)]
     fn push(&mut self, c: char) {
-        let slot = self.slot;
-        self.slot = if slot + 1 == SHINGLE { 0 } else { slot + 1 };
-        let out = u64::from(self.window[slot]);
+        const _: () = assert!(RING.is_power_of_two() && RING >= SHINGLE);
+        let n = self.n;
+        let out = u64::from(self.window[n.wrapping_sub(SHINGLE) & (RING - 1)]);
         let c = u64::from(c as u32) + 1;
-        self.window[slot] = c as u32;
-        self.n += 1;
+        self.window[n & (RING - 1)] = c as u32;
+        self.n = n + 1;
         self.rolling = self.rolling.wrapping_mul(BASE).wrapping_add(c).wrapping_sub(out.wrapping_mul(self.base_pow));
         if self.n >= SHINGLE {
             self.add(mix(self.rolling));
-            self.shingles = self.shingles.saturating_add(1);
         }
     }
 
     fn finish(mut self) -> Sketch {
+        // One shingle per window of `SHINGLE` chars.
+        let mut shingles = u32::try_from(self.n.saturating_sub(SHINGLE - 1)).unwrap_or(u32::MAX);
         if self.n > 0 && self.n < SHINGLE {
             // A text shorter than a shingle is one shingle.
             self.add(mix(self.rolling));
-            self.shingles = 1;
+            shingles = 1;
         }
         let mut sig = [0u16; BINS];
-        if self.shingles > 0 {
+        if shingles > 0 {
             // Densify by rotation: an empty bin borrows the next filled bin to its right,
             // offset by the distance, so that equal texts give equal signatures and short
             // texts stay usable.
@@ -155,7 +160,7 @@ impl Sketcher {
                 *out = fmix(v.wrapping_add((d as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15))) as u16;
             }
         }
-        Sketch { sig, shingles: self.shingles }
+        Sketch { sig, shingles }
     }
 }
 
@@ -349,6 +354,28 @@ mod tests {
             assert_eq!(sketch_html(html), sketch(&normalize(html)), "{html}");
         }
         assert!(fast_sketch("R&amp;D&nbsp;&#65;&#+67; &lt;b&gt; &amp x; &ampx; &unknown; &#x4e2d;文").is_some());
+    }
+
+    /// The sketch as first written: each shingle's hash made from its own chars, no rolling.
+    fn sketch_reference(norm: &str) -> Sketch {
+        let cs: Vec<u64> = norm.chars().map(|c| u64::from(c as u32) + 1).collect();
+        let mut s = Sketcher::new();
+        let poly = |w: &[u64]| w.iter().fold(0u64, |h, &c| h.wrapping_mul(BASE).wrapping_add(c));
+        for end in SHINGLE..=cs.len() {
+            s.add(mix(poly(&cs[end - SHINGLE..end])));
+        }
+        // `finish` adds a text shorter than a shingle as one shingle.
+        s.rolling = poly(&cs);
+        s.n = cs.len();
+        s.finish()
+    }
+
+    #[test]
+    fn rolling_hash_agrees_with_the_reference() {
+        for text in ["", "a", "abcd", "abcde", "abcdef", "docker专场沙龙开始报名httpgo", &"中文abc".repeat(300)]
+        {
+            assert_eq!(sketch(text), sketch_reference(text), "{text}");
+        }
     }
 
     /// The one-pass sketch equals the general one on texts mixed from awkward pieces.

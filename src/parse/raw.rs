@@ -9,7 +9,7 @@ use std::borrow::Cow;
 
 use url::Url;
 
-use super::sanitize::{self, drops_content};
+use super::sanitize::{self, drops_content_nocase};
 
 /// An item body as published (raw, untrusted HTML) and the base URL of its relative links.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -199,7 +199,15 @@ impl RawHtml {
     pub fn visible_markup(&self) -> Cow<'_, str> {
         match &self.html {
             Text::Plain(html) => visible(html),
-            Text::Packed(bytes) => Cow::Owned(visible(&unpack(bytes)).into_owned()),
+            Text::Packed(bytes) => {
+                // The unpacked text is returned itself when nothing is dropped (no second copy).
+                let text = unpack(bytes);
+                let dropped = match visible(&text) {
+                    Cow::Owned(shown) => Some(shown),
+                    Cow::Borrowed(_) => None,
+                };
+                Cow::Owned(dropped.unwrap_or(text))
+            }
         }
     }
 
@@ -213,8 +221,10 @@ impl RawHtml {
     /// caller already has (a packed body is not unpacked again).
     pub fn links_in(&self, markup: &str) -> Vec<String> {
         let mut out = Vec::new();
-        let lower = markup.to_ascii_lowercase();
-        for (at, _) in lower.match_indices("<a") {
+        let b = markup.as_bytes();
+        // Each `<a` ignoring ASCII case, found without a lowercased copy of the markup.
+        for at in memchr::memchr_iter(b'<', b).filter(|&i| b.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b'a')))
+        {
             let rest = &markup[at + 2..];
             if !rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
                 continue;
@@ -321,25 +331,23 @@ fn is_raw_text(name: &str) -> bool {
 
 /// `html` without comments and without the elements sanitizing drops with their content.
 /// Hand-written: a scan is a fraction of the cost of the HTML parse this stage avoids, and
-/// the result only feeds tag-stripping comparisons (dedup), not output.
+/// the result only feeds tag-stripping comparisons (dedup), not output. Tag names are matched
+/// ignoring ASCII case, in place (no lowercased copy of the body).
 pub fn without_dropped(html: &str) -> Cow<'_, str> {
     // `memchr` (SIMD) rather than `str::find`'s word-at-a-time search: this scan runs over
     // every body dedup reads.
-    if memchr::memchr(b'<', html.as_bytes()).is_none() {
-        return Cow::Borrowed(html);
-    }
-    let lower = html.to_ascii_lowercase();
+    let b = html.as_bytes();
     let mut out: Option<String> = None;
     let (mut copied, mut pos) = (0, 0);
-    while let Some(off) = memchr::memchr(b'<', &lower.as_bytes()[pos..]) {
+    while let Some(off) = memchr::memchr(b'<', &b[pos..]) {
         let at = pos + off;
-        let rest = &lower[at + 1..];
+        let rest = &html[at + 1..];
         let end = if let Some(comment) = rest.strip_prefix("!--") {
-            Some(comment_end(comment).map_or(lower.len(), |e| at + 4 + e))
+            Some(comment_end(comment).map_or(b.len(), |e| at + 4 + e))
         } else {
-            let name_len = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
+            let name_len = rest.bytes().position(|c| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
             let name = &rest[..name_len];
-            if !name.is_empty() && drops_content(name) { Some(element_end(&lower, at, name)) } else { None }
+            drops_content_nocase(name).map(|name| element_end(html, at, name))
         };
         match end {
             Some(end) => {
@@ -350,7 +358,7 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
             }
             None => pos = at + 1,
         }
-        if pos >= lower.len() {
+        if pos >= b.len() {
             break;
         }
     }
@@ -379,39 +387,82 @@ fn comment_end(s: &str) -> Option<usize> {
     }
 }
 
-/// Offset just past the end of the element `name` that opens at `at` in `lower`: its end
-/// tag (nested ones counted, except in raw text), or the end of the input.
-fn element_end(lower: &str, at: usize, name: &str) -> usize {
-    let tag_end = |from: usize| lower[from..].find('>').map_or(lower.len(), |e| from + e + 1);
+/// Offset just past the end of the element `name` (lowercase) that opens at `at` in `html`:
+/// its end tag (nested ones counted, except in raw text), or the end of the input. Tag names
+/// match in any ASCII case.
+fn element_end(html: &str, at: usize, name: &str) -> usize {
+    let b = html.as_bytes();
+    let tag_end = |from: usize| memchr::memchr(b'>', &b[from..]).map_or(b.len(), |e| from + e + 1);
     let open_end = tag_end(at);
-    let self_closing = lower[..open_end].ends_with("/>");
+    let self_closing = b[..open_end].ends_with(b"/>");
     if name == "embed" || (self_closing && matches!(name, "svg" | "math")) {
         return open_end;
     }
-    let close = format!("</{name}");
-    let open = format!("<{name}");
-    let is_boundary = |i: usize| lower[i..].starts_with(|c: char| c.is_ascii_whitespace() || c == '/' || c == '>');
+    let name_at = |i: usize| b.get(i..i + name.len()).is_some_and(|s| s.eq_ignore_ascii_case(name.as_bytes()));
+    let is_boundary = |i: usize| b.get(i).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/' || c == b'>');
     let mut depth = 1usize;
     let mut pos = open_end;
-    while pos < lower.len() {
-        let Some(off) = lower[pos..].find('<') else { break };
+    while pos < b.len() {
+        let Some(off) = memchr::memchr(b'<', &b[pos..]) else { break };
         let i = pos + off;
-        if lower[i..].starts_with(&close) && is_boundary(i + close.len()) {
+        if b.get(i + 1) == Some(&b'/') && name_at(i + 2) && is_boundary(i + 2 + name.len()) {
             depth -= 1;
             if depth == 0 || is_raw_text(name) {
                 return tag_end(i);
             }
-        } else if !is_raw_text(name) && lower[i..].starts_with(&open) && is_boundary(i + open.len()) {
+        } else if !is_raw_text(name) && name_at(i + 1) && is_boundary(i + 1 + name.len()) {
             depth += 1;
         }
         pos = i + 1;
     }
-    lower.len()
+    b.len()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tags match in any case: the cuts are those of the lowercased body.
+    #[test]
+    fn drops_in_any_case() {
+        const PIECES: &[&str] = &[
+            "<script>",
+            "</script>",
+            "<SCRIPT>",
+            "</Script >",
+            "<style>",
+            "</STYLE>",
+            "<svg/>",
+            "<SVG>",
+            "</svg>",
+            "<Embed>",
+            "<!--",
+            "-->",
+            "--!>",
+            "<b>",
+            "</B>",
+            "<",
+            ">",
+            "/",
+            " ",
+            "x",
+            "中",
+            "<textarea>",
+            "</TEXTAREA>",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        for _ in 0..20_000 {
+            let mut html = String::new();
+            for _ in 0..10 {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+            }
+            let lower = html.to_ascii_lowercase();
+            assert_eq!(without_dropped(&html).to_ascii_lowercase(), without_dropped(&lower), "{html}");
+        }
+    }
 
     #[test]
     fn drops_what_sanitizing_drops() {

@@ -86,6 +86,11 @@ pub fn drops_content(tag: &str) -> bool {
     DROP_WITH_CONTENT.contains(&tag)
 }
 
+/// The element of [`drops_content`] named `tag` in any ASCII case, as the list spells it.
+pub fn drops_content_nocase(tag: &str) -> Option<&'static str> {
+    DROP_WITH_CONTENT.iter().copied().find(|d| d.eq_ignore_ascii_case(tag))
+}
+
 /// The allow-list, built once per thread: building it (a dozen hash sets) cost about as much
 /// as cleaning a short item. Only the base URL changes from call to call.
 fn builder() -> Builder<'static> {

@@ -19,7 +19,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::dedup::Post;
 use crate::fetch::Validators;
 use crate::parse::Timestamp;
-use rows::{row_params, stored_body};
+use rows::{row_params, stored_body, upsert_post};
 
 /// A database problem, naming the file.
 #[derive(Debug, thiserror::Error)]
@@ -117,6 +117,10 @@ pub struct SourceRun {
     pub responses: Vec<CachedResponse>,
 }
 
+/// SQLite's page cache while a run is written, in KiB (as `PRAGMA cache_size` takes a
+/// negative size): enough for the indexes of a cold 30k-post run.
+const BULK_CACHE_KIB: i64 = -16 * 1024;
+
 /// The open state database.
 pub struct Store {
     conn: Connection,
@@ -185,12 +189,47 @@ impl Store {
     pub fn save_run(&mut self, runs: &[SourceRun], posts: &[Post], now: DateTime<Utc>) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
+        // A cold run writes every post: with SQLite's default 2 MiB page cache the index pages
+        // are evicted by the bodies' overflow pages and read back for each row. A larger cache
+        // for the run's transaction only (given back below); journaling stays as it is.
+        let cache: i64 = self.conn.pragma_query_value(None, "cache_size", |r| r.get(0)).map_err(wrap)?;
+        self.conn.pragma_update(None, "cache_size", BULK_CACHE_KIB).map_err(wrap)?;
+        let saved = self.write_run(runs, posts, now);
+        let restored = self
+            .conn
+            .pragma_update(None, "cache_size", cache)
+            .and_then(|()| self.conn.execute_batch("PRAGMA shrink_memory;"))
+            .map_err(wrap);
+        let new = saved?;
+        restored?;
+        Ok(new)
+    }
+
+    /// [`Store::save_run`]'s transaction. The rows (a JSON copy of each post, its links) are
+    /// made on a second thread while this one writes the previous ones.
+    fn write_run(&mut self, runs: &[SourceRun], posts: &[Post], now: DateTime<Utc>) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
         let tx = self.conn.transaction().map_err(wrap)?;
         let now_s = now.to_rfc3339();
-        let mut new = 0;
-        for post in posts {
-            new += upsert_post(&tx, post, &now_s, now).map_err(wrap)?;
-        }
+        let new = std::thread::scope(|scope| {
+            let (send, rows) = std::sync::mpsc::sync_channel(64);
+            let now_s = now_s.as_str();
+            scope.spawn(move || {
+                for post in posts {
+                    // The writer stopped (an error): nothing more to make.
+                    if send.send(row_params(post, now_s, now)).is_err() {
+                        break;
+                    }
+                }
+            });
+            let mut new = 0;
+            for (post, row) in posts.iter().zip(rows) {
+                new += upsert_post(&tx, post, row?, now)?;
+            }
+            Ok(new)
+        })
+        .map_err(wrap)?;
         for run in runs {
             for c in &run.responses {
                 // Cached statements: parsing the SQL once instead of once per row.
@@ -405,55 +444,6 @@ impl Store {
 fn widened(from: NaiveDate, to: NaiveDate) -> (i64, i64) {
     let midnight = |d: NaiveDate| Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).unwrap_or_default());
     ((midnight(from) - chrono::Duration::days(1)).timestamp(), (midnight(to) + chrono::Duration::days(2)).timestamp())
-}
-
-/// Stores a post: inserted when new (1), else merged into the stored one (0). The first-seen
-/// time never changes. The body is kept once, in `content`; `data` is the rest of the post.
-fn upsert_post(
-    tx: &rusqlite::Transaction,
-    incoming: &Post,
-    now_s: &str,
-    now: DateTime<Utc>,
-) -> rusqlite::Result<usize> {
-    // A cold store holds none of the posts: try the insert first, which needs no read.
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO items (id, first_seen, sort_utc, annotated, links, data, content)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
-        )?
-        .execute(row_params(incoming, now_s, now)?.as_params())?;
-    let post = if inserted == 1 {
-        std::borrow::Cow::Borrowed(incoming)
-    } else {
-        let (seen, data, content): (String, String, rusqlite::types::Value) = tx
-            .prepare_cached("SELECT first_seen, data, content FROM items WHERE id = ?1")?
-            .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        // A stored version that no longer reads is replaced by the incoming one.
-        let old = serde_json::from_str::<Post>(&data).ok().and_then(|mut old| {
-            old.item.parsed.content_html = stored_body(&old.item.parsed.content_html, (&content).into()).ok()?;
-            Some(old)
-        });
-        let merged = match old {
-            Some(mut old) => {
-                crate::dedup::merge_into(&mut old, incoming.clone());
-                old
-            }
-            None => incoming.clone(),
-        };
-        let first_seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or(now);
-        let row = row_params(&merged, &seen, first_seen)?;
-        tx.prepare_cached(
-            "UPDATE items SET sort_utc = ?3, annotated = ?4, links = ?5, data = ?6, content = ?7 WHERE id = ?1",
-        )?
-        .execute(row.as_params())?;
-        std::borrow::Cow::Owned(merged)
-    };
-    let mut insert_source =
-        tx.prepare_cached("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)")?;
-    for source in &post.sources {
-        insert_source.execute(params![post.id, source])?;
-    }
-    Ok(inserted)
 }
 
 /// The instant a timestamp stands for; a bare date counts as its UTC midnight (only ordering

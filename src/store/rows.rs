@@ -1,6 +1,7 @@
 //! A post as a row of `items`: the values written, and the body read back from `content`.
 
 use chrono::{DateTime, Utc};
+use rusqlite::params;
 
 use super::instant;
 use crate::dedup::Post;
@@ -71,4 +72,54 @@ pub(super) fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime
             None => Content::Text(p.content_html.raw()),
         },
     })
+}
+
+/// Stores a post: inserted when new (1), else merged into the stored one (0). The first-seen
+/// time never changes. The body is kept once, in `content`; `data` is the rest of the post.
+/// `row` is the incoming post's, as new (see [`row_params`]).
+pub(super) fn upsert_post(
+    tx: &rusqlite::Transaction,
+    incoming: &Post,
+    row: Row<'_>,
+    now: DateTime<Utc>,
+) -> rusqlite::Result<usize> {
+    // A cold store holds none of the posts: try the insert first, which needs no read.
+    let inserted = tx
+        .prepare_cached(
+            "INSERT INTO items (id, first_seen, sort_utc, annotated, links, data, content)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+        )?
+        .execute(row.as_params())?;
+    let post = if inserted == 1 {
+        std::borrow::Cow::Borrowed(incoming)
+    } else {
+        let (seen, data, content): (String, String, rusqlite::types::Value) = tx
+            .prepare_cached("SELECT first_seen, data, content FROM items WHERE id = ?1")?
+            .query_row([&incoming.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        // A stored version that no longer reads is replaced by the incoming one.
+        let old = serde_json::from_str::<Post>(&data).ok().and_then(|mut old| {
+            old.item.parsed.content_html = stored_body(&old.item.parsed.content_html, (&content).into()).ok()?;
+            Some(old)
+        });
+        let merged = match old {
+            Some(mut old) => {
+                crate::dedup::merge_into(&mut old, incoming.clone());
+                old
+            }
+            None => incoming.clone(),
+        };
+        let first_seen = DateTime::parse_from_rfc3339(&seen).map(|d| d.with_timezone(&Utc)).unwrap_or(now);
+        let row = row_params(&merged, &seen, first_seen)?;
+        tx.prepare_cached(
+            "UPDATE items SET sort_utc = ?3, annotated = ?4, links = ?5, data = ?6, content = ?7 WHERE id = ?1",
+        )?
+        .execute(row.as_params())?;
+        std::borrow::Cow::Owned(merged)
+    };
+    let mut insert_source =
+        tx.prepare_cached("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)")?;
+    for source in &post.sources {
+        insert_source.execute(params![post.id, source])?;
+    }
+    Ok(inserted)
 }
