@@ -51,7 +51,6 @@ fn progress_bar(quiet: bool) -> ProgressBar {
 fn fetch(config: &Config, store: &mut Store, quiet: bool) -> Result<RunSummary> {
     let bar = progress_bar(quiet);
     let summary = crate::runtime()?.block_on(pipeline::fetch_sources(config, store, &bar, chrono::Utc::now()))?;
-    crate::release_freed_memory();
     print_summary(&summary, quiet);
     Ok(summary)
 }

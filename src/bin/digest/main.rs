@@ -48,7 +48,6 @@ fn emit(args: std::fmt::Arguments<'_>) {
 }
 
 fn main() -> ExitCode {
-    limit_malloc_arenas();
     let cli = Cli::parse();
     init_logging(cli.verbose, cli.quiet);
     match run(cli) {
@@ -60,38 +59,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// glibc gives threads that allocate at the same time arenas of their own (up to 8 per core)
-/// and keeps what is freed in them, so the fetch phase's memory (runtime workers, parse and
-/// extraction jobs) stays held through render. Two arenas cut the full cold run's peak on the
-/// benchmark corpus from 438 to 358 MiB at the same CPU time (`benches/README.md`).
-/// `MALLOC_ARENA_MAX` in the environment still decides when set.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn limit_malloc_arenas() {
-    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        // SAFETY: mallopt only sets an allocator parameter, before any other thread exists.
-        unsafe {
-            libc::mallopt(libc::M_ARENA_MAX, 2);
-        }
-    }
-}
+/// jemalloc instead of the system allocator. The fetch phase allocates and frees millions of
+/// small strings from several threads at once (parse, extraction, dedup), then hands them to
+/// the thread that stores them: glibc spent about 12% of a full cold run's CPU in malloc and
+/// free, and its per-thread arenas kept what the fetch phase freed through the build. With
+/// jemalloc the benchmark's full cold run fell from 7.1-8.1 s to 5.1-5.3 s wall
+/// (`benches/README.md`). Not on MSVC, where jemalloc does not build.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn limit_malloc_arenas() {}
-
-/// Hands memory freed by a finished phase back to the system (glibc keeps it otherwise), so
-/// that the next phase starts from a small heap: the fetch phase holds every post of the run
-/// at once, and `build` then renders with a fraction of that. Peak memory is then the larger
-/// phase's, not the two stacked on a fragmented heap.
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn release_freed_memory() {
-    // SAFETY: malloc_trim only returns free pages of the allocator's arenas to the kernel.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn release_freed_memory() {}
+/// jemalloc's built-in options (`_RJEM_MALLOC_CONF` in the environment still overrides them):
+/// two arenas, as many as the threads that allocate most at once, instead of four per core.
+/// More arenas each keep pages of their own: the default put the full cold run's peak at
+/// 252-259 MB, two at 237-239 MB, at the same speed.
+#[cfg(not(target_env = "msvc"))]
+#[allow(non_upper_case_globals)]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+static malloc_conf: &[u8; 10] = b"narenas:2\0";
 
 /// Whether output to a stream may carry colour: it is a terminal and `NO_COLOR` is unset or
 /// empty (https://no-color.org).
