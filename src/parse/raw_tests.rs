@@ -1,0 +1,113 @@
+//! Tests of `parse::raw` (held bodies, packing, the markup scans dedup uses).
+
+use super::*;
+
+/// Tags match in any case: the cuts are those of the lowercased body.
+#[test]
+fn drops_in_any_case() {
+    const PIECES: &[&str] = &[
+        "<script>",
+        "</script>",
+        "<SCRIPT>",
+        "</Script >",
+        "<style>",
+        "</STYLE>",
+        "<svg/>",
+        "<SVG>",
+        "</svg>",
+        "<Embed>",
+        "<!--",
+        "-->",
+        "--!>",
+        "<b>",
+        "</B>",
+        "<",
+        ">",
+        "/",
+        " ",
+        "x",
+        "中",
+        "<textarea>",
+        "</TEXTAREA>",
+    ];
+    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..20_000 {
+        let mut html = String::new();
+        for _ in 0..10 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+        }
+        let lower = html.to_ascii_lowercase();
+        assert_eq!(without_dropped(&html).to_ascii_lowercase(), without_dropped(&lower), "{html}");
+    }
+}
+
+#[test]
+fn drops_what_sanitizing_drops() {
+    let h = "a<!-- c > d -->b<script>x</p></script>c<SVG><svg></svg>y</svg>d<svg/>e<embed src=x>f\
+             <form><b>g</b></form>h<style>";
+    assert_eq!(without_dropped(h), "abcdefh");
+    assert_eq!(without_dropped("<p>plain</p>"), "<p>plain</p>");
+}
+
+#[test]
+fn links_resolve_like_the_sanitizer() {
+    let base = Url::parse("http://example.org/blog/post.html").unwrap();
+    let body = RawHtml::new(
+        "<a href='x.html?a=1&amp;b=2'>1</a><A class=c HREF=/y>2</A><a href=\"javascript:alert(1)\">3</a>\
+         <!-- <a href=\"/hidden\"> --><abbr href=\"/no\">4</abbr><a href=\"mailto:me@example.org\">5</a>",
+        Some(base),
+    );
+    assert_eq!(
+        body.links(),
+        ["http://example.org/blog/x.html?a=1&amp;b=2", "http://example.org/y", "mailto:me@example.org"]
+    );
+    let sanitized = body.sanitized();
+    for l in body.links() {
+        assert!(sanitized.contains(&format!("href=\"{l}\"")), "{l} in {sanitized}");
+    }
+}
+
+#[test]
+fn reads_bodies_stored_by_older_versions() {
+    let old: RawHtml = serde_json::from_str("\"<p>x</p>\"").unwrap();
+    assert_eq!((old.raw().as_ref(), old.base()), ("<p>x</p>", None));
+    let new = RawHtml::new(" <p>y</p>", Url::parse("http://e.org/").ok());
+    let json = serde_json::to_string(&new).unwrap();
+    assert_eq!(json, r#"{"html":" <p>y</p>","base":"http://e.org/"}"#);
+    assert_eq!(serde_json::from_str::<RawHtml>(&json).unwrap(), new);
+    assert!(RawHtml::new(" \n", None).is_empty());
+}
+
+#[test]
+fn a_packed_body_reads_as_the_body() {
+    let base = Url::parse("https://example.org/blog/post.html").ok();
+    let html = "<p>沙龙 <a href=\"../s.pdf\">slides</a></p><script>x</script>".repeat(40);
+    let plain = RawHtml::new(html.as_str(), base.clone());
+    let mut packed = plain.clone();
+    packed.pack();
+    assert!(matches!(packed.html, Text::Packed(_)), "a repetitive body compresses");
+    assert_eq!(packed.raw(), html);
+    assert_eq!(packed.len(), html.len());
+    assert!(!packed.is_empty());
+    assert_eq!(packed, plain);
+    assert_eq!(packed.visible_markup(), plain.visible_markup());
+    assert_eq!(packed.links(), plain.links());
+    assert_eq!(packed.sanitized(), plain.sanitized());
+    assert_eq!(serde_json::to_string(&packed).ok(), serde_json::to_string(&plain).ok());
+    assert_eq!(format!("{packed:?}"), format!("{plain:?}"));
+    let back: RawHtml = serde_json::from_str(&serde_json::to_string(&packed).unwrap_or_default()).unwrap_or_default();
+    assert_eq!(back, plain);
+}
+
+#[test]
+fn short_and_empty_bodies_stay_plain() {
+    for html in ["", "<p>short</p>"] {
+        let mut b = RawHtml::from(html);
+        b.pack();
+        assert!(matches!(b.html, Text::Plain(_)));
+        assert_eq!(b.raw(), html);
+    }
+}
