@@ -63,20 +63,26 @@ fn main() -> ExitCode {
 /// small strings from several threads at once (parse, extraction, dedup), then hands them to
 /// the thread that stores them: glibc spent about 12% of a full cold run's CPU in malloc and
 /// free, and its per-thread arenas kept what the fetch phase freed through the build. With
-/// jemalloc the benchmark's full cold run fell from 7.1-8.1 s to 5.1-5.3 s wall
+/// jemalloc the benchmark's full cold run fell from 7.1-8.1 s to 5.2-6.1 s wall
 /// (`benches/README.md`). Not on MSVC, where jemalloc does not build.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
 static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's built-in options (`_RJEM_MALLOC_CONF` in the environment still overrides them):
-/// two arenas, as many as the threads that allocate most at once, instead of four per core.
-/// More arenas each keep pages of their own: the default put the full cold run's peak at
-/// 252-259 MB, two at 237-239 MB, at the same speed.
+/// jemalloc's built-in options (`_RJEM_MALLOC_CONF` in the environment still overrides them).
+/// Peak memory of the benchmark's full cold run (`/usr/bin/time`, KiB) was 252-259k with the
+/// defaults, as each of the eight arenas keeps pages of its own; with these it is 216-238k at
+/// the same speed:
+/// - two arenas, as many as the threads that allocate most at once;
+/// - freed pages handed back after 200 ms instead of 10 s, so that the fetch phase's freed
+///   bodies and parse trees do not stay resident through dedup and the store (0 ms costs
+///   about 0.6 s of system time);
+/// - `muzzy_decay_ms:0`: pages are returned with `MADV_DONTNEED` at once instead of
+///   `MADV_FREE`, which Linux keeps counted as resident until it needs the memory.
 #[cfg(not(target_env = "msvc"))]
 #[allow(non_upper_case_globals)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
-static malloc_conf: &[u8; 10] = b"narenas:2\0";
+static malloc_conf: &[u8; 46] = b"narenas:2,dirty_decay_ms:200,muzzy_decay_ms:0\0";
 
 /// Whether output to a stream may carry colour: it is a terminal and `NO_COLOR` is unset or
 /// empty (https://no-color.org).
