@@ -63,7 +63,7 @@ fn main() -> ExitCode {
 /// small strings from several threads at once (parse, extraction, dedup), then hands them to
 /// the thread that stores them: glibc spent about 12% of a full cold run's CPU in malloc and
 /// free, and its per-thread arenas kept what the fetch phase freed through the build. With
-/// jemalloc the benchmark's full cold run fell from 7.1-8.1 s to 5.2-6.1 s wall
+/// jemalloc the benchmark's full cold run fell from 7.1-8.1 s to 5.2-6.4 s wall
 /// (`benches/README.md`). Not on MSVC, where jemalloc does not build.
 #[cfg(not(target_env = "msvc"))]
 #[global_allocator]
