@@ -249,7 +249,7 @@ impl<'a> Parser<'a, '_, '_> {
                 }
             };
             if href && found.is_none() && name.eq_ignore_ascii_case("href") {
-                found = Some(attr_value(&s[vs..ve])?);
+                found = Some(decode(&s[vs..ve], true)?);
             }
         }
     }
@@ -274,22 +274,7 @@ impl<'a> Parser<'a, '_, '_> {
         }
         self.flush_text();
         if keep && self.walk.open(name, None) {
-            let mut t = String::new();
-            let mut j = 0;
-            while j < content.len() {
-                match content.as_bytes()[j] {
-                    b'&' => j = char_ref(content, j, false, &mut t)?,
-                    b'\r' => {
-                        t.push('\n');
-                        j += 1 + usize::from(content.as_bytes().get(j + 1) == Some(&b'\n'));
-                    }
-                    _ => {
-                        let len = content[j..].find(['&', '\r']).unwrap_or(content.len() - j);
-                        t.push_str(&content[j..j + len]);
-                        j += len;
-                    }
-                }
-            }
+            let t = decode(content, false)?;
             if !t.is_empty() {
                 self.walk.text(&t);
             }
@@ -303,13 +288,14 @@ impl<'a> Parser<'a, '_, '_> {
     }
 }
 
-/// An attribute value with its character references decoded and newlines normalized.
-fn attr_value(v: &str) -> Res<String> {
+/// `v` with its character references decoded (by the attribute rules when `in_attr`) and
+/// CR / CRLF turned into LF: attribute values and the text of escapable raw-text elements.
+fn decode(v: &str, in_attr: bool) -> Res<String> {
     let mut out = String::with_capacity(v.len());
     let mut j = 0;
     while j < v.len() {
         match v.as_bytes()[j] {
-            b'&' => j = char_ref(v, j, true, &mut out)?,
+            b'&' => j = char_ref(v, j, in_attr, &mut out)?,
             b'\r' => {
                 out.push('\n');
                 j += 1 + usize::from(v.as_bytes().get(j + 1) == Some(&b'\n'));
