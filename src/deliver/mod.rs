@@ -31,6 +31,30 @@ pub struct OutputFile {
 
 /// Writes `bytes` to `path` atomically, creating parent folders.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
+    stage_at(path, bytes)?.persist().map(drop)
+}
+
+/// A file written in full and flushed under a temporary name beside its target, waiting for
+/// [`Staged::persist`] to rename it into place; dropped unpersisted, it is removed.
+pub struct Staged {
+    path: PathBuf,
+    tmp: tempfile::NamedTempFile,
+}
+
+impl Staged {
+    /// Renames the file over its target; returns the target's path.
+    pub fn persist(self) -> Result<PathBuf, DeliverError> {
+        let Staged { path, tmp } = self;
+        match tmp.persist(&path) {
+            Ok(_) => Ok(path),
+            Err(e) => Err(DeliverError { path, source: e.error }),
+        }
+    }
+}
+
+/// Writes `bytes` beside `path` under a temporary name (creating parent folders) and flushes
+/// them to disk.
+fn stage_at(path: &Path, bytes: &[u8]) -> Result<Staged, DeliverError> {
     let err = |source| DeliverError { path: path.to_path_buf(), source };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(err)?;
@@ -45,27 +69,47 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), DeliverError> {
         tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).map_err(err)?;
     }
     tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    Ok(Staged { path: path.to_path_buf(), tmp })
 }
 
-/// Writes every file under `out_dir`, each atomically; returns the paths written.
+/// Stages output files as they are made, so that writing and flushing them overlaps the
+/// making of the next ones; nothing replaces a published file before [`Staged::persist`].
+///
+/// Temporary files that an earlier, killed run left in a folder are removed before the first
+/// file is staged there: the caller holds the state lock, so no other run can be writing them.
+pub struct Stager {
+    out_dir: PathBuf,
+    cleaned: std::collections::BTreeSet<PathBuf>,
+}
+
+impl Stager {
+    /// A stager writing under `out_dir`.
+    pub fn new(out_dir: &Path) -> Stager {
+        Stager { out_dir: out_dir.to_path_buf(), cleaned: Default::default() }
+    }
+
+    /// Writes and flushes `file` beside its target under `out_dir`.
+    pub fn stage(&mut self, file: &OutputFile) -> Result<Staged, DeliverError> {
+        let path = self.out_dir.join(&file.path);
+        if let Some(dir) = path.parent()
+            && !self.cleaned.contains(dir)
+        {
+            remove_stale_temp_files(dir);
+            self.cleaned.insert(dir.to_path_buf());
+        }
+        stage_at(&path, &file.bytes)
+    }
+}
+
+/// Writes every file under `out_dir`, each atomically; returns the paths written. Every file
+/// is written and flushed before the first one replaces its target.
 ///
 /// Temporary files that an earlier, killed run left in the folders written to are removed
 /// first: the caller holds the state lock, so no other run can be writing them.
 pub fn publish(out_dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, DeliverError> {
-    let dirs: std::collections::BTreeSet<PathBuf> =
-        files.iter().filter_map(|f| out_dir.join(&f.path).parent().map(Path::to_path_buf)).collect();
-    for dir in &dirs {
-        remove_stale_temp_files(dir);
-    }
-    files
-        .iter()
-        .map(|f| {
-            let path = out_dir.join(&f.path);
-            write_atomic(&path, &f.bytes).map(|()| path)
-        })
-        .collect()
+    let mut stager = Stager::new(out_dir);
+    let staged = files.iter().map(|f| stager.stage(f)).collect::<Result<Vec<_>, _>>()?;
+    staged.into_iter().map(Staged::persist).collect()
 }
 
 /// Removes the `.digest-*.tmp` files of [`write_atomic`] that a killed run left in `dir`;
