@@ -59,7 +59,8 @@ pub fn message_id(week: Week, edition: &str, host: &str) -> String {
 /// The message bytes (CRLF line ends, lines within 78 characters).
 pub fn render(m: &Message) -> Vec<u8> {
     let boundary = format!("=_digest_{}", crate::dedup::key_id(m.message_id));
-    let mut h = String::new();
+    // The bodies in base64 (4/3 of their size, 78 bytes a line of 76), and the headers.
+    let mut h = String::with_capacity((m.text.len() + m.html.len()) / 57 * 78 + 4096);
     header(&mut h, "From", &mailbox(m.from));
     if let Some(r) = m.reply_to {
         header(&mut h, "Reply-To", &mailbox(r));
