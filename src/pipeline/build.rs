@@ -8,10 +8,12 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::{BuildReport, PipelineError};
 use crate::config::Config;
-use crate::deliver::{self, OutputFile, eml, ics};
+use crate::dedup::Post;
+use crate::deliver::{DeliverError, OutputFile, Staged, Stager, eml, ics};
+use crate::render::events::EventEntry;
 use crate::render::feeds::{self, FeedMeta};
 use crate::render::view::upcoming_window;
-use crate::render::{self, Catalog, Edition, Issue, Medium, Renderer, archive, events};
+use crate::render::{self, AltTitles, Catalog, Edition, Issue, Medium, Renderer, archive, events};
 use crate::store::Store;
 use crate::week::Week;
 
@@ -29,25 +31,16 @@ pub(super) fn build_week(
     let catalog = Catalog::builtin()?;
     let tz = config.timezone;
     let posts = store.posts_between(week.first_day(), week.last_day(), tz)?;
-    // Events are announced weeks ahead: read the posts of the last months up to this week
-    // (never later ones, so rebuilding an old week gives the same issue); of them, only what
-    // the events are made of.
-    let context = store.event_posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
-    // The event list and the summaries are independent: made on two threads.
-    let (all_events, (summaries, post_events)) = std::thread::scope(|s| {
-        let events = s.spawn(|| (events::collect(&context), render::view::post_events(&posts)));
-        let summaries = render::view::summaries(&posts);
-        let (all, per_post) = events.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (all, (summaries, per_post))
-    });
-    let (from, to) = upcoming_window(week, config.upcoming_weeks);
-    // An event an earlier issue featured is left out unless its details changed since.
+    let (_, to) = upcoming_window(week, config.upcoming_weeks);
     let label = week.to_string();
-    let featured = store.featured_before(&label, "event")?;
-    let upcoming = events::unseen_or_changed(events::between(&all_events, from, to), &featured);
-    let mut titled: Vec<_> = posts.clone();
-    titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
-    let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, &catalog, &titled, now);
+    // The summaries (an HTML parse of each post) are made on a second thread while this one
+    // reads the rest from the store and makes the event lists.
+    let (read, summaries) = std::thread::scope(|s| {
+        let summaries = s.spawn(|| render::view::summaries(&posts));
+        let read = read_rest(config, store, week, &posts, &catalog, now);
+        (read, summaries.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+    });
+    let Rest { all_events, post_events, upcoming, alt_titles, latest } = read?;
     let issue = Issue {
         config,
         catalog: &catalog,
@@ -58,40 +51,99 @@ pub(super) fn build_week(
         upcoming: &upcoming,
         alt_titles: &alt_titles,
     };
-
-    let dir = PathBuf::from(week.to_string());
-    let host = config.site_host();
-    let date = eml::send_date(week, tz);
-    let mut files = edition_files(&issue, &renderer, &dir, &host, date)?;
-
-    let name = format!("{} · {}", config.title_zh, config.title_en);
-    let meta = ics::CalendarMeta { name: &name, timezone: tz, host: &host, stamp: date.with_timezone(&Utc) };
-    let this_issue = events::between(&all_events, week.first_day(), to);
-    files.push(OutputFile {
-        path: dir.join("events.ics"),
-        bytes: ics::calendar(&meta, &catalog, &this_issue).into_bytes(),
-    });
-    let ahead = events::between(&all_events, week.first_day(), NaiveDate::MAX);
-    files.push(OutputFile { path: "events.ics".into(), bytes: ics::calendar(&meta, &catalog, &ahead).into_bytes() });
-
+    // Read before anything is staged (staging creates the week's folder).
     let mut weeks = built_weeks(&config.output_dir);
     weeks.push(week);
-    let archive = archive::archive(config, &catalog, &weeks);
-    files.push(OutputFile { path: "index.html".into(), bytes: renderer.archive_html(&archive)?.into_bytes() });
 
-    let latest = store.latest_posts(config.feed_items)?;
-    let feed_meta = FeedMeta::from_config(config);
-    let bodies = feeds::bodies(&latest);
-    files.push(OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest, &bodies).into_bytes() });
-    files.push(OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest, &bodies).into_bytes() });
-    files.push(OutputFile {
-        path: "feed.json".into(),
-        bytes: feeds::json_feed(&feed_meta, &latest, &bodies).into_bytes(),
-    });
-    let written = deliver::publish(&config.output_dir, &files)?;
+    // The files that are not newsletter pages, made while the first page renders.
+    let others = || -> Result<Vec<OutputFile>, render::RenderError> {
+        let name = format!("{} · {}", config.title_zh, config.title_en);
+        let date = eml::send_date(week, tz);
+        let meta =
+            ics::CalendarMeta { name: &name, timezone: tz, host: &config.site_host(), stamp: date.with_timezone(&Utc) };
+        let this_issue = events::between(&all_events, week.first_day(), to);
+        let ahead = events::between(&all_events, week.first_day(), NaiveDate::MAX);
+        let archive = archive::archive(config, &catalog, &weeks);
+        let feed_meta = FeedMeta::from_config(config);
+        let bodies = feeds::bodies(&latest);
+        Ok(vec![
+            OutputFile {
+                path: PathBuf::from(&label).join("events.ics"),
+                bytes: ics::calendar(&meta, &catalog, &this_issue).into_bytes(),
+            },
+            OutputFile { path: "events.ics".into(), bytes: ics::calendar(&meta, &catalog, &ahead).into_bytes() },
+            OutputFile { path: "index.html".into(), bytes: renderer.archive_html(&archive)?.into_bytes() },
+            OutputFile { path: "feed.atom".into(), bytes: feeds::atom(&feed_meta, &latest, &bodies).into_bytes() },
+            OutputFile { path: "feed.rss".into(), bytes: feeds::rss(&feed_meta, &latest, &bodies).into_bytes() },
+            OutputFile { path: "feed.json".into(), bytes: feeds::json_feed(&feed_meta, &latest, &bodies).into_bytes() },
+        ])
+    };
+    let written = write_files(&config.output_dir, |sink| edition_files(&issue, &renderer, sink, others))?;
     let shown: Vec<(String, String)> = upcoming.iter().map(|e| (e.id.clone(), e.fingerprint())).collect();
     store.record_featured(&label, "event", &shown)?;
     Ok(BuildReport { week, posts: posts.len(), files: written })
+}
+
+/// What the build reads from the store besides the week's posts, and the event lists.
+struct Rest {
+    all_events: Vec<EventEntry>,
+    post_events: Vec<Vec<EventEntry>>,
+    upcoming: Vec<EventEntry>,
+    alt_titles: AltTitles,
+    latest: Vec<Post>,
+}
+
+fn read_rest(
+    config: &Config,
+    store: &mut Store,
+    week: Week,
+    posts: &[Post],
+    catalog: &Catalog,
+    now: DateTime<Utc>,
+) -> Result<Rest, PipelineError> {
+    let tz = config.timezone;
+    // Events are announced weeks ahead: read the posts of the last months up to this week
+    // (never later ones, so rebuilding an old week gives the same issue); of them, only what
+    // the events are made of.
+    let context = store.event_posts_between(week.first_day() - Duration::weeks(ANNOUNCE_WEEKS), week.last_day(), tz)?;
+    let all_events = events::collect(&context);
+    let post_events = render::view::post_events(posts);
+    let (from, to) = upcoming_window(week, config.upcoming_weeks);
+    // An event an earlier issue featured is left out unless its details changed since.
+    let featured = store.featured_before(&week.to_string(), "event")?;
+    let upcoming = events::unseen_or_changed(events::between(&all_events, from, to), &featured);
+    let mut titled: Vec<_> = posts.to_vec();
+    titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
+    let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, catalog, &titled, now);
+    let latest = store.latest_posts(config.feed_items)?;
+    Ok(Rest { all_events, post_events, upcoming, alt_titles, latest })
+}
+
+/// Where made files go: each is numbered by its place in the build's list of files.
+type Sink = std::sync::mpsc::Sender<(usize, OutputFile)>;
+
+/// Runs `make`, staging the files it sends on a third thread as they come (writing and
+/// flushing them waits on the disk, not the CPU), then renames them all into place in the
+/// order of their numbers, once `make` has succeeded.
+fn write_files(
+    out: &Path,
+    make: impl FnOnce(&Sink) -> Result<(), render::RenderError>,
+) -> Result<Vec<PathBuf>, PipelineError> {
+    std::thread::scope(|s| {
+        let (sink, files) = std::sync::mpsc::channel::<(usize, OutputFile)>();
+        let writer = s.spawn(move || -> Result<Vec<(usize, Staged)>, DeliverError> {
+            let mut stager = Stager::new(out);
+            // A failure drops `files`: the senders ignore that, and the error is reported below.
+            files.into_iter().map(|(n, file)| stager.stage(&file).map(|staged| (n, staged))).collect()
+        });
+        let made = make(&sink);
+        drop(sink);
+        let staged = writer.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        made?;
+        let mut staged = staged?;
+        staged.sort_by_key(|(n, _)| *n);
+        Ok(staged.into_iter().map(|(_, f)| f.persist()).collect::<Result<_, _>>()?)
+    })
 }
 
 /// A newsletter page as handlebars made it, on its way to CSS inlining.
@@ -103,34 +155,55 @@ struct Page {
     subject: String,
 }
 
-/// The newsletter files of every edition: web page, text, and the email (HTML and text parts).
-/// Pages are rendered one at a time and handed to a second thread that inlines their CSS (and
-/// writes the email) while the next one renders: at most one page is rendering and one
-/// inlining at a time (each edition holds some 50 MB on a large week, and rendering two at
-/// once raised a full run's peak memory more than it saved time).
+/// The newsletter files of every edition (web page, text, and the email with HTML and text
+/// parts), then the `others`, sent to `sink` numbered in that order. Pages are rendered one at
+/// a time and handed to a second thread that inlines their CSS (and writes the email) while
+/// the next one renders: at most one page is rendering and one inlining at a time (each
+/// edition holds some 50 MB on a large week, and rendering two at once raised a full run's
+/// peak memory more than it saved time). That thread makes the `others` while the first page
+/// renders.
 fn edition_files(
     issue: &Issue,
     renderer: &Renderer,
-    dir: &Path,
-    host: &str,
-    date: DateTime<chrono::FixedOffset>,
-) -> Result<Vec<OutputFile>, render::RenderError> {
+    sink: &Sink,
+    others: impl FnOnce() -> Result<Vec<OutputFile>, render::RenderError> + Send,
+) -> Result<(), render::RenderError> {
     let (config, week) = (issue.config, issue.week);
+    let host = config.site_host();
+    let date = eml::send_date(week, config.timezone);
+    let dir = PathBuf::from(week.to_string());
+    let sink = sink.clone();
     std::thread::scope(|s| {
         let (pages, inbox) = std::sync::mpsc::sync_channel::<Page>(0);
-        let inliner = s.spawn(move || -> Result<Vec<OutputFile>, render::RenderError> {
-            let mut files = Vec::new();
-            for page in inbox {
-                files.extend(page_files(config, week, page, dir, host, date)?);
+        let (host, dir) = (&host, &dir);
+        let inliner = s.spawn(move || -> Result<(), render::RenderError> {
+            // A closed sink means the writer failed: its error is reported by `write_files`.
+            let send = |n: usize, file: OutputFile| drop(sink.send((n, file)));
+            let others = others()?;
+            let first = 2 * Edition::ALL.len() * 2;
+            for (i, file) in others.into_iter().enumerate() {
+                send(first + i, file);
             }
-            Ok(files)
+            for (i, page) in inbox.into_iter().enumerate() {
+                for (j, file) in page_files(config, week, page, dir, host, date)?.into_iter().enumerate() {
+                    send(2 * i + j, file);
+                }
+            }
+            Ok(())
         });
         let rendered = (|| {
             for edition in Edition::ALL {
+                // One view per edition: the email's differs from the web page's in its links.
+                let view = render::newsletter(issue, edition, Medium::Web);
+                let mut context = render::newsletter_context(&view)?;
+                let subject = view.subject.clone();
+                drop(view);
                 for medium in [Medium::Web, Medium::Email] {
-                    let view = render::newsletter(issue, edition, medium);
-                    let (html, text) = renderer.newsletter_uninlined(&view)?;
-                    let page = Page { edition, medium, html, text, subject: view.subject };
+                    if medium != Medium::Web {
+                        render::view::switch_medium(context.data_mut(), issue, edition, medium);
+                    }
+                    let (html, text) = renderer.newsletter_from(&context)?;
+                    let page = Page { edition, medium, html, text, subject: subject.clone() };
                     // A closed inbox means the inliner failed: its error is reported below.
                     if pages.send(page).is_err() {
                         return Ok(());
@@ -140,8 +213,8 @@ fn edition_files(
             drop(pages);
             Ok(())
         })();
-        let files = inliner.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        rendered.and(files)
+        let inlined = inliner.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        rendered.and(inlined)
     })
 }
 

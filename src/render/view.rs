@@ -236,6 +236,17 @@ pub fn newsletter(issue: &Issue, edition: Edition, medium: Medium) -> Newsletter
     }
 }
 
+/// Turns the serialized view of `edition` for one medium into that for `medium`: only
+/// `medium` and `links` depend on it, so the posts and events are not built and serialized
+/// again for the email.
+pub fn switch_medium(data: &mut serde_json::Value, issue: &Issue, edition: Edition, medium: Medium) {
+    if let Some(map) = data.as_object_mut() {
+        // Serializing these plain enums and structs cannot fail.
+        map.insert("medium".into(), serde_json::to_value(medium).unwrap_or_default());
+        map.insert("links".into(), serde_json::to_value(links(issue, edition, medium)).unwrap_or_default());
+    }
+}
+
 fn links(issue: &Issue, edition: Edition, medium: Medium) -> LinksView {
     let config = issue.config;
     let week = issue.week.to_string();
