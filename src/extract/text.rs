@@ -112,23 +112,29 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// Whether `c` separates words for [`collapse_ws`]: whitespace, U+200B and U+FEFF.
+/// Whether `c` separates words for [`collapse_ws`]: whitespace, U+200B and U+FEFF (what
+/// [`char_at`] tells from the bytes).
+#[cfg(test)]
 fn is_separator(c: char) -> bool {
     c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'
 }
 
 /// Byte length of the character at byte `i` of `s`, and whether it is a separator. Only five
 /// lead bytes can start a non-ASCII separator (U+0085 and U+00A0; U+1680; U+2000–U+205F;
-/// U+3000; U+FEFF), so other characters (Han text) are skipped without being decoded.
+/// U+3000; U+FEFF), and the separators among their characters are told by their bytes, so no
+/// character is decoded (CJK punctuation such as `，` and `。` starts with 0xEF or 0xE3).
 #[inline]
 fn char_at(s: &str, i: usize) -> (usize, bool) {
-    let x = s.as_bytes()[i];
-    match x {
-        0..=0x7f => (1, matches!(x, b' ' | b'\t'..=b'\r')),
-        0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.len_utf8(), is_separator(c))
-        }
+    let b = s.as_bytes();
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        x @ 0..=0x7f => (1, matches!(x, b' ' | b'\t'..=b'\r')),
+        0xc2 => (2, matches!(at(1), 0x85 | 0xa0)),
+        0xe1 => (3, at(1) == 0x9a && at(2) == 0x80),
+        // U+2000–U+200B, U+2028, U+2029, U+202F; U+205F.
+        0xe2 => (3, matches!((at(1), at(2)), (0x80, 0x80..=0x8b | 0xa8 | 0xa9 | 0xaf) | (0x81, 0x9f))),
+        0xe3 => (3, at(1) == 0x80 && at(2) == 0x80),
+        0xef => (3, at(1) == 0xbb && at(2) == 0xbf),
         0xc0..=0xdf => (2, false),
         0xe0..=0xef => (3, false),
         _ => (4, false),
@@ -189,48 +195,93 @@ static WS_CLASS: [u8; 256] = {
     t
 };
 
-/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims. Words
-/// are found with a byte table and copied whole: the hottest loop of [`parse_markup`].
+/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
 pub fn collapse_ws(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut word: Option<usize> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let len = match WS_CLASS[usize::from(b[i])] {
-            0 => {
-                word.get_or_insert(i);
-                i += 1;
-                while i < b.len() && WS_CLASS[usize::from(b[i])] == 0 {
-                    i += 1;
-                }
+    let mut c = Collapsed::default();
+    c.push(s);
+    c.s
+}
+
+/// Text collapsed as it is appended: [`collapse_ws`] of all the text pushed, with a gap
+/// (whitespace) wherever [`Collapsed::gap`] was called. The walk appends each text node to
+/// its line this way, so the text is copied once, not into a raw buffer and then collapsed.
+#[derive(Debug, Default)]
+struct Collapsed {
+    s: String,
+    /// Whitespace came after the last word.
+    gap: bool,
+}
+
+impl Collapsed {
+    /// Appends `text`. Words are found with a byte table ([`WS_CLASS`]); text already in
+    /// collapsed form (words between single ASCII spaces) is copied as one run, so an English
+    /// line costs one copy rather than one per word: the hottest loop of [`parse_markup`].
+    fn push(&mut self, text: &str) {
+        let b = text.as_bytes();
+        // The run of `text` copied as it is, up to the end of its last word.
+        let mut run: Option<usize> = None;
+        let mut end = 0;
+        let mut i = 0;
+        while i < b.len() {
+            let sep = match WS_CLASS[usize::from(b[i])] {
+                0 => 0,
+                1 => 1,
+                _ => match char_at(text, i) {
+                    (len, true) => len,
+                    (_, false) => 0,
+                },
+            };
+            if sep > 0 {
+                self.gap = true;
+                i += sep;
                 continue;
             }
-            1 => 1,
-            _ => match char_at(s, i) {
-                (len, true) => len,
-                (len, false) => {
-                    word.get_or_insert(i);
-                    i += len;
-                    continue;
+            let start = i;
+            while i < b.len() {
+                match WS_CLASS[usize::from(b[i])] {
+                    0 => i += 1,
+                    1 => break,
+                    _ => match char_at(text, i) {
+                        (_, true) => break,
+                        (len, false) => i += len,
+                    },
                 }
-            },
-        };
-        if let Some(start) = word.take() {
-            if !out.is_empty() {
-                out.push(' ');
             }
-            out.push_str(&s[start..i]);
+            match run {
+                // One ASCII space since the last word: it is kept as it is, in the run.
+                Some(_) if start == end + 1 && b[end] == b' ' => {}
+                Some(r) => {
+                    self.s.push_str(&text[r..end]);
+                    self.s.push(' ');
+                    run = Some(start);
+                }
+                None => {
+                    if self.gap && !self.s.is_empty() {
+                        self.s.push(' ');
+                    }
+                    run = Some(start);
+                }
+            }
+            self.gap = false;
+            end = i;
         }
-        i += len;
-    }
-    if let Some(start) = word {
-        if !out.is_empty() {
-            out.push(' ');
+        if let Some(r) = run {
+            self.s.push_str(&text[r..end]);
         }
-        out.push_str(&s[start..]);
     }
-    out
+
+    /// Whitespace between what was pushed and what comes next.
+    fn gap(&mut self) {
+        self.gap = true;
+    }
+
+    /// The collapsed text (an exact-size copy); empties this one, which keeps its buffer.
+    fn take(&mut self) -> String {
+        self.gap = false;
+        let t = self.s.as_str().to_owned();
+        self.s.clear();
+        t
+    }
 }
 
 /// Parses an item body into a [`Doc`].
@@ -271,25 +322,26 @@ fn class_by_list(name: &str) -> u8 {
 /// Appends the text of one text node to the current line, splitting it at newlines (authors'
 /// line breaks, Markdown soft breaks, separate list rows and "时间：… 地点：…" fields; in
 /// `<pre>` they keep code lines apart).
-fn push_text(cur: &mut String, text: &str, heading: u8, doc: &mut Doc) {
+fn push_text(cur: &mut Collapsed, text: &str, heading: u8, doc: &mut Doc) {
     let mut parts = text.split('\n');
     if let Some(first) = parts.next() {
-        cur.push_str(first);
+        cur.push(first);
     }
     for part in parts {
         flush(cur, heading, doc);
-        cur.push_str(part);
+        cur.push(part);
     }
 }
 
-/// Ends the current line: collapsed, kept when not empty.
-fn flush(cur: &mut String, heading: u8, doc: &mut Doc) {
-    let t = collapse_ws(cur);
-    if !t.is_empty() {
-        let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
-        doc.lines.push(Line { text, heading });
+/// Ends the current line: kept when not empty.
+fn flush(cur: &mut Collapsed, heading: u8, doc: &mut Doc) {
+    if cur.s.is_empty() {
+        cur.gap = false;
+        return;
     }
-    cur.clear();
+    let t = cur.take();
+    let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
+    doc.lines.push(Line { text, heading });
 }
 
 /// The text of `html` as sanitizing leaves it: elements it drops are skipped with their
@@ -364,12 +416,12 @@ fn parse_tree(html: &str, base: Option<&Url>) -> Doc {
 pub(super) struct Walk<'u> {
     base: Option<&'u Url>,
     doc: Doc,
-    cur: String,
+    cur: Collapsed,
     heading: u8,
-    link: Option<(String, String)>,
+    link: Option<(Collapsed, String)>,
     table_depth: usize,
     row: Option<Vec<String>>,
-    cell: Option<String>,
+    cell: Option<Collapsed>,
     pre_depth: usize,
     code_ascii: usize,
     code_han: usize,
@@ -380,7 +432,7 @@ impl<'u> Walk<'u> {
         Walk {
             base,
             doc: Doc::default(),
-            cur: String::new(),
+            cur: Collapsed::default(),
             heading: 0,
             link: None,
             table_depth: 0,
@@ -405,11 +457,11 @@ impl<'u> Walk<'u> {
         }
         push_text(&mut self.cur, text, self.heading, &mut self.doc);
         if let Some((lt, _)) = self.link.as_mut() {
-            lt.push_str(text);
+            lt.push(text);
         }
         if let Some(c) = self.cell.as_mut() {
-            c.push_str(text);
-            c.push(' ');
+            c.push(text);
+            c.gap();
         }
     }
 
@@ -425,7 +477,7 @@ impl<'u> Walk<'u> {
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading = name.as_bytes()[1] - b'0',
                 "a" => {
                     if let Some(h) = href.and_then(|h| clean_url(h, self.base)) {
-                        self.link = Some((String::new(), h));
+                        self.link = Some((Collapsed::default(), h));
                     }
                 }
                 "table" => {
@@ -435,7 +487,7 @@ impl<'u> Walk<'u> {
                     }
                 }
                 "tr" if self.table_depth == 1 => self.row = Some(Vec::new()),
-                "td" | "th" if self.table_depth == 1 => self.cell = Some(String::new()),
+                "td" | "th" if self.table_depth == 1 => self.cell = Some(Collapsed::default()),
                 "pre" => self.pre_depth += 1,
                 _ => {}
             }
@@ -453,12 +505,12 @@ impl<'u> Walk<'u> {
             "a" => {
                 if let Some((t, h)) = self.link.take() {
                     let line = self.doc.lines.len();
-                    self.doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+                    self.doc.links.push(Link { text: t.s, href: h, line });
                 }
             }
             "td" | "th" if self.table_depth == 1 => {
                 if let (Some(c), Some(r)) = (self.cell.take(), self.row.as_mut()) {
-                    r.push(collapse_ws(&c));
+                    r.push(c.s);
                 }
             }
             "tr" if self.table_depth == 1 => {
