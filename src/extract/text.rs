@@ -5,10 +5,16 @@ use url::Url;
 
 use super::dom::{Data, Dom, NONE};
 use super::fasthtml;
+use collapse::Collapsed;
+pub use collapse::collapse_ws;
+#[cfg(test)]
+use collapse::{char_at, is_separator};
 
 use crate::parse::RawHtml;
 use crate::parse::raw::clean_url;
 use crate::parse::sanitize::{drops_content, keeps_tag};
+
+mod collapse;
 
 /// One line of text, with its heading level when it came from `<h1>`…`<h6>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,29 +118,6 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-/// Whether `c` separates words for [`collapse_ws`]: whitespace, U+200B and U+FEFF.
-fn is_separator(c: char) -> bool {
-    c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'
-}
-
-/// Byte length of the character at byte `i` of `s`, and whether it is a separator. Only five
-/// lead bytes can start a non-ASCII separator (U+0085 and U+00A0; U+1680; U+2000–U+205F;
-/// U+3000; U+FEFF), so other characters (Han text) are skipped without being decoded.
-#[inline]
-fn char_at(s: &str, i: usize) -> (usize, bool) {
-    let x = s.as_bytes()[i];
-    match x {
-        0..=0x7f => (1, matches!(x, b' ' | b'\t'..=b'\r')),
-        0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
-            let c = s[i..].chars().next().unwrap_or(' ');
-            (c.len_utf8(), is_separator(c))
-        }
-        0xc0..=0xdf => (2, false),
-        0xe0..=0xef => (3, false),
-        _ => (4, false),
-    }
-}
-
 /// The same as `str::to_lowercase`, faster on Chinese text: runs of characters that do not
 /// change are copied as they are, and the caseless blocks U+4000–U+9FFF (CJK ideographs) are
 /// skipped without decoding them or looking them up in the case tables. Text with `Σ` (the one
@@ -169,67 +152,6 @@ pub fn lowercase(s: &str) -> String {
         }
     }
     out.push_str(&s[copied..]);
-    out
-}
-
-/// Bytes [`collapse_ws`] must look at: 1 for ASCII whitespace, 2 for the lead bytes of the
-/// non-ASCII separators (see [`char_at`]); every other byte (ASCII text, continuation bytes,
-/// leads of Han text) is copied as part of a word.
-static WS_CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut b = 0;
-    while b < 256 {
-        t[b] = match b as u8 {
-            b' ' | b'\t'..=b'\r' => 1,
-            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => 2,
-            _ => 0,
-        };
-        b += 1;
-    }
-    t
-};
-
-/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims. Words
-/// are found with a byte table and copied whole: the hottest loop of [`parse_markup`].
-pub fn collapse_ws(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = String::with_capacity(s.len());
-    let mut word: Option<usize> = None;
-    let mut i = 0;
-    while i < b.len() {
-        let len = match WS_CLASS[usize::from(b[i])] {
-            0 => {
-                word.get_or_insert(i);
-                i += 1;
-                while i < b.len() && WS_CLASS[usize::from(b[i])] == 0 {
-                    i += 1;
-                }
-                continue;
-            }
-            1 => 1,
-            _ => match char_at(s, i) {
-                (len, true) => len,
-                (len, false) => {
-                    word.get_or_insert(i);
-                    i += len;
-                    continue;
-                }
-            },
-        };
-        if let Some(start) = word.take() {
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&s[start..i]);
-        }
-        i += len;
-    }
-    if let Some(start) = word {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&s[start..]);
-    }
     out
 }
 
@@ -271,25 +193,26 @@ fn class_by_list(name: &str) -> u8 {
 /// Appends the text of one text node to the current line, splitting it at newlines (authors'
 /// line breaks, Markdown soft breaks, separate list rows and "时间：… 地点：…" fields; in
 /// `<pre>` they keep code lines apart).
-fn push_text(cur: &mut String, text: &str, heading: u8, doc: &mut Doc) {
-    let mut parts = text.split('\n');
-    if let Some(first) = parts.next() {
-        cur.push_str(first);
-    }
-    for part in parts {
+fn push_text(cur: &mut Collapsed, text: &str, heading: u8, doc: &mut Doc) {
+    // `memchr` rather than `str::split`, whose set-up cost more than the search on short nodes.
+    let mut rest = text;
+    while let Some(k) = memchr::memchr(b'\n', rest.as_bytes()) {
+        cur.push(&rest[..k]);
         flush(cur, heading, doc);
-        cur.push_str(part);
+        rest = &rest[k + 1..];
     }
+    cur.push(rest);
 }
 
-/// Ends the current line: collapsed, kept when not empty.
-fn flush(cur: &mut String, heading: u8, doc: &mut Doc) {
-    let t = collapse_ws(cur);
-    if !t.is_empty() {
-        let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
-        doc.lines.push(Line { text, heading });
+/// Ends the current line: kept when not empty.
+fn flush(cur: &mut Collapsed, heading: u8, doc: &mut Doc) {
+    if cur.s.is_empty() {
+        cur.gap = false;
+        return;
     }
-    cur.clear();
+    let t = cur.take();
+    let (text, heading) = markdown_heading(&t).unwrap_or((t, heading));
+    doc.lines.push(Line { text, heading });
 }
 
 /// The text of `html` as sanitizing leaves it: elements it drops are skipped with their
@@ -364,12 +287,12 @@ fn parse_tree(html: &str, base: Option<&Url>) -> Doc {
 pub(super) struct Walk<'u> {
     base: Option<&'u Url>,
     doc: Doc,
-    cur: String,
+    cur: Collapsed,
     heading: u8,
-    link: Option<(String, String)>,
+    link: Option<(Collapsed, String)>,
     table_depth: usize,
     row: Option<Vec<String>>,
-    cell: Option<String>,
+    cell: Option<Collapsed>,
     pre_depth: usize,
     code_ascii: usize,
     code_han: usize,
@@ -380,7 +303,7 @@ impl<'u> Walk<'u> {
         Walk {
             base,
             doc: Doc::default(),
-            cur: String::new(),
+            cur: Collapsed::default(),
             heading: 0,
             link: None,
             table_depth: 0,
@@ -405,11 +328,11 @@ impl<'u> Walk<'u> {
         }
         push_text(&mut self.cur, text, self.heading, &mut self.doc);
         if let Some((lt, _)) = self.link.as_mut() {
-            lt.push_str(text);
+            lt.push(text);
         }
         if let Some(c) = self.cell.as_mut() {
-            c.push_str(text);
-            c.push(' ');
+            c.push(text);
+            c.gap();
         }
     }
 
@@ -425,7 +348,7 @@ impl<'u> Walk<'u> {
                 "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => self.heading = name.as_bytes()[1] - b'0',
                 "a" => {
                     if let Some(h) = href.and_then(|h| clean_url(h, self.base)) {
-                        self.link = Some((String::new(), h));
+                        self.link = Some((Collapsed::default(), h));
                     }
                 }
                 "table" => {
@@ -435,7 +358,7 @@ impl<'u> Walk<'u> {
                     }
                 }
                 "tr" if self.table_depth == 1 => self.row = Some(Vec::new()),
-                "td" | "th" if self.table_depth == 1 => self.cell = Some(String::new()),
+                "td" | "th" if self.table_depth == 1 => self.cell = Some(Collapsed::default()),
                 "pre" => self.pre_depth += 1,
                 _ => {}
             }
@@ -453,12 +376,12 @@ impl<'u> Walk<'u> {
             "a" => {
                 if let Some((t, h)) = self.link.take() {
                     let line = self.doc.lines.len();
-                    self.doc.links.push(Link { text: collapse_ws(&t), href: h, line });
+                    self.doc.links.push(Link { text: t.s, href: h, line });
                 }
             }
             "td" | "th" if self.table_depth == 1 => {
                 if let (Some(c), Some(r)) = (self.cell.take(), self.row.as_mut()) {
-                    r.push(collapse_ws(&c));
+                    r.push(c.s);
                 }
             }
             "tr" if self.table_depth == 1 => {

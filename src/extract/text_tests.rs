@@ -40,6 +40,29 @@ fn separators_are_found_without_decoding_every_character() {
 }
 
 #[test]
+fn text_collapsed_in_pieces_is_the_text_collapsed_whole() {
+    let pieces = ["", " ", "  a", "b ", "c  d", "\u{3000}", "中文，", "x\u{a0}y", "\t", "e f", "g", " h\u{feff}", "。"];
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                let mut cur = Collapsed::default();
+                for p in [a, b, c] {
+                    cur.push(p);
+                }
+                assert_eq!(cur.s, collapse_ws(&format!("{a}{b}{c}")), "{a:?} {b:?} {c:?}");
+                // A gap after each piece is a space between them.
+                let mut cell = Collapsed::default();
+                for p in [a, b, c] {
+                    cell.push(p);
+                    cell.gap();
+                }
+                assert_eq!(cell.s, collapse_ws(&format!("{a} {b} {c} ")), "{a:?} {b:?} {c:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn class_bits_match_the_name_lists() {
     for name in ["p", "div", "br", "li", "ul", "h2", "h3", "tr", "td", "a", "span", "strong", "b", "em", "img"]
         .into_iter()

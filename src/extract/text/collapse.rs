@@ -1,0 +1,138 @@
+//! Whitespace collapsing for [`super`]: runs of whitespace (ASCII, NBSP, U+3000, zero-width
+//! spaces…) become one space, and lines are trimmed, as the text is appended.
+
+/// Whether `c` separates words for [`collapse_ws`]: whitespace, U+200B and U+FEFF (what
+/// [`char_at`] tells from the bytes).
+#[cfg(test)]
+pub(super) fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}'
+}
+
+/// Byte length of the character at byte `i` of `s`, and whether it is a separator. Only five
+/// lead bytes can start a non-ASCII separator (U+0085 and U+00A0; U+1680; U+2000–U+205F;
+/// U+3000; U+FEFF), and the separators among their characters are told by their bytes, so no
+/// character is decoded (CJK punctuation such as `，` and `。` starts with 0xEF or 0xE3).
+#[inline]
+pub(super) fn char_at(s: &str, i: usize) -> (usize, bool) {
+    let b = s.as_bytes();
+    let at = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        x @ 0..=0x7f => (1, matches!(x, b' ' | b'\t'..=b'\r')),
+        0xc2 => (2, matches!(at(1), 0x85 | 0xa0)),
+        0xe1 => (3, at(1) == 0x9a && at(2) == 0x80),
+        // U+2000–U+200B, U+2028, U+2029, U+202F; U+205F.
+        0xe2 => (3, matches!((at(1), at(2)), (0x80, 0x80..=0x8b | 0xa8 | 0xa9 | 0xaf) | (0x81, 0x9f))),
+        0xe3 => (3, at(1) == 0x80 && at(2) == 0x80),
+        0xef => (3, at(1) == 0xbb && at(2) == 0xbf),
+        0xc0..=0xdf => (2, false),
+        0xe0..=0xef => (3, false),
+        _ => (4, false),
+    }
+}
+
+/// Bytes [`collapse_ws`] must look at: 1 for ASCII whitespace, 2 for the lead bytes of the
+/// non-ASCII separators (see [`char_at`]); every other byte (ASCII text, continuation bytes,
+/// leads of Han text) is copied as part of a word.
+static WS_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = match b as u8 {
+            b' ' | b'\t'..=b'\r' => 1,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => 2,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
+pub fn collapse_ws(s: &str) -> String {
+    let mut c = Collapsed::default();
+    c.push(s);
+    c.s
+}
+
+/// Text collapsed as it is appended: [`collapse_ws`] of all the text pushed, with a gap
+/// (whitespace) wherever [`Collapsed::gap`] was called. The walk appends each text node to
+/// its line this way, so the text is copied once, not into a raw buffer and then collapsed.
+#[derive(Debug, Default)]
+pub(super) struct Collapsed {
+    /// The text so far.
+    pub(super) s: String,
+    /// Whitespace came after the last word.
+    pub(super) gap: bool,
+}
+
+impl Collapsed {
+    /// Appends `text`. Words are found with a byte table ([`WS_CLASS`]); text already in
+    /// collapsed form (words between single ASCII spaces) is copied as one run, so an English
+    /// line costs one copy rather than one per word: the hottest loop of the walk.
+    pub(super) fn push(&mut self, text: &str) {
+        let b = text.as_bytes();
+        // The run of `text` copied as it is, up to the end of its last word.
+        let mut run: Option<usize> = None;
+        let mut end = 0;
+        let mut i = 0;
+        while i < b.len() {
+            let sep = match WS_CLASS[usize::from(b[i])] {
+                0 => 0,
+                1 => 1,
+                _ => match char_at(text, i) {
+                    (len, true) => len,
+                    (_, false) => 0,
+                },
+            };
+            if sep > 0 {
+                self.gap = true;
+                i += sep;
+                continue;
+            }
+            let start = i;
+            while i < b.len() {
+                match WS_CLASS[usize::from(b[i])] {
+                    0 => i += 1,
+                    1 => break,
+                    _ => match char_at(text, i) {
+                        (_, true) => break,
+                        (len, false) => i += len,
+                    },
+                }
+            }
+            match run {
+                // One ASCII space since the last word: it is kept as it is, in the run.
+                Some(_) if start == end + 1 && b[end] == b' ' => {}
+                Some(r) => {
+                    self.s.push_str(&text[r..end]);
+                    self.s.push(' ');
+                    run = Some(start);
+                }
+                None => {
+                    if self.gap && !self.s.is_empty() {
+                        self.s.push(' ');
+                    }
+                    run = Some(start);
+                }
+            }
+            self.gap = false;
+            end = i;
+        }
+        if let Some(r) = run {
+            self.s.push_str(&text[r..end]);
+        }
+    }
+
+    /// Whitespace between what was pushed and what comes next.
+    pub(super) fn gap(&mut self) {
+        self.gap = true;
+    }
+
+    /// The collapsed text (an exact-size copy); empties this one, which keeps its buffer.
+    pub(super) fn take(&mut self) -> String {
+        self.gap = false;
+        let t = self.s.as_str().to_owned();
+        self.s.clear();
+        t
+    }
+}
