@@ -161,9 +161,19 @@ fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
             f(&html[start..at]);
         }
     };
+    // Outside a run, 16 bytes none of which can start a run or a tag (`0`..=`<`: digits,
+    // `:`, `;`, `<`) are passed at once: most of a body (letters, CJK, spaces) is.
+    let quiet = |block: &[u8; 16]| !block.iter().fold(false, |any, &c| any | (c.wrapping_sub(b'0') <= b'<' - b'0'));
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
+        if run.is_none() {
+            while let Some(block) = b[i..].first_chunk::<16>()
+                && quiet(block)
+            {
+                i += 16;
+            }
+        }
+        let Some(&c) = b.get(i) else { break };
         if c.is_ascii_digit() {
             run.get_or_insert(i);
             i += 1;
