@@ -120,7 +120,7 @@ pub(crate) fn fold_similar(mut posts: Vec<Post>, mut features: Vec<Features>, op
         let i = missing[j];
         // Prepared anchors are not copied: only missing ones are made.
         let want_anchors = with_anchors && features[i].anchors.is_none();
-        let have = Features { sketch: features[i].sketch, anchors: None };
+        let have = Features { sketch: features[i].sketch.clone(), anchors: None };
         have.complete(&posts[i].item.parsed.content_html, near, want_anchors)
     });
     for (i, f) in missing.into_iter().zip(filled) {
@@ -128,7 +128,7 @@ pub(crate) fn fold_similar(mut posts: Vec<Post>, mut features: Vec<Features>, op
         features[i].anchors = features[i].anchors.take().or(f.anchors);
     }
     let empty = Sketch { sig: [0; BINS], shingles: 0 };
-    let sketches: Vec<Sketch> = features.iter().map(|f| f.sketch.unwrap_or(empty)).collect();
+    let sketches: Vec<Sketch> = features.iter().map(|f| f.sketch.as_deref().copied().unwrap_or(empty)).collect();
     let anchors: Vec<Box<[u64]>> =
         if with_anchors { features.into_iter().map(|f| f.anchors.unwrap_or_default()).collect() } else { Vec::new() };
     let mut uf = if opts.near_duplicates {

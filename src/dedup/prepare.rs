@@ -21,10 +21,12 @@ pub struct Prepared {
 }
 
 /// What near-duplicate and twin search read from a body; `None` where not computed (yet).
+/// Boxed, so that an item with none (the items of [`merge_with`](super::merge_with)) costs
+/// two words.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Features {
     /// [`sketch_html`] of the body's visible markup.
-    pub(crate) sketch: Option<Sketch>,
+    pub(crate) sketch: Option<Box<Sketch>>,
     /// [`twins::anchors`] of the body.
     pub(crate) anchors: Option<Box<[u64]>>,
 }
@@ -37,7 +39,7 @@ impl Features {
         if need_sketch || need_anchors {
             let markup = body.visible_markup();
             if need_sketch {
-                self.sketch = Some(sketch_html(&markup));
+                self.sketch = Some(Box::new(sketch_html(&markup)));
             }
             if need_anchors {
                 self.anchors = Some(twins::anchors(body, &markup).into_boxed_slice());
