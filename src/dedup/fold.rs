@@ -4,7 +4,8 @@ use chrono::NaiveDate;
 
 use super::near::{UnionFind, cluster};
 use super::par::par_map;
-use super::text::{BINS, Sketch, bigram_dice, normalize, sketch_html};
+use super::prepare::Features;
+use super::text::{BINS, Sketch, bigram_dice, normalize};
 use super::twins;
 use super::{Alternate, DedupOptions, Post, Relation, fill_missing};
 
@@ -101,24 +102,35 @@ pub(crate) fn near_same(a: &Post, b: &Post, sa: &Sketch, sb: &Sketch, sim: f32, 
 }
 
 /// Finds near-duplicates and twins among `posts` and folds each group into one post.
-pub(crate) fn fold_similar(mut posts: Vec<Post>, opts: &DedupOptions) -> Vec<Post> {
+/// `features[i]` holds what is known of the body `posts[i]` shows (the rest is computed here).
+pub(crate) fn fold_similar(mut posts: Vec<Post>, mut features: Vec<Features>, opts: &DedupOptions) -> Vec<Post> {
     if posts.len() < 2 || !(opts.near_duplicates || opts.translations) {
         return posts;
     }
-    // Every post's body is read once, on all cores: its sketch and, when twins can be found
-    // by content, its anchors.
     let (slugs, langs) = if opts.translations { twins::slugs_and_langs(&posts) } else { (Vec::new(), Vec::new()) };
     let with_anchors = opts.translations && twins::needs_anchors(&langs);
+    // A body whose sketch or (when twins can be found by content) anchors were not prepared
+    // is read once, on all cores.
+    features.resize_with(posts.len(), Features::default);
+    let near = opts.near_duplicates;
+    let missing: Vec<usize> = (0..posts.len())
+        .filter(|&i| (near && features[i].sketch.is_none()) || (with_anchors && features[i].anchors.is_none()))
+        .collect();
+    let filled = par_map(missing.len(), |j| {
+        let i = missing[j];
+        // Prepared anchors are not copied: only missing ones are made.
+        let want_anchors = with_anchors && features[i].anchors.is_none();
+        let have = Features { sketch: features[i].sketch.clone(), anchors: None };
+        have.complete(&posts[i].item.parsed.content_html, near, want_anchors)
+    });
+    for (i, f) in missing.into_iter().zip(filled) {
+        features[i].sketch = f.sketch;
+        features[i].anchors = features[i].anchors.take().or(f.anchors);
+    }
     let empty = Sketch { sig: [0; BINS], shingles: 0 };
-    let (sketches, anchors): (Vec<Sketch>, Vec<Vec<u64>>) = par_map(posts.len(), |i| {
-        let body = &posts[i].item.parsed.content_html;
-        let markup = body.visible_markup();
-        let sketch = if opts.near_duplicates { sketch_html(&markup) } else { empty };
-        let anchors = if with_anchors { twins::anchors(body, &markup) } else { Vec::new() };
-        (sketch, anchors)
-    })
-    .into_iter()
-    .unzip();
+    let sketches: Vec<Sketch> = features.iter().map(|f| f.sketch.as_deref().copied().unwrap_or(empty)).collect();
+    let anchors: Vec<Box<[u64]>> =
+        if with_anchors { features.into_iter().map(|f| f.anchors.unwrap_or_default()).collect() } else { Vec::new() };
     let mut uf = if opts.near_duplicates {
         cluster(&sketches, |a, b, sim| near_same(&posts[a], &posts[b], &sketches[a], &sketches[b], sim, opts))
     } else {

@@ -10,6 +10,7 @@ mod events_match;
 mod fold;
 pub mod near;
 mod par;
+mod prepare;
 pub mod text;
 pub mod twins;
 
@@ -21,6 +22,7 @@ use url::Url;
 
 pub use canonical::{canonical_url, canonical_url_with};
 pub use events::{Change, MergedEvent, MergedTalk, fingerprint, merge_events, post_fingerprint};
+pub use prepare::{Prepared, Preparer};
 
 use crate::extract::{Item, Lang};
 
@@ -157,26 +159,41 @@ pub fn merge(items: Vec<Item>) -> Vec<Post> {
 /// Merges duplicates, keeping first-seen order: the same page first (canonical key), then
 /// near-duplicate texts and translations (see [`DedupOptions`]).
 pub fn merge_with(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
-    let posts = merge_exact(items, opts);
-    fold::fold_similar(posts, opts)
+    // Keys only: the sketches and anchors are then made of the shown items alone.
+    let keyed = par::par_map(items.len(), |i| prepare::keyed(&items[i], opts));
+    merge_prepared(items, keyed, opts)
+}
+
+/// [`merge_with`] of items prepared for the same `opts` (`prepared[i]` of `items[i]`, see
+/// [`Preparer`]): reads no body for what was prepared. Without one [`Prepared`] per item,
+/// prepares itself.
+pub fn merge_prepared(items: Vec<Item>, prepared: Vec<Prepared>, opts: &DedupOptions) -> Vec<Post> {
+    let prepared = if prepared.len() == items.len() {
+        prepared
+    } else {
+        par::par_map(items.len(), |i| prepare::keyed(&items[i], opts))
+    };
+    let (posts, features) = merge_exact_prepared(items, prepared);
+    fold::fold_similar(posts, features, opts)
 }
 
 /// Merges items with the same key only.
 pub fn merge_exact(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
-    // Keys and ids of every item, in parallel (URL parsing and hashing).
-    let keys: Vec<(String, String)> = par::par_map(items.len(), |i| {
-        let key = item_key_with(&items[i], &opts.tracking_params);
-        let id = key_id(&key);
-        (key, id)
-    });
+    let keyed = par::par_map(items.len(), |i| prepare::keyed(&items[i], opts));
+    merge_exact_prepared(items, keyed).0
+}
+
+/// [`merge_exact`] with each item's key known; also gives the features of the item each
+/// post shows.
+fn merge_exact_prepared(items: Vec<Item>, prepared: Vec<Prepared>) -> (Vec<Post>, Vec<prepare::Features>) {
     // The post of each item, numbered in first-seen order.
     let mut post_of: Vec<u32> = Vec::with_capacity(items.len());
     let mut firsts: Vec<usize> = Vec::new();
     {
         let mut index: HashMap<&str, u32> = HashMap::with_capacity(items.len());
-        for (i, (key, _)) in keys.iter().enumerate() {
+        for (i, prep) in prepared.iter().enumerate() {
             let next = firsts.len() as u32;
-            let p = *index.entry(key.as_str()).or_insert(next);
+            let p = *index.entry(prep.key.as_str()).or_insert(next);
             if p == next {
                 firsts.push(i);
             }
@@ -199,19 +216,26 @@ pub fn merge_exact(items: Vec<Item>, opts: &DedupOptions) -> Vec<Post> {
     for (&i, len) in ranked.iter().zip(ranked_lens) {
         lens[i] = len;
     }
+    let ids = par::par_map(firsts.len(), |p| key_id(&prepared[firsts[p]].key));
+    let mut ids = ids.into_iter();
     let mut posts: Vec<Post> = Vec::with_capacity(firsts.len());
-    // The sanitized length of the version each post shows.
+    // The sanitized length and the features of the version each post shows.
     let mut shown_len: Vec<usize> = Vec::with_capacity(firsts.len());
-    for ((item, (key, id)), (&p, &len)) in items.into_iter().zip(keys).zip(post_of.iter().zip(&lens)) {
+    let mut shown_features: Vec<prepare::Features> = Vec::with_capacity(firsts.len());
+    for ((item, prep), (&p, &len)) in items.into_iter().zip(prepared).zip(post_of.iter().zip(&lens)) {
         let p = p as usize;
+        let Prepared { key, features } = prep;
         if p == posts.len() {
+            let id = ids.next().unwrap_or_default();
             posts.push(Post { id, key, sources: vec![item.source.clone()], item, alternates: Vec::new() });
             shown_len.push(len);
+            shown_features.push(features);
         } else if absorb_ranked(&mut posts[p], item, len, shown_len[p]) {
             shown_len[p] = len;
+            shown_features[p] = features;
         }
     }
-    posts
+    (posts, shown_features)
 }
 
 /// Folds a newly fetched post into the stored one of the same id: a fresh copy from the

@@ -102,3 +102,31 @@ fn a_postponed_event_is_one_event_with_history_and_others_stay_apart() {
     moved.venue = Some("别处".into());
     assert_ne!(fingerprint(&moved, &[]), fp);
 }
+
+/// Items prepared one by one (as the harvest workers do) merge as `merge_with` merges them:
+/// exact duplicates with different bodies, a repost, a translation found by its anchors.
+#[test]
+fn prepared_items_merge_as_unprepared_ones() {
+    let body = "<p>Docker 是基于 Go 语言实现的云开源项目，诞生于2013年初，最初发起者是dotCloud公司。Docker 作为一种Linux容器工具集，是为构建、交付和运行分布式应用而设计的。</p>";
+    let code = "<pre><code>docker run --rm -p 8080:80 nginx_proxy</code></pre> 端口 8080 和 20151026 <a href=\"http://github.com/x/proxy\">repo</a>";
+    let mut items = vec![
+        item("a", Some("http://a.org/p/1"), None, "Docker 专场", body),
+        item("b", Some("https://www.a.org/p/1/"), None, "Docker 专场", &format!("{body}<p>更多</p>")),
+        item("c", Some("http://c.org/repost"), None, "[转]Docker 专场", &format!("<div>{body}</div>")),
+        item("d", Some("http://d.org/zh/http-proxy"), None, "用 Go 写 HTTP proxy", &format!("<p>中文说明</p>{code}")),
+        item("d", Some("http://d.org/en/proxy-post"), None, "An HTTP proxy in Go", &format!("<p>In English</p>{code}")),
+        item("e", None, Some("tag:e,1"), "Other", "<p>其他内容，完全不同的一段文字，讲的是微信小程序的开发。</p>"),
+    ];
+    items[4].lang = Lang::En;
+    let opts = DedupOptions::default();
+    let preparer = Preparer::new(opts.clone());
+    let prepared: Vec<Prepared> = items.iter().map(|i| preparer.prepare(i)).collect();
+    // The first items were prepared before an English one was seen: the merge makes their anchors.
+    assert!(prepared[0].features.anchors.is_none() && prepared[4].features.anchors.is_some());
+    let merged = merge_prepared(items.clone(), prepared, &opts);
+    assert_eq!(merged, merge_with(items.clone(), &opts));
+    assert_eq!(merged.len(), 3, "{merged:#?}");
+    assert!(merged.iter().any(|p| p.translations().count() == 1));
+    // Without one prepared entry per item, it prepares itself.
+    assert_eq!(merge_prepared(items.clone(), Vec::new(), &opts), merged);
+}

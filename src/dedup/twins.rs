@@ -13,7 +13,7 @@ use std::collections::HashSet;
 
 use super::text::fmix;
 use crate::dedup::Post;
-use crate::extract::Lang;
+use crate::extract::{Item, Lang};
 use crate::parse::RawHtml;
 
 /// Words that a translated slug adds or drops.
@@ -37,8 +37,8 @@ fn hash_lower(bytes: &[u8], seed: u64) -> u64 {
 
 /// What a post's slug says: a key for its content tokens (host + the sorted set of slug words
 /// without language suffix and function words), and the language suffix. Allocates nothing.
-fn slug_info(post: &Post) -> (Option<u64>, Option<Lang>) {
-    let Some(url) = post.item.parsed.url.as_ref() else { return (None, None) };
+fn slug_info(item: &Item) -> (Option<u64>, Option<Lang>) {
+    let Some(url) = item.parsed.url.as_ref() else { return (None, None) };
     let Some(host) = url.host_str() else { return (None, None) };
     let host = host.strip_prefix("www.").unwrap_or(host);
     let path = url.path().trim_end_matches('/');
@@ -161,9 +161,19 @@ fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
             f(&html[start..at]);
         }
     };
+    // Outside a run, 16 bytes none of which can start a run or a tag (`0`..=`<`: digits,
+    // `:`, `;`, `<`) are passed at once: most of a body (letters, CJK, spaces) is.
+    let quiet = |block: &[u8; 16]| !block.iter().fold(false, |any, &c| any | (c.wrapping_sub(b'0') <= b'<' - b'0'));
     let mut i = 0;
     while i < b.len() {
-        let c = b[i];
+        if run.is_none() {
+            while let Some(block) = b[i..].first_chunk::<16>()
+                && quiet(block)
+            {
+                i += 16;
+            }
+        }
+        let Some(&c) = b.get(i) else { break };
         if c.is_ascii_digit() {
             run.get_or_insert(i);
             i += 1;
@@ -196,10 +206,15 @@ pub(crate) fn slugs_and_langs(posts: &[Post]) -> (Vec<Option<u64>>, Vec<Lang>) {
     posts
         .iter()
         .map(|p| {
-            let (key, lang) = slug_info(p);
+            let (key, lang) = slug_info(&p.item);
             (key, lang.unwrap_or(p.item.lang))
         })
         .unzip()
+}
+
+/// The language twin search gives a post showing `item`: its slug's suffix, else the detected one.
+pub(crate) fn effective_lang(item: &Item) -> Lang {
+    slug_info(item).1.unwrap_or(item.lang)
 }
 
 /// Whether the content signal can find anything: both languages are present.
@@ -210,10 +225,10 @@ pub(crate) fn needs_anchors(langs: &[Lang]) -> bool {
 /// Pairs `(a, b)` of indexes into `posts` that are translations of each other.
 pub fn twin_pairs(posts: &[Post], max_days: i64) -> Vec<(usize, usize)> {
     let (slugs, langs) = slugs_and_langs(posts);
-    let anchors: Vec<Vec<u64>> = if needs_anchors(&langs) {
+    let anchors: Vec<Box<[u64]>> = if needs_anchors(&langs) {
         super::par::par_map(posts.len(), |i| {
             let body = &posts[i].item.parsed.content_html;
-            anchors(body, &body.visible_markup())
+            anchors(body, &body.visible_markup()).into_boxed_slice()
         })
     } else {
         Vec::new()
@@ -228,7 +243,7 @@ pub(crate) fn pairs(
     max_days: i64,
     slugs: &[Option<u64>],
     langs: &[Lang],
-    anchors: &[Vec<u64>],
+    anchors: &[Box<[u64]>],
 ) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     let mut seen = HashSet::new();

@@ -11,6 +11,7 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 use crate::config::{SourceConfig, SourceKind};
+use crate::dedup::{self, Preparer};
 use crate::extract::{self, Item};
 use crate::fetch::{Body, Document, Fetcher, Request, Response, Validators};
 use crate::parse::{self, Format, ParseContext, ParsedItem};
@@ -21,6 +22,8 @@ use crate::store::CachedResponse;
 pub struct Harvest {
     /// Items found (empty when the server said 304).
     pub items: Vec<Item>,
+    /// What dedup prepared of each item (see [`Shared::with_dedup`]), else empty.
+    pub prepared: Vec<dedup::Prepared>,
     /// The main URL answered 304: the stored items stand.
     pub not_modified: bool,
     /// Validators to remember.
@@ -40,12 +43,20 @@ pub struct Shared {
     pub robots: bool,
     /// One permit per core: parse and extraction jobs running at once.
     pub cores: Arc<Semaphore>,
+    /// Prepares each item for dedup, when the items are to be merged.
+    pub dedup: Option<Arc<Preparer>>,
 }
 
 impl Shared {
     /// What the source tasks of one run share; `cores` bounds the parse and extraction jobs.
     pub fn new(fetcher: Fetcher, cache: HashMap<String, Validators>, robots: bool, cores: usize) -> Self {
-        Shared { fetcher, cache: Arc::new(cache), robots, cores: Arc::new(Semaphore::new(cores.max(1))) }
+        Shared { fetcher, cache: Arc::new(cache), robots, cores: Arc::new(Semaphore::new(cores.max(1))), dedup: None }
+    }
+
+    /// Has each item prepared for dedup by `preparer`, right after its extraction.
+    pub fn with_dedup(mut self, preparer: Arc<Preparer>) -> Self {
+        self.dedup = Some(preparer);
+        self
     }
 
     /// Runs CPU-bound work (parse, extraction) on the blocking pool, at most one job per core
@@ -113,18 +124,18 @@ async fn harvest_feed(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
             }
         }
     }
-    let source = source.clone();
-    let (items, warnings) = shared
+    let (source, preparer) = (source.clone(), shared.dedup.clone());
+    let ((items, prepared), warnings) = shared
         .cpu(move || {
             let ctx = ParseContext { base: &base, timezone: source.timezone };
             let feed = parse::parse_feed(&doc.text, source.kind, ctx).map_err(|e| format!("{base}: {e}"))?;
             drop(doc);
             let warnings: Vec<String> = feed.warnings.into_iter().map(|w| format!("{base}: {w}")).collect();
-            Ok::<_, String>((analyze_all(feed.items, &source), warnings))
+            Ok::<_, String>((analyze_all(feed.items, &source, preparer.as_deref()), warnings))
         })
         .await??;
     h.warnings.extend(warnings);
-    h.items = items;
+    (h.items, h.prepared) = (items, prepared);
     Ok(h)
 }
 
@@ -190,10 +201,10 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
     if failed > 0 && failed == links.len() {
         return Err(format!("all {failed} item pages failed; first: {}", h.warnings[0]));
     }
-    let source = source.clone();
-    h.items = shared
+    let (source, preparer) = (source.clone(), shared.dedup.clone());
+    (h.items, h.prepared) = shared
         .cpu(move || {
-            let Some(selectors) = &source.selectors else { return Vec::new() };
+            let Some(selectors) = &source.selectors else { return Default::default() };
             let parsed: Vec<ParsedItem> = fetched
                 .into_iter()
                 .map(|(base, doc)| {
@@ -201,21 +212,32 @@ async fn harvest_html(shared: &Shared, source: &SourceConfig) -> Result<Harvest,
                     parse::html::item_page(&doc.text, selectors, ctx)
                 })
                 .collect();
-            analyze_all(parsed, &source)
+            analyze_all(parsed, &source, preparer.as_deref())
         })
         .await?;
     Ok(h)
 }
 
-fn analyze_all(items: Vec<ParsedItem>, source: &SourceConfig) -> Vec<Item> {
-    items
+/// Extracts each item and, with a `dedup` preparer, prepares it for dedup while its body is
+/// at hand; then packs the body.
+fn analyze_all(
+    items: Vec<ParsedItem>,
+    source: &SourceConfig,
+    dedup: Option<&Preparer>,
+) -> (Vec<Item>, Vec<dedup::Prepared>) {
+    let mut prepared = Vec::new();
+    let items = items
         .into_iter()
         .filter(|p| !p.title.trim().is_empty() || p.url.is_some())
         .map(|p| {
             let mut item = extract::analyze(p, source);
+            if let Some(preparer) = dedup {
+                prepared.push(preparer.prepare(&item));
+            }
             // Held until every source is in: from here on the body is only read.
             item.parsed.content_html.pack();
             item
         })
-        .collect()
+        .collect();
+    (items, prepared)
 }

@@ -87,7 +87,15 @@ pub async fn fetch_sources(
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
     let cores = harvest::cores();
-    let shared = harvest::Shared::new(fetcher, cache, config.fetch.robots, cores);
+    let options = dedup::DedupOptions {
+        tracking_params: config.dedup.tracking_params.clone(),
+        near_duplicates: config.dedup.near_duplicates,
+        translations: config.dedup.translations,
+        ..Default::default()
+    };
+    // Each item is prepared for dedup in the harvest workers, where its body is at hand.
+    let preparer = Arc::new(dedup::Preparer::new(options));
+    let shared = harvest::Shared::new(fetcher, cache, config.fetch.robots, cores).with_dedup(Arc::clone(&preparer));
     progress.set_length(config.sources.len() as u64);
     // Sources under way at once: enough to keep every request slot and core busy, few enough
     // that fetched bodies do not pile up in memory while they wait for a core. Permits are
@@ -116,7 +124,9 @@ pub async fn fetch_sources(
     }
     let mut summary = RunSummary::default();
     let mut runs = Vec::with_capacity(config.sources.len());
-    let mut items = Vec::new();
+    // Sized once: growing by doubling would hold two copies of the lists at the peak.
+    let total: usize = results.values().filter_map(|r| r.as_ref().ok()).map(|h| h.items.len()).sum();
+    let (mut items, mut prepared) = (Vec::with_capacity(total), Vec::with_capacity(total));
     for (i, source) in config.sources.iter().enumerate() {
         let result = results.remove(&i).unwrap_or_else(|| Err("internal error: the source task died".into()));
         let url = source.url.to_string();
@@ -137,6 +147,8 @@ pub async fn fetch_sources(
                 });
                 let outcome = if h.not_modified { RunOutcome::NotModified } else { RunOutcome::Fresh };
                 runs.push(SourceRun { name: source.name.clone(), url, outcome, responses: h.responses });
+                // One prepared entry per item (else merge_prepared prepares them itself).
+                prepared.extend(h.prepared);
                 items.extend(h.items);
             }
             Err(error) => {
@@ -157,14 +169,8 @@ pub async fn fetch_sources(
             }
         }
     }
-    let options = dedup::DedupOptions {
-        tracking_params: config.dedup.tracking_params.clone(),
-        near_duplicates: config.dedup.near_duplicates,
-        translations: config.dedup.translations,
-        ..Default::default()
-    };
     let (fetched, count) = (started.elapsed(), items.len());
-    let posts = dedup::merge_with(items, &options);
+    let posts = dedup::merge_prepared(items, prepared, preparer.options());
     let deduped = started.elapsed();
     summary.new_posts = store.save_run(&runs, &posts, now)?;
     tracing::info!(
