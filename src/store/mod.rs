@@ -150,7 +150,13 @@ impl Store {
     fn init(&mut self) -> Result<(), StoreError> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
-        self.conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;").map_err(wrap)?;
+        // The page size of a new database (an existing one keeps its own): a cold run writes
+        // some 100 MB of bodies, and with 16 KiB pages SQLite handles a quarter as many pages
+        // (the cold benchmark store's write took a quarter less CPU than with 4 KiB, and the
+        // file is a tenth smaller). It must come before WAL, which fixes the size.
+        self.conn
+            .execute_batch("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
+            .map_err(wrap)?;
         self.conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(wrap)?;
         // Turns foreign keys on once the schema is current.
         schema::migrate(&mut self.conn, &self.path)

@@ -268,3 +268,25 @@ fn packed_bodies_are_kept_packed_and_read_back_as_text() {
         assert!(err.contains("packed body") && err.contains("034cbc57bb4fe6c3"), "{blob}: {err}");
     }
 }
+
+#[test]
+fn a_new_store_gets_16k_pages_and_an_old_one_keeps_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |s: &Store| s.conn.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(page_size(&Store::open(&dir.path().join("new.sqlite")).unwrap()), 16384);
+    // A store made before: 4 KiB pages, current schema, one post.
+    let path = dir.path().join("old.sqlite");
+    let post = post_at("http://a.org/1", Some(Timestamp::Day(day(2015, 10, 26))));
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;").unwrap();
+        for sql in schema::MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", schema::VERSION).unwrap();
+    }
+    Store::open(&path).unwrap().save_run(&[], &[post.clone()], now()).unwrap();
+    let s = Store::open(&path).unwrap();
+    assert_eq!(page_size(&s), 4096);
+    assert_eq!(s.posts_between(day(2015, 10, 26), day(2015, 10, 26), chrono_tz::UTC).unwrap(), vec![post]);
+}
