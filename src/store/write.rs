@@ -3,13 +3,16 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{ErrorCode, params};
 
-use super::rows::{row_params, upsert_post};
+use super::rows::{Statements, row_params, upsert_post};
 use super::{RunOutcome, SourceRun, Store, StoreError};
 use crate::dedup::Post;
 
 /// SQLite's page cache while a run is written, in KiB (as `PRAGMA cache_size` takes a
 /// negative size): enough for the indexes of a cold 30k-post run.
 const BULK_CACHE_KIB: i64 = -16 * 1024;
+
+/// Rows handed from the thread that makes them to the writer at a time.
+const ROW_BATCH: usize = 256;
 
 impl Store {
     /// Records one run atomically: the merged posts, the validators of every URL fetched, and
@@ -46,19 +49,22 @@ impl Store {
         let tx = self.conn.transaction().map_err(wrap)?;
         let now_s = now.to_rfc3339();
         let new = std::thread::scope(|scope| {
-            let (send, rows) = std::sync::mpsc::sync_channel(64);
+            // In batches: handing rows over one at a time (a futex wake per row, the threads
+            // taking turns) cost about as much CPU as making them.
+            let (send, batches) = std::sync::mpsc::sync_channel::<Vec<_>>(2);
             let now_s = now_s.as_str();
             scope.spawn(move || {
-                for post in posts {
+                for chunk in posts.chunks(ROW_BATCH) {
                     // The writer stopped (an error): nothing more to make.
-                    if send.send(row_params(post, now_s, now)).is_err() {
+                    if send.send(chunk.iter().map(|post| row_params(post, now_s, now)).collect()).is_err() {
                         break;
                     }
                 }
             });
+            let mut statements = Statements::new(&tx)?;
             let mut new = 0;
-            for (post, row) in posts.iter().zip(rows) {
-                new += upsert_post(&tx, post, row?, now)?;
+            for (post, row) in posts.iter().zip(batches.into_iter().flatten()) {
+                new += upsert_post(&tx, &mut statements, post, row?, now)?;
             }
             Ok(new)
         })
