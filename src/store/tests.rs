@@ -285,7 +285,7 @@ fn a_new_store_gets_16k_pages_and_an_old_one_keeps_its_own() {
         }
         conn.pragma_update(None, "user_version", schema::VERSION).unwrap();
     }
-    Store::open(&path).unwrap().save_run(&[], &[post.clone()], now()).unwrap();
+    Store::open(&path).unwrap().save_run(&[], std::slice::from_ref(&post), now()).unwrap();
     let s = Store::open(&path).unwrap();
     assert_eq!(page_size(&s), 4096);
     assert_eq!(s.posts_between(day(2015, 10, 26), day(2015, 10, 26), chrono_tz::UTC).unwrap(), vec![post]);
