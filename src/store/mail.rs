@@ -8,13 +8,12 @@ use super::{Store, StoreError};
 impl Store {
     /// A cached translation of `text` from `from` to `to` (language codes).
     pub fn cached_translation(&self, from: &str, to: &str, text: &str) -> Result<Option<String>, StoreError> {
+        // Cached: a build asks once per title (parsing the SQL each time showed in profiles).
         self.conn
-            .query_row(
+            .prepare_cached(
                 "SELECT translated FROM translations WHERE source_lang = ?1 AND target_lang = ?2 AND text = ?3",
-                params![from, to, text],
-                |r| r.get(0),
             )
-            .optional()
+            .and_then(|mut s| s.query_row(params![from, to, text], |r| r.get(0)).optional())
             .map_err(|e| self.err(e))
     }
 

@@ -5,7 +5,8 @@ use rusqlite::params;
 
 use super::instant;
 use crate::dedup::Post;
-use crate::parse::RawHtml;
+use crate::extract::Item;
+use crate::parse::{ParsedItem, RawHtml};
 
 /// The values of a post's row: `id, first_seen, sort_utc, annotated, links, data, content`.
 pub(super) struct Row<'a> {
@@ -55,10 +56,8 @@ impl Row<'_> {
 
 /// A post's row; `first_seen` as stored and as an instant (the sort key of an undated post).
 pub(super) fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime<Utc>) -> rusqlite::Result<Row<'a>> {
-    // The JSON copy leaves the body out (it has its own column): serialize a copy without it.
-    let mut rest = post.clone();
-    rest.item.parsed.content_html = rest.item.parsed.content_html.with_html(String::new());
-    let data = serde_json::to_string(&rest).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
+    let data =
+        serde_json::to_string(&without_body(post)).map_err(|e| rusqlite::Error::ToSqlConversionFailure(Box::new(e)))?;
     let p = &post.item.parsed;
     Ok(Row {
         post,
@@ -74,22 +73,84 @@ pub(super) fn row_params<'a>(post: &'a Post, first_seen: &'a str, seen: DateTime
     })
 }
 
+/// The post as its JSON copy holds it: without the body (it has its own column). Field by
+/// field, to leave the body uncopied (cloning the post copied every body once more); the
+/// literals name every field, so a field added to these structs must be added here too.
+fn without_body(post: &Post) -> Post {
+    let Post { id, key, item, sources, alternates } = post;
+    let Item { source, parsed, lang, kind, events, talks } = item;
+    let ParsedItem {
+        guid,
+        url,
+        canonical,
+        title,
+        author,
+        published,
+        updated,
+        content_html,
+        lang: declared,
+        categories,
+    } = parsed;
+    let parsed = ParsedItem {
+        guid: guid.clone(),
+        url: url.clone(),
+        canonical: canonical.clone(),
+        title: title.clone(),
+        author: author.clone(),
+        published: *published,
+        updated: *updated,
+        content_html: content_html.with_html(String::new()),
+        lang: declared.clone(),
+        categories: categories.clone(),
+    };
+    Post {
+        id: id.clone(),
+        key: key.clone(),
+        item: Item {
+            source: source.clone(),
+            parsed,
+            lang: *lang,
+            kind: *kind,
+            events: events.clone(),
+            talks: talks.clone(),
+        },
+        sources: sources.clone(),
+        alternates: alternates.clone(),
+    }
+}
+
+/// The statements each post's write runs, prepared once for a run (a statement cache lookup
+/// per row showed in profiles).
+pub(super) struct Statements<'c> {
+    insert: rusqlite::CachedStatement<'c>,
+    insert_source: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> Statements<'c> {
+    /// Prepares them on the run's transaction.
+    pub(super) fn new(tx: &'c rusqlite::Transaction) -> rusqlite::Result<Self> {
+        Ok(Statements {
+            insert: tx.prepare_cached(
+                "INSERT INTO items (id, first_seen, sort_utc, annotated, links, data, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+            )?,
+            insert_source: tx.prepare_cached("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)")?,
+        })
+    }
+}
+
 /// Stores a post: inserted when new (1), else merged into the stored one (0). The first-seen
 /// time never changes. The body is kept once, in `content`; `data` is the rest of the post.
 /// `row` is the incoming post's, as new (see [`row_params`]).
 pub(super) fn upsert_post(
     tx: &rusqlite::Transaction,
+    statements: &mut Statements,
     incoming: &Post,
     row: Row<'_>,
     now: DateTime<Utc>,
 ) -> rusqlite::Result<usize> {
     // A cold store holds none of the posts: try the insert first, which needs no read.
-    let inserted = tx
-        .prepare_cached(
-            "INSERT INTO items (id, first_seen, sort_utc, annotated, links, data, content)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
-        )?
-        .execute(row.as_params())?;
+    let inserted = statements.insert.execute(row.as_params())?;
     let post = if inserted == 1 {
         std::borrow::Cow::Borrowed(incoming)
     } else {
@@ -116,10 +177,8 @@ pub(super) fn upsert_post(
         .execute(row.as_params())?;
         std::borrow::Cow::Owned(merged)
     };
-    let mut insert_source =
-        tx.prepare_cached("INSERT OR IGNORE INTO item_sources (item_id, source) VALUES (?1, ?2)")?;
     for source in &post.sources {
-        insert_source.execute(params![post.id, source])?;
+        statements.insert_source.execute(params![post.id, source])?;
     }
     Ok(inserted)
 }

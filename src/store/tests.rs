@@ -268,3 +268,157 @@ fn packed_bodies_are_kept_packed_and_read_back_as_text() {
         assert!(err.contains("packed body") && err.contains("034cbc57bb4fe6c3"), "{blob}: {err}");
     }
 }
+
+#[test]
+fn a_new_store_gets_16k_pages_and_an_old_one_keeps_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let page_size = |s: &Store| s.conn.query_row("PRAGMA page_size", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(page_size(&Store::open(&dir.path().join("new.sqlite")).unwrap()), 16384);
+    // A store made before: 4 KiB pages, current schema, one post.
+    let path = dir.path().join("old.sqlite");
+    let post = post_at("http://a.org/1", Some(Timestamp::Day(day(2015, 10, 26))));
+    {
+        let conn = Connection::open(&path).unwrap();
+        conn.execute_batch("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL;").unwrap();
+        for sql in schema::MIGRATIONS {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.pragma_update(None, "user_version", schema::VERSION).unwrap();
+    }
+    Store::open(&path).unwrap().save_run(&[], std::slice::from_ref(&post), now()).unwrap();
+    let s = Store::open(&path).unwrap();
+    assert_eq!(page_size(&s), 4096);
+    assert_eq!(s.posts_between(day(2015, 10, 26), day(2015, 10, 26), chrono_tz::UTC).unwrap(), vec![post]);
+}
+
+fn journal(s: &Store) -> (String, i64) {
+    let mode = s.conn.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    (mode, s.conn.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap())
+}
+
+/// `n` posts of some 8 KB each, their bodies made from `seed`.
+fn many_posts(n: usize, seed: usize) -> Vec<Post> {
+    (0..n)
+        .map(|i| {
+            let mut p = post_at(&format!("http://a.org/{i}"), Some(Timestamp::Day(day(2015, 10, 26))));
+            // Text that does not compress away: each post's own numbers.
+            let body: String =
+                (0..800).map(|k| format!("{:x} ", (i * 7919 + k + seed) * 2654435761 % 1000003)).collect();
+            p.item.parsed.content_html = format!("<p>{body}</p>").into();
+            p.item.parsed.content_html.pack();
+            p
+        })
+        .collect()
+}
+
+#[test]
+fn a_cold_run_is_written_with_a_rollback_journal_then_the_store_is_back_in_wal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    assert_eq!(journal(&s), ("wal".into(), 1));
+    assert!(s.begin_bulk(1).unwrap());
+    assert_eq!(journal(&s), ("delete".into(), 2));
+    s.end_bulk();
+    assert_eq!(journal(&s), ("wal".into(), 1));
+    let posts = many_posts(20, 0);
+    assert_eq!(s.save_run(&[], &posts, now()).unwrap(), 20);
+    assert_eq!(journal(&s), ("wal".into(), 1));
+    // The store holds as many posts as a second run brings: that one stays in WAL.
+    assert!(!s.begin_bulk(20).unwrap());
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(journal(&s), ("wal".into(), 1));
+    assert_eq!(s.posts_between(day(2015, 10, 26), day(2015, 10, 26), chrono_tz::UTC).unwrap().len(), 20);
+}
+
+#[test]
+fn a_cold_run_stays_in_wal_while_another_connection_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let mut s = Store::open(&path).unwrap();
+    let reader = Connection::open(&path).unwrap();
+    let _: i64 = reader.query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0)).unwrap();
+    assert!(!s.begin_bulk(1).unwrap());
+    assert_eq!(journal(&s), ("wal".into(), 1));
+    assert_eq!(s.save_run(&[], &many_posts(3, 0), now()).unwrap(), 3);
+    let n: i64 = reader.query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0)).unwrap();
+    assert_eq!((n, journal(&s)), (3, ("wal".into(), 1)));
+}
+
+/// The child of the next test: writes a run into the store its environment names.
+#[test]
+#[ignore = "run by killed_cold_runs_roll_back_whole"]
+fn cold_run_child() {
+    let Some(path) = std::env::var_os("DIGEST_COLD_RUN_CHILD") else { return };
+    let posts = many_posts(3000, 1);
+    let mut s = Store::open(std::path::Path::new(&path)).unwrap();
+    println!("writing");
+    s.save_run(&[run("src", RunOutcome::Fresh, vec![])], &posts, now()).unwrap();
+}
+
+/// A run that brings more posts than the store holds (here 3,000 onto 1,000, a third of them
+/// changed) is killed at points spread over its write: the store is intact and holds the
+/// first run or the second, whole.
+#[test]
+fn killed_cold_runs_roll_back_whole() {
+    use std::io::BufRead;
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("d.sqlite");
+    let (first, second) = (many_posts(1000, 0), many_posts(3000, 1));
+    let body = |s: &Store| {
+        let p = s.posts_between(day(2015, 10, 26), day(2015, 10, 26), chrono_tz::UTC).unwrap();
+        p.into_iter().find(|p| p.id == first[0].id).unwrap().item.parsed.content_html
+    };
+    let child = || {
+        std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--ignored", "--exact", "store::tests::cold_run_child", "--nocapture", "--test-threads=1"])
+            .env("DIGEST_COLD_RUN_CHILD", &path)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    // How long a whole write takes, from the child's "writing".
+    let mut full = Duration::MAX;
+    let (mut killed, mut rounds) = (0, 0);
+    while killed < 4 && rounds < 30 {
+        rounds += 1;
+        std::fs::remove_file(&path).ok();
+        Store::open(&path).unwrap().save_run(&[], &first, now()).unwrap();
+        let mut c = child();
+        let mut out = std::io::BufReader::new(c.stdout.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("writing") && out.read_line(&mut line).unwrap() > 0 {}
+        let started = Instant::now();
+        if full < Duration::MAX {
+            // Kill points spread over the write (a fixed sequence, scaled to this machine).
+            let at = full.mul_f64([0.1, 0.5, 0.3, 0.8, 0.6, 0.2, 0.95][rounds % 7]);
+            while started.elapsed() < at && c.try_wait().unwrap().is_none() {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            c.kill().ok();
+        }
+        let status = c.wait().unwrap();
+        if status.success() {
+            full = full.min(started.elapsed());
+        } else {
+            killed += 1;
+        }
+        let mut s = Store::open(&path).unwrap();
+        let check: String = s.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+        let count = s.post_count().unwrap();
+        eprintln!("round {rounds}: {status} after {:?} of {full:?}: {count} posts", started.elapsed());
+        assert_eq!(check, "ok");
+        match count {
+            1000 => assert!(!status.success() && body(&s) == first[0].item.parsed.content_html),
+            3000 => assert_eq!(body(&s), second[0].item.parsed.content_html),
+            _ => panic!("a run is stored whole or not at all: {count} posts"),
+        }
+        assert_eq!(journal(&s), ("wal".into(), 1));
+        // And the store takes the next run.
+        s.save_run(&[], &many_posts(3, 2), now()).unwrap();
+    }
+    assert_eq!(killed, 4, "only {killed} of {rounds} runs were killed");
+}
