@@ -179,16 +179,17 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
         city_hint: source.city.as_deref(),
         url: parsed.url.as_ref(),
     };
-    let hint = events::event_city(cities, &post, None, None);
-    let mut evs = schedule::schedule_events(&doc, published, cities, hint);
-    for e in &mut evs {
-        e.source = parsed.url.clone();
-    }
-    if evs.is_empty() {
-        evs.extend(events::main_event(&doc, &post, cities));
-    }
-    if events::is_article_without_gathering(&parsed.title, &doc) {
-        evs.clear();
+    // An article that tells of no gathering has no events: none are looked for.
+    let mut evs = Vec::new();
+    if !events::is_article_without_gathering(&parsed.title, &doc) {
+        let hint = events::event_city(cities, &post, None, None);
+        evs = schedule::schedule_events(&doc, published, cities, hint);
+        for e in &mut evs {
+            e.source = parsed.url.clone();
+        }
+        if evs.is_empty() {
+            evs.extend(events::main_event(&doc, &post, cities));
+        }
     }
     // A day long before the post is history it mentions ("沙龙始于2009年8月8日"), not its event.
     if let Some(p) = published {
@@ -199,13 +200,15 @@ pub fn analyze_with(parsed: ParsedItem, source: &SourceConfig, cities: &CityTabl
         evs.iter().map(|e| e.date),
         published,
     );
-    let mut found_talks = talks::find_talks(&doc);
     if kind == PostKind::Article {
         evs.clear();
     }
-    if matches!(kind, PostKind::Article | PostKind::Other) {
-        found_talks.clear();
-    }
+    // Articles and other posts list no talks: none are looked for (a third of the cost of
+    // extracting a post, where most posts are neither).
+    let mut found_talks = match kind {
+        PostKind::Article | PostKind::Other => Vec::new(),
+        _ => talks::find_talks(&doc),
+    };
     if evs.len() == 1 {
         for t in &mut found_talks {
             t.event = Some(0);
