@@ -107,7 +107,10 @@ fn text_collapsed_in_pieces_is_the_text_collapsed_whole() {
 fn class_bits_match_the_name_lists() {
     for name in ["p", "div", "br", "li", "ul", "h2", "h3", "tr", "td", "a", "span", "strong", "b", "em", "img"]
         .into_iter()
-        .chain(["code", "script", "svg", "font", "h1", "th", "table", "pre", "section", "hr", "x-y"])
+        .chain([
+            "code", "script", "svg", "font", "h1", "th", "table", "pre", "section", "hr", "x-y", "tbody", "ol", "h4",
+        ])
+        .chain(["blockquote"])
     {
         assert_eq!(class(name), class_by_list(name), "{name}");
     }
