@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use memchr::memmem::Finder;
 use regex::bytes::{Regex, RegexBuilder};
 
 use super::City;
@@ -18,6 +19,9 @@ pub struct CityTable {
     any_name: OnceLock<Regex>,
     /// What [`CityTable::lookup`] compares, to the first entry with it (built on first use).
     index: OnceLock<Index>,
+    /// A searcher for each name [`CityTable::mentions`] looks for, by entry: the Chinese name,
+    /// then the aliases (built on first use; `str::find` set one up per name and call).
+    finders: OnceLock<Vec<Vec<Finder<'static>>>>,
 }
 
 /// Entries by lowercase English name or alias, and by Chinese name: the first entry for each.
@@ -55,6 +59,7 @@ impl Default for CityTable {
                 .collect(),
             any_name: OnceLock::new(),
             index: OnceLock::new(),
+            finders: OnceLock::new(),
         }
     }
 }
@@ -64,6 +69,7 @@ impl CityTable {
     pub fn add(&mut self, en: &str, zh: &str, aliases: &[&str]) {
         self.any_name = OnceLock::new();
         self.index = OnceLock::new();
+        self.finders = OnceLock::new();
         let extra = aliases.iter().map(|s| s.to_lowercase());
         if let Some(e) = self.entries.iter_mut().find(|e| e.0.eq_ignore_ascii_case(en) || e.1 == zh) {
             e.2.extend(extra);
@@ -102,14 +108,21 @@ impl CityTable {
             return Vec::new();
         }
         let lower = lowercase(text);
+        let finders = self.finders.get_or_init(|| {
+            let names = |e: &(String, String, Vec<String>)| {
+                std::iter::once(&e.1).chain(e.2.iter()).map(|n| Finder::new(n.as_bytes()).into_owned()).collect()
+            };
+            self.entries.iter().map(names).collect()
+        });
         let mut out = Vec::new();
-        for (i, e) in self.entries.iter().enumerate() {
+        for ((i, e), finders) in self.entries.iter().enumerate().zip(finders) {
             let mut first: Option<usize> = None;
             let names = std::iter::once(&e.1).chain(e.2.iter());
-            for n in names {
+            for (n, finder) in names.zip(finders) {
                 let hay = if n.is_ascii() { &lower } else { text };
                 let mut from = 0;
-                while let Some(p) = hay.get(from..).and_then(|h| h.find(n.as_str())) {
+                // What `str::find` finds: a match of UTF-8 in UTF-8 starts at a character.
+                while let Some(p) = hay.get(from..).and_then(|h| finder.find(h.as_bytes())) {
                     let at = from + p;
                     let after = hay.get(at + n.len()..).unwrap_or("");
                     let ok = !(e.1 == "中山"

@@ -146,10 +146,15 @@ fn may_name_month(line: &str) -> bool {
 /// Finds the dates in one line, in order. `loose` also accepts `MM.DD` (for lines that are
 /// known to talk about a date: labelled 时间, or naming a meetup).
 pub fn find_dates(line: &str, loose: bool) -> Vec<DateHit> {
-    let mut hits: Vec<DateHit> = Vec::new();
     if !may_hold_date(line) {
-        return hits;
+        return Vec::new();
     }
+    find_dates_checked(line, loose)
+}
+
+/// [`find_dates`] of a line [`may_hold_date`] already holds for.
+pub(super) fn find_dates_checked(line: &str, loose: bool) -> Vec<DateHit> {
+    let mut hits: Vec<DateHit> = Vec::new();
     let push = |hits: &mut Vec<DateHit>, s: usize, e: usize, y: Option<i32>, m: u32, d: u32| {
         if (valid(m, d) || (m == 0 && (1..=31).contains(&d))) && !overlaps(hits, s, e) {
             hits.push(DateHit { start: s, end: e, year: y, month: m, day: d });

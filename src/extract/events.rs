@@ -9,7 +9,7 @@ use regex::Regex;
 use url::Url;
 
 use super::city::CityTable;
-use super::date::{DateHit, find_dates, find_time_range, may_hold_date, resolve};
+use super::date::{DateHit, find_dates, find_dates_checked, find_time_range, may_hold_date, resolve};
 use super::gate::{Gated, has_any};
 use super::text::{Doc, lowercase, percent_decode};
 use super::{City, Event};
@@ -126,7 +126,7 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
             continue;
         }
         let loose = LABEL_TIME.is_match(&l.text) || HOLD.is_match(&l.text);
-        for h in find_dates(&l.text, loose) {
+        for h in find_dates_checked(&l.text, loose) {
             if is_deadline(&l.text, &h) {
                 continue;
             }

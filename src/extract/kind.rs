@@ -60,26 +60,30 @@ static BYLINE: TextWords = TextWords::new(BYLINE_WORDS, || any_word(BYLINE_WORDS
 
 /// Classifies a post. `has_event` tells whether an event date was found.
 pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) -> PostKind {
-    let cats = categories.join(" ");
-    if has(title, &["征集", "call for speakers", "call for papers", "call for proposals", "cfp"]) {
+    // What [`has`] finds, with the title and the categories lowercased once.
+    let (title_l, cats_l) = (lowercase(title), lowercase(&categories.join(" ")));
+    let in_title = |words: &[&str]| words.iter().any(|w| title_l.contains(w));
+    if in_title(&["征集", "call for speakers", "call for papers", "call for proposals", "cfp"]) {
         return PostKind::CallForSpeakers;
     }
-    if has(title, &["总结", "回顾", "后记", "小结", "记要", "报道", "讲稿", "汇总", "recap", "summary", "review"])
+    if in_title(&["总结", "回顾", "后记", "小结", "记要", "报道", "讲稿", "汇总", "recap", "summary", "review"])
     {
         return PostKind::Recap;
     }
-    if has(title, &["报名", "召集", "registration", "sign up", "signup"]) {
+    if in_title(&["报名", "召集", "registration", "sign up", "signup"]) {
         return PostKind::Registration;
     }
-    if has(title, &["推荐", "峰会", "大会", "工作坊", "安排", "summit", "conference"]) && has_event {
+    if in_title(&["推荐", "峰会", "大会", "工作坊", "安排", "summit", "conference"]) && has_event {
         return PostKind::Announcement;
     }
-    if has(&cats, &["总结"]) && has_event {
+    if cats_l.contains("总结") && has_event {
         return PostKind::Recap;
     }
     let text = doc.plain();
     if has_event {
-        if has(&cats, &["报名"]) || SIGN_UP.found_in(&text) || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
+        if cats_l.contains("报名")
+            || SIGN_UP.found_in(&text)
+            || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
         {
             return PostKind::Registration;
         }
@@ -88,7 +92,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
         }
         return PostKind::Announcement;
     }
-    if has(title, &["发布", "宣布", "融资", "released", "announc"]) {
+    if in_title(&["发布", "宣布", "融资", "released", "announc"]) {
         return PostKind::Other;
     }
     if doc.has_code || BYLINE.found_in(&text) {

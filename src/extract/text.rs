@@ -174,8 +174,9 @@ const BLOCK: u8 = 4;
 /// name lists (a test checks both agree).
 fn class(name: &str) -> u8 {
     match name {
-        "p" | "div" | "br" | "li" | "ul" | "h2" | "h3" | "tr" | "td" => KEEP | BLOCK,
-        "a" | "span" | "strong" | "b" | "em" | "img" | "code" => KEEP,
+        "p" | "div" | "br" | "li" | "ul" | "h2" | "h3" | "tr" | "td" | "th" | "table" | "ol" | "h1" | "h4" | "pre"
+        | "blockquote" => KEEP | BLOCK,
+        "a" | "span" | "strong" | "b" | "em" | "img" | "code" | "tbody" => KEEP,
         _ => class_by_list(name),
     }
 }

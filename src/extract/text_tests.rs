@@ -40,6 +40,47 @@ fn separators_are_found_without_decoding_every_character() {
 }
 
 #[test]
+fn long_text_collapses_to_its_words() {
+    // Blocks of 16 bytes are scanned at once: separators and the lead bytes they share at
+    // every offset of a block, next to each other and to single spaces.
+    let chars = [
+        ' ',
+        '\t',
+        '\n',
+        '\r',
+        '\u{a0}',
+        '\u{85}',
+        '\u{1680}',
+        '\u{2003}',
+        '\u{200b}',
+        '\u{2028}',
+        '\u{202f}',
+        '\u{205f}',
+        '\u{3000}',
+        '\u{feff}',
+        '，',
+        '。',
+        '“',
+        '—',
+        'é',
+        '中',
+        'a',
+        '\u{e000}',
+        '\u{1f600}',
+    ];
+    for c in chars {
+        for d in chars {
+            for k in 0..40 {
+                let prefix: String = "a b中".chars().cycle().take(k).collect();
+                let s = format!("{prefix}{c}{d}中文 words, and more{c}x{d} 末尾 a long tail of text {c}");
+                let words: Vec<&str> = s.split(is_separator).filter(|w| !w.is_empty()).collect();
+                assert_eq!(collapse_ws(&s), words.join(" "), "{s:?}");
+            }
+        }
+    }
+}
+
+#[test]
 fn text_collapsed_in_pieces_is_the_text_collapsed_whole() {
     let pieces = ["", " ", "  a", "b ", "c  d", "\u{3000}", "中文，", "x\u{a0}y", "\t", "e f", "g", " h\u{feff}", "。"];
     for a in pieces {
@@ -66,7 +107,10 @@ fn text_collapsed_in_pieces_is_the_text_collapsed_whole() {
 fn class_bits_match_the_name_lists() {
     for name in ["p", "div", "br", "li", "ul", "h2", "h3", "tr", "td", "a", "span", "strong", "b", "em", "img"]
         .into_iter()
-        .chain(["code", "script", "svg", "font", "h1", "th", "table", "pre", "section", "hr", "x-y"])
+        .chain([
+            "code", "script", "svg", "font", "h1", "th", "table", "pre", "section", "hr", "x-y", "tbody", "ol", "h4",
+        ])
+        .chain(["blockquote"])
     {
         assert_eq!(class(name), class_by_list(name), "{name}");
     }

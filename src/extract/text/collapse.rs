@@ -47,6 +47,36 @@ static WS_CLASS: [u8; 256] = {
     t
 };
 
+/// Whether [`WS_CLASS`] of `x` is not 0, without the table (so that a block of bytes is
+/// classified with vector instructions).
+#[inline(always)]
+fn special(x: u8) -> bool {
+    (x == b' ') | (x.wrapping_sub(b'\t') < 5) | (x == 0xc2) | (x.wrapping_sub(0xe1) < 3) | (x == 0xef)
+}
+
+/// Where a scan from `i` (in a word) must look at bytes one by one: the first byte that
+/// [`special`] holds for, unless it is an ASCII space followed by a byte it does not hold for
+/// (a single space between words, kept as it is). Goes 16 bytes at a time, the flags of a block
+/// computed without branches (the compiler vectorizes it) and read as one `u128`; returns where
+/// fewer than 16 bytes remain when no block stops it. A space ending a block counts as a stop.
+fn clean_run_end(b: &[u8], mut i: usize) -> usize {
+    while let Some(block) = b.get(i..i + 16) {
+        let (mut sv, mut sp) = ([0u8; 16], [0u8; 16]);
+        for k in 0..16 {
+            sv[k] = u8::from(special(block[k]));
+            sp[k] = u8::from(block[k] == b' ');
+        }
+        let s = u128::from_le_bytes(sv);
+        let next = (s >> 8) | (1 << 120);
+        let stop = s & !(u128::from_le_bytes(sp) & !next);
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 16;
+    }
+    i
+}
+
 /// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
 pub fn collapse_ws(s: &str) -> String {
     let mut c = Collapsed::default();
@@ -90,8 +120,12 @@ impl Collapsed {
                 continue;
             }
             let start = i;
-            while i < b.len() {
-                match WS_CLASS[usize::from(b[i])] {
+            // The word, and the words after it that single ASCII spaces separate: the run
+            // keeps such a space as it is, so they are one word here.
+            loop {
+                i = clean_run_end(b, i);
+                let Some(&x) = b.get(i) else { break };
+                match WS_CLASS[usize::from(x)] {
                     0 => i += 1,
                     1 => break,
                     _ => match char_at(text, i) {
