@@ -194,6 +194,14 @@ impl RawHtml {
         sanitize::clean(&self.raw(), self.base.as_ref())
     }
 
+    /// `self.sanitized().len()`, computed without making the sanitized string.
+    pub fn sanitized_len(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
+        sanitize::clean_len(&self.raw(), self.base.as_ref())
+    }
+
     /// The markup without what sanitizing drops with its content (comments, `script`,
     /// `style`, …) and with tag look-alikes escaped, for tag-stripping text analysis.
     pub fn visible_markup(&self) -> Cow<'_, str> {
