@@ -229,11 +229,6 @@ pub(crate) fn slugs_and_langs(posts: &[Post]) -> (Vec<Option<u64>>, Vec<Lang>) {
         .unzip()
 }
 
-/// The language twin search gives a post showing `item`: its slug's suffix, else the detected one.
-pub(crate) fn effective_lang(item: &Item) -> Lang {
-    slug_info(item).1.unwrap_or(item.lang)
-}
-
 /// Whether the content signal can find anything: both languages are present.
 pub(crate) fn needs_anchors(langs: &[Lang]) -> bool {
     langs.contains(&Lang::En) && langs.contains(&Lang::Zh)
