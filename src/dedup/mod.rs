@@ -211,7 +211,7 @@ fn merge_exact_prepared(items: Vec<Item>, prepared: Vec<Prepared>) -> (Vec<Post>
         }
     }
     let ranked: Vec<usize> = (0..items.len()).filter(|&i| differs[post_of[i] as usize]).collect();
-    let ranked_lens = par::par_map(ranked.len(), |j| items[ranked[j]].parsed.content_html.sanitized().len());
+    let ranked_lens = par::par_map(ranked.len(), |j| items[ranked[j]].parsed.content_html.sanitized_len());
     let mut lens = vec![0usize; items.len()];
     for (&i, len) in ranked.iter().zip(ranked_lens) {
         lens[i] = len;
@@ -312,7 +312,7 @@ fn richness(item: &Item, sanitized_len: usize) -> (usize, bool, bool) {
 
 /// The length of an item's sanitized content.
 fn sanitized_len(item: &Item) -> usize {
-    item.parsed.content_html.sanitized().len()
+    item.parsed.content_html.sanitized_len()
 }
 
 #[cfg(test)]

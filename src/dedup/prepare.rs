@@ -4,11 +4,9 @@
 //! ([`Preparer::prepare`]), so that merging ([`merge_prepared`](super::merge_prepared)) reads
 //! no body for it.
 
-use std::sync::atomic::{AtomicU8, Ordering};
-
 use super::text::{Sketch, sketch_html};
 use super::{DedupOptions, item_key_with, twins};
-use crate::extract::{Item, Lang};
+use crate::extract::Item;
 use crate::parse::RawHtml;
 
 /// What dedup needs of one item besides the item itself (see [`Preparer::prepare`]).
@@ -53,15 +51,12 @@ impl Features {
 #[derive(Debug)]
 pub struct Preparer {
     opts: DedupOptions,
-    /// The languages (as twin search sees them) of the items prepared so far: bit 1 for
-    /// Chinese, bit 2 for English.
-    langs: AtomicU8,
 }
 
 impl Preparer {
     /// A preparer for merging with `opts`.
     pub fn new(opts: DedupOptions) -> Self {
-        Preparer { opts, langs: AtomicU8::new(0) }
+        Preparer { opts }
     }
 
     /// The options the items are prepared for.
@@ -69,20 +64,15 @@ impl Preparer {
         &self.opts
     }
 
-    /// The key of `item` and, when near-duplicates are looked for, the sketch of its body.
-    /// Twin search reads a body's anchors only when both languages are among the posts: they
-    /// are made here once both have been seen among the items prepared so far; an earlier
-    /// item's are made by the merge, if needed.
+    /// The key of `item`, the sketch of its body when near-duplicates are looked for, and its
+    /// anchors when twins are. Twin search reads anchors only when both languages are among
+    /// the posts, which is known only once every item is in; the anchors are made here all
+    /// the same, while the body is at hand: made later, for the posts that need them, each
+    /// body would be unpacked and its visible markup made a second time (on a corpus of
+    /// both languages, most items were prepared before the second language first showed).
     pub fn prepare(&self, item: &Item) -> Prepared {
-        let mut anchors = false;
-        if self.opts.translations {
-            let bit = match twins::effective_lang(item) {
-                Lang::Zh => 1,
-                Lang::En => 2,
-            };
-            anchors = self.langs.fetch_or(bit, Ordering::Relaxed) | bit == 3;
-        }
-        let features = Features::default().complete(&item.parsed.content_html, self.opts.near_duplicates, anchors);
+        let features =
+            Features::default().complete(&item.parsed.content_html, self.opts.near_duplicates, self.opts.translations);
         Prepared { features, ..keyed(item, &self.opts) }
     }
 }

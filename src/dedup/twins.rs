@@ -107,45 +107,62 @@ fn starts_with_nocase(b: &[u8], at: usize, pat: &[u8]) -> bool {
     b.get(at..at + pat.len()).is_some_and(|s| s.eq_ignore_ascii_case(pat))
 }
 
-/// The first `pat` (ASCII, starting with `<`, lowercase) in `b[from..]`, ignoring ASCII case.
-fn find_nocase(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    memchr::memchr_iter(b'<', &b[from..]).map(|i| from + i).find(|&i| starts_with_nocase(b, i, pat))
-}
-
 /// Language-independent parts of a post's HTML: link targets, words inside `<pre>`/`<code>`
 /// (ASCII-lowercased), numbers of three digits or more; hashed, sorted, without repeats.
 /// `markup` is the body's [`RawHtml::visible_markup`].
 pub(crate) fn anchors(body: &RawHtml, markup: &str) -> Vec<u64> {
     let mut out = Vec::new();
     let b = markup.as_bytes();
-    // `links` reads the same markup again; it finds nothing without an `<a` tag.
-    let has_a = memchr::memchr_iter(b'<', b).any(|i| {
-        starts_with_nocase(b, i, b"<a") && b.get(i + 2).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/')
-    });
-    if has_a {
-        for href in body.links_in(markup) {
-            out.push(anchor_hash(href.trim_end_matches('/').bytes()));
-        }
-    }
-    // Blocks are found and read without a lowercased copy: the tags, `</pre>` and words are
-    // matched ignoring ASCII case (strip_tags treats tags the same in either case).
-    for (open, close) in [(&b"<pre"[..], &b"</pre>"[..]), (b"<code", b"</code>")] {
-        let mut from = 0;
-        while let Some(i) = find_nocase(b, from, open) {
-            let end = find_nocase(b, i, close).unwrap_or(b.len());
-            let code = crate::parse::text::strip_tags(&markup[i..end]);
-            for w in code.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
-                if w.len() >= 4 && w.bytes().any(|b| b.is_ascii_alphabetic()) {
-                    out.push(anchor_hash(w.bytes().map(|b| b.to_ascii_lowercase())));
+    // One pass over the `<`s finds the links and the blocks, matching tags ignoring ASCII
+    // case without a lowercased copy (strip_tags treats tags the same in either case). A
+    // block runs from its `<pre` (or `<code`, a prefix: `<preview` counts) to the next
+    // `</pre>` (`</code>`) or the end; the next block of its kind opens after that end. The
+    // two kinds are followed apart: a block of one may hold one of the other.
+    let (mut pre, mut code): (Option<usize>, Option<usize>) = (None, None);
+    for at in memchr::memchr_iter(b'<', b) {
+        match b.get(at + 1).map(u8::to_ascii_lowercase) {
+            Some(b'a') if crate::parse::raw::is_link_at(b, at) => {
+                if let Some(href) = body.link_at(markup, at) {
+                    out.push(anchor_hash(href.trim_end_matches('/').bytes()));
                 }
             }
-            from = end;
+            Some(b'p') if pre.is_none() && starts_with_nocase(b, at, b"<pre") => pre = Some(at),
+            Some(b'c') if code.is_none() && starts_with_nocase(b, at, b"<code") => code = Some(at),
+            Some(b'/') => {
+                if let Some(i) = pre
+                    && starts_with_nocase(b, at, b"</pre>")
+                {
+                    code_words(&markup[i..at], &mut out);
+                    pre = None;
+                }
+                if let Some(i) = code
+                    && starts_with_nocase(b, at, b"</code>")
+                {
+                    code_words(&markup[i..at], &mut out);
+                    code = None;
+                }
+            }
+            _ => {}
         }
+    }
+    for i in pre.into_iter().chain(code) {
+        code_words(&markup[i..], &mut out);
     }
     for_each_number(markup, |num| out.push(anchor_hash(num.bytes())));
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// The anchors of the words (4+ letters, digits or `_`, one a letter; ASCII-lowercased) of a
+/// `<pre>` or `<code>` block's text.
+fn code_words(block: &str, out: &mut Vec<u64>) {
+    let code = crate::parse::text::strip_tags(block);
+    for w in code.split(|c: char| !c.is_ascii_alphanumeric() && c != '_') {
+        if w.len() >= 4 && w.bytes().any(|b| b.is_ascii_alphabetic()) {
+            out.push(anchor_hash(w.bytes().map(|b| b.to_ascii_lowercase())));
+        }
+    }
 }
 
 /// Calls `f` with every run of three or more ASCII digits in `strip_tags(html)`, scanning
@@ -210,11 +227,6 @@ pub(crate) fn slugs_and_langs(posts: &[Post]) -> (Vec<Option<u64>>, Vec<Lang>) {
             (key, lang.unwrap_or(p.item.lang))
         })
         .unzip()
-}
-
-/// The language twin search gives a post showing `item`: its slug's suffix, else the detected one.
-pub(crate) fn effective_lang(item: &Item) -> Lang {
-    slug_info(item).1.unwrap_or(item.lang)
 }
 
 /// Whether the content signal can find anything: both languages are present.

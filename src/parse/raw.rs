@@ -194,6 +194,14 @@ impl RawHtml {
         sanitize::clean(&self.raw(), self.base.as_ref())
     }
 
+    /// `self.sanitized().len()`, computed without making the sanitized string.
+    pub fn sanitized_len(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
+        sanitize::clean_len(&self.raw(), self.base.as_ref())
+    }
+
     /// The markup without what sanitizing drops with its content (comments, `script`,
     /// `style`, …) and with tag look-alikes escaped, for tag-stripping text analysis.
     pub fn visible_markup(&self) -> Cow<'_, str> {
@@ -220,21 +228,24 @@ impl RawHtml {
     /// [`RawHtml::links`] of this body's `markup`, its [`RawHtml::visible_markup`] that the
     /// caller already has (a packed body is not unpacked again).
     pub fn links_in(&self, markup: &str) -> Vec<String> {
-        let mut out = Vec::new();
         let b = markup.as_bytes();
         // Each `<a` ignoring ASCII case, found without a lowercased copy of the markup.
-        for at in memchr::memchr_iter(b'<', b).filter(|&i| b.get(i + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b'a')))
-        {
-            let rest = &markup[at + 2..];
-            if !rest.starts_with(|c: char| c.is_ascii_whitespace() || c == '/') {
-                continue;
-            }
-            if let Some(href) = attribute(rest, "href").and_then(|v| clean_url(&v, self.base.as_ref())) {
-                out.push(escape_attribute(&href).into_owned());
-            }
-        }
-        out
+        memchr::memchr_iter(b'<', b).filter(|&at| is_link_at(b, at)).filter_map(|at| self.link_at(markup, at)).collect()
     }
+
+    /// The link of the `<a` tag at `at` in `markup` (see [`is_link_at`]) as
+    /// [`RawHtml::links_in`] gives it; `None` when it has none that sanitizing keeps.
+    pub fn link_at(&self, markup: &str, at: usize) -> Option<String> {
+        let href = attribute(&markup[at + 2..], "href").and_then(|v| clean_url(&v, self.base.as_ref()))?;
+        Some(escape_attribute(&href).into_owned())
+    }
+}
+
+/// Whether `b[at..]` opens an `<a` tag (any ASCII case) whose name ends there: `<a` then
+/// whitespace or `/`.
+pub fn is_link_at(b: &[u8], at: usize) -> bool {
+    b.get(at + 1).is_some_and(|c| c.eq_ignore_ascii_case(&b'a'))
+        && b.get(at + 2).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/')
 }
 
 /// The text of a packed body. Only valid UTF-8 is ever packed, and bodies read from a store

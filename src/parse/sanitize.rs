@@ -132,6 +132,32 @@ pub(crate) fn clean(html: &str, base: Option<&Url>) -> String {
     })
 }
 
+/// `clean(html, base).len()`, without making the string: the cleaned document is serialized
+/// into a byte counter (no buffer, no UTF-8 check, no copy into a `String`).
+pub(crate) fn clean_len(html: &str, base: Option<&Url>) -> usize {
+    /// Counts the bytes written to it.
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    BUILDER.with_borrow_mut(|b| {
+        b.url_relative(match base {
+            Some(base) => UrlRelative::RewriteWithBase(base.clone()),
+            None => UrlRelative::PassThrough,
+        });
+        let mut count = Count(0);
+        // Writing to a counter cannot fail.
+        let _ = b.clean(&super::prepare_html(html)).write_to(&mut count);
+        count.0
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,5 +183,6 @@ mod tests {
         for good in ["<p>", "<table>", "<td>1</td>", "<pre><code>x &lt; y</code></pre>", "<h2>T</h2>", "<blockquote>"] {
             assert!(out.contains(good), "{good} missing in {out}");
         }
+        assert_eq!(clean_len(&out, Some(&base)), clean(&out, Some(&base)).len());
     }
 }
