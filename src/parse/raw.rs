@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use lz4_flex::block::CompressTable;
 use url::Url;
 
 use super::sanitize::{self, drops_content_nocase};
@@ -125,9 +126,8 @@ impl RawHtml {
         if html.len() < PACK_MIN {
             return;
         }
-        let packed = lz4_flex::compress_prepend_size(html.as_bytes());
-        if packed.len() < html.len() - html.len() / 8 {
-            self.html = Text::Packed(packed.into_boxed_slice());
+        if let Some(packed) = compress(html.as_bytes()) {
+            self.html = Text::Packed(packed);
         }
     }
 
@@ -235,6 +235,34 @@ impl RawHtml {
         }
         out
     }
+}
+
+thread_local! {
+    /// Each thread's LZ4 hash tables (both sizes, so that every block comes out as
+    /// `compress_prepend_size` makes it) and output buffer, reused from body to body: a fresh
+    /// zeroed table and a worst-case output allocation per body cost a sixth of packing.
+    static PACKER: std::cell::RefCell<(CompressTable, CompressTable, Vec<u8>)> =
+        std::cell::RefCell::new((CompressTable::small(), CompressTable::large(), Vec::new()));
+}
+
+/// `text` as `lz4_flex::compress_prepend_size` packs it (the same bytes), or `None` when that
+/// saves less than an eighth.
+fn compress(text: &[u8]) -> Option<Box<[u8]>> {
+    PACKER.with_borrow_mut(|(small, large, out)| {
+        let max = lz4_flex::block::get_maximum_output_size(text.len());
+        if out.len() < max {
+            out.resize(max, 0);
+        }
+        let table = if text.len() < u16::MAX as usize { small } else { large };
+        let n = lz4_flex::block::compress_into_with_table(text, out, table).ok()?;
+        if 4 + n >= text.len() - text.len() / 8 {
+            return None;
+        }
+        let mut packed = Vec::with_capacity(4 + n);
+        packed.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        packed.extend_from_slice(&out[..n]);
+        Some(packed.into_boxed_slice())
+    })
 }
 
 /// The text of a packed body. Only valid UTF-8 is ever packed, and bodies read from a store

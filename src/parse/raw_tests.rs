@@ -111,3 +111,16 @@ fn short_and_empty_bodies_stay_plain() {
         assert_eq!(b.raw(), html);
     }
 }
+
+#[test]
+fn packing_makes_the_blocks_compress_prepend_size_makes() {
+    // Large bodies (the 32-bit table) between small ones, so a reused table must not leak.
+    let sizes = [300, 70_000, 5_000, 200_000, 1_000, 65_534, 65_535];
+    for (i, &size) in sizes.iter().enumerate() {
+        let text: String = (0..).map(|n| format!("<p>第{n}段 {} </p>", n * 7 % (13 + i))).collect::<String>();
+        let text = &text[..text.char_indices().map(|(k, _)| k).take_while(|&k| k <= size).last().unwrap_or(0)];
+        let want = lz4_flex::compress_prepend_size(text.as_bytes());
+        let keep = want.len() < text.len() - text.len() / 8;
+        assert_eq!(super::compress(text.as_bytes()).as_deref(), keep.then_some(want.as_slice()), "{size}");
+    }
+}
