@@ -369,6 +369,13 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
     let (mut copied, mut pos) = (0, 0);
     while let Some(off) = memchr::memchr(b'<', &b[pos..]) {
         let at = pos + off;
+        if !b.get(at + 1).is_some_and(|&c| may_start_dropped(c)) {
+            pos = at + 1;
+            if pos >= b.len() {
+                break;
+            }
+            continue;
+        }
         let rest = &html[at + 1..];
         let end = if let Some(comment) = rest.strip_prefix("!--") {
             Some(comment_end(comment).map_or(b.len(), |e| at + 4 + e))
@@ -397,6 +404,12 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
             Cow::Owned(buf)
         }
     }
+}
+
+/// Whether `c`, after a `<`, may start a comment or a name of
+/// [`sanitize::DROP_WITH_CONTENT`] (most tags are ruled out by their first byte alone).
+fn may_start_dropped(c: u8) -> bool {
+    matches!(c | 0x20, b'!' | b'e' | b'f' | b'i' | b'm' | b'n' | b'o' | b's' | b't')
 }
 
 /// Offset just past the end of a comment whose text starts `s` (after `<!--`).

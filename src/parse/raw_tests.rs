@@ -124,3 +124,13 @@ fn packing_makes_the_blocks_compress_prepend_size_makes() {
         assert_eq!(super::compress(text.as_bytes()).as_deref(), keep.then_some(want.as_slice()), "{size}");
     }
 }
+
+#[test]
+fn every_dropped_element_passes_the_first_byte_filter() {
+    for name in crate::parse::sanitize::DROP_WITH_CONTENT {
+        for c in [name.as_bytes()[0], name.as_bytes()[0].to_ascii_uppercase()] {
+            assert!(super::may_start_dropped(c), "{name}");
+        }
+    }
+    assert!(super::may_start_dropped(b'!'));
+}
