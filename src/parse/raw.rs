@@ -287,6 +287,9 @@ fn visible(html: &str) -> Cow<'_, str> {
 /// scheme as written, a relative one joined to `base` (kept as written without a base);
 /// `None` when it is dropped.
 pub fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
+    if plainly_absolute_http(value) {
+        return Some(value.to_string());
+    }
     match Url::parse(value) {
         Ok(url) => sanitize::URL_SCHEMES.contains(&url.scheme()).then(|| value.to_string()),
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
@@ -295,6 +298,27 @@ pub fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
         },
         Err(_) => None,
     }
+}
+
+/// Whether `Url::parse(value)` certainly succeeds with the scheme `http` or `https` (most
+/// links), so that [`clean_url`] need not build the URL: `http(s)://`, a host of lowercase
+/// ASCII labels that start with a letter, end with a letter or digit and hold no `--` at
+/// their third byte (labels IDNA passes through as they are, and that cannot be read as an
+/// IPv4 address), then nothing or a `/`, `?` or `#` (path, query and fragment parse without
+/// errors). Anything else (a port, user info, uppercase, escapes, tabs…) is parsed.
+fn plainly_absolute_http(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
+        return false;
+    };
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            let b = label.as_bytes();
+            b.first().is_some_and(u8::is_ascii_lowercase)
+                && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && b.last() != Some(&b'-')
+                && b.get(2..4) != Some(b"--")
+        })
 }
 
 /// `&`, NBSP and `"` escaped as html5ever's serializer writes attribute values.
