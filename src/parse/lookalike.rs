@@ -20,8 +20,8 @@ pub fn escape_tag_lookalikes(html: &str) -> Cow<'_, str> {
         }
         // The name runs to ASCII whitespace, `/` or `>` (bytes that never occur inside a
         // multi-byte character).
-        let name_len = rest.iter().position(|b| b.is_ascii_whitespace() || matches!(b, b'/' | b'>'));
-        if rest[..name_len.unwrap_or(rest.len())].is_ascii() {
+        let mut name = rest.iter().take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'));
+        if !name.any(|b| !b.is_ascii()) {
             continue;
         }
         let buf = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));

@@ -7,6 +7,7 @@
 
 use std::borrow::Cow;
 
+use lz4_flex::block::CompressTable;
 use url::Url;
 
 use super::sanitize::{self, drops_content_nocase};
@@ -125,9 +126,8 @@ impl RawHtml {
         if html.len() < PACK_MIN {
             return;
         }
-        let packed = lz4_flex::compress_prepend_size(html.as_bytes());
-        if packed.len() < html.len() - html.len() / 8 {
-            self.html = Text::Packed(packed.into_boxed_slice());
+        if let Some(packed) = compress(html.as_bytes()) {
+            self.html = Text::Packed(packed);
         }
     }
 
@@ -248,6 +248,34 @@ pub fn is_link_at(b: &[u8], at: usize) -> bool {
         && b.get(at + 2).is_some_and(|&c| c.is_ascii_whitespace() || c == b'/')
 }
 
+thread_local! {
+    /// Each thread's LZ4 hash tables (both sizes, so that every block comes out as
+    /// `compress_prepend_size` makes it) and output buffer, reused from body to body: a fresh
+    /// zeroed table and a worst-case output allocation per body cost a sixth of packing.
+    static PACKER: std::cell::RefCell<(CompressTable, CompressTable, Vec<u8>)> =
+        std::cell::RefCell::new((CompressTable::small(), CompressTable::large(), Vec::new()));
+}
+
+/// `text` as `lz4_flex::compress_prepend_size` packs it (the same bytes), or `None` when that
+/// saves less than an eighth.
+fn compress(text: &[u8]) -> Option<Box<[u8]>> {
+    PACKER.with_borrow_mut(|(small, large, out)| {
+        let max = lz4_flex::block::get_maximum_output_size(text.len());
+        if out.len() < max {
+            out.resize(max, 0);
+        }
+        let table = if text.len() < u16::MAX as usize { small } else { large };
+        let n = lz4_flex::block::compress_into_with_table(text, out, table).ok()?;
+        if 4 + n >= text.len() - text.len() / 8 {
+            return None;
+        }
+        let mut packed = Vec::with_capacity(4 + n);
+        packed.extend_from_slice(&(text.len() as u32).to_le_bytes());
+        packed.extend_from_slice(&out[..n]);
+        Some(packed.into_boxed_slice())
+    })
+}
+
 /// The text of a packed body. Only valid UTF-8 is ever packed, and bodies read from a store
 /// are checked on the way in ([`RawHtml::with_packed`]), so a failure here is a bug: it
 /// gives an empty body rather than a panic mid-run.
@@ -270,6 +298,9 @@ fn visible(html: &str) -> Cow<'_, str> {
 /// scheme as written, a relative one joined to `base` (kept as written without a base);
 /// `None` when it is dropped.
 pub fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
+    if plainly_absolute_http(value) {
+        return Some(value.to_string());
+    }
     match Url::parse(value) {
         Ok(url) => sanitize::URL_SCHEMES.contains(&url.scheme()).then(|| value.to_string()),
         Err(url::ParseError::RelativeUrlWithoutBase) => match base {
@@ -278,6 +309,27 @@ pub fn clean_url(value: &str, base: Option<&Url>) -> Option<String> {
         },
         Err(_) => None,
     }
+}
+
+/// Whether `Url::parse(value)` certainly succeeds with the scheme `http` or `https` (most
+/// links), so that [`clean_url`] need not build the URL: `http(s)://`, a host of lowercase
+/// ASCII labels that start with a letter, end with a letter or digit and hold no `--` at
+/// their third byte (labels IDNA passes through as they are, and that cannot be read as an
+/// IPv4 address), then nothing or a `/`, `?` or `#` (path, query and fragment parse without
+/// errors). Anything else (a port, user info, uppercase, escapes, tabs…) is parsed.
+fn plainly_absolute_http(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
+        return false;
+    };
+    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    !host.is_empty()
+        && host.split('.').all(|label| {
+            let b = label.as_bytes();
+            b.first().is_some_and(u8::is_ascii_lowercase)
+                && b.iter().all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                && b.last() != Some(&b'-')
+                && b.get(2..4) != Some(b"--")
+        })
 }
 
 /// `&`, NBSP and `"` escaped as html5ever's serializer writes attribute values.
@@ -352,6 +404,13 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
     let (mut copied, mut pos) = (0, 0);
     while let Some(off) = memchr::memchr(b'<', &b[pos..]) {
         let at = pos + off;
+        if !b.get(at + 1).is_some_and(|&c| may_start_dropped(c)) {
+            pos = at + 1;
+            if pos >= b.len() {
+                break;
+            }
+            continue;
+        }
         let rest = &html[at + 1..];
         let end = if let Some(comment) = rest.strip_prefix("!--") {
             Some(comment_end(comment).map_or(b.len(), |e| at + 4 + e))
@@ -380,6 +439,12 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
             Cow::Owned(buf)
         }
     }
+}
+
+/// Whether `c`, after a `<`, may start a comment or a name of
+/// [`sanitize::DROP_WITH_CONTENT`] (most tags are ruled out by their first byte alone).
+fn may_start_dropped(c: u8) -> bool {
+    matches!(c | 0x20, b'!' | b'e' | b'f' | b'i' | b'm' | b'n' | b'o' | b's' | b't')
 }
 
 /// Offset just past the end of a comment whose text starts `s` (after `<!--`).

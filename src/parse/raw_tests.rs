@@ -111,3 +111,76 @@ fn short_and_empty_bodies_stay_plain() {
         assert_eq!(b.raw(), html);
     }
 }
+
+#[test]
+fn packing_makes_the_blocks_compress_prepend_size_makes() {
+    // Large bodies (the 32-bit table) between small ones, so a reused table must not leak.
+    let sizes = [300, 70_000, 5_000, 200_000, 1_000, 65_534, 65_535];
+    for (i, &size) in sizes.iter().enumerate() {
+        let text: String = (0..size / 8).map(|n| format!("<p>part {n}: {} </p>", n * 7 % (13 + i))).collect();
+        let text = &text[..size]; // ASCII: every index is a character boundary
+        let want = lz4_flex::compress_prepend_size(text.as_bytes());
+        let keep = want.len() < text.len() - text.len() / 8;
+        assert_eq!(super::compress(text.as_bytes()).as_deref(), keep.then_some(want.as_slice()), "{size}");
+    }
+}
+
+#[test]
+fn every_dropped_element_passes_the_first_byte_filter() {
+    for name in crate::parse::sanitize::DROP_WITH_CONTENT {
+        for c in [name.as_bytes()[0], name.as_bytes()[0].to_ascii_uppercase()] {
+            assert!(super::may_start_dropped(c), "{name}");
+        }
+    }
+    assert!(super::may_start_dropped(b'!'));
+}
+
+#[test]
+fn the_plain_http_shortcut_agrees_with_parsing() {
+    let hosts = [
+        "example.org",
+        "a.b.c",
+        "web2.example.com",
+        "163.com",
+        "a-b.cn",
+        "x",
+        "1.2.3.4",
+        "a.1",
+        "a.0x1f",
+        "0x1f",
+        "xn--abc.com",
+        "ab--c.com",
+        "abc-.com",
+        "-abc.com",
+        "a..b",
+        ".a",
+        "a.",
+        "EXAMPLE.org",
+        "a_b.com",
+        "例子.cn",
+        "a%2eb.com",
+        "a b.com",
+        "a\tb.com",
+        "a:80",
+        "a:99999",
+        "u@a.com",
+        "[::1]",
+        "a\\b",
+        "",
+        "999.999.999.999",
+    ];
+    let tails = ["", "/", "/p?q=1#f", "?q", "#f", "/a b/%zz/<x>", "\\x", ":8080/x", " ", "\n"];
+    for scheme in ["http://", "https://", "HTTP://", "ftp://", "http:/", "http:///"] {
+        for host in hosts {
+            for tail in tails {
+                let value = format!("{scheme}{host}{tail}");
+                let parsed = Url::parse(&value).ok().filter(|u| matches!(u.scheme(), "http" | "https"));
+                if super::plainly_absolute_http(&value) {
+                    assert!(parsed.is_some(), "{value:?}");
+                }
+            }
+        }
+    }
+    assert!(super::plainly_absolute_http("https://example.org/a?b#c"));
+    assert!(super::plainly_absolute_http("http://web2.example-1.com"));
+}

@@ -69,7 +69,7 @@ const TAGS: &[&str] = &[
 ];
 
 /// Tags removed together with their content.
-const DROP_WITH_CONTENT: &[&str] = &[
+pub(super) const DROP_WITH_CONTENT: &[&str] = &[
     "script", "style", "iframe", "object", "embed", "form", "noscript", "template", "textarea", "select", "svg", "math",
 ];
 
