@@ -202,11 +202,13 @@ fn merge_exact_prepared(items: Vec<Item>, prepared: Vec<Prepared>) -> (Vec<Post>
     }
     // The sanitized length of each version that must be ranked against another (see
     // `richness`): only posts with several versions whose bodies differ need it, and a body
-    // is sanitized once, in parallel. Equal bodies rank equal without sanitizing.
+    // is sanitized once, in parallel. Equal bodies rank equal without sanitizing, also when
+    // their bases differ (the same post in two feeds of a site): how long the links grow once
+    // made absolute tells nothing about which version is richer.
     let mut differs = vec![false; firsts.len()];
     for (i, &p) in post_of.iter().enumerate() {
         let first = &items[firsts[p as usize]];
-        if items[i].parsed.content_html != first.parsed.content_html {
+        if !items[i].parsed.content_html.same_text(&first.parsed.content_html) {
             differs[p as usize] = true;
         }
     }
@@ -263,7 +265,12 @@ pub fn merge_into(stored: &mut Post, incoming: Post) {
 
 /// Folds a duplicate into a post: the richer item wins, missing fields are filled in.
 fn absorb(post: &mut Post, other: Item) {
-    let (other_len, kept_len) = (sanitized_len(&other), sanitized_len(&post.item));
+    // Equal bodies rank equal, whatever their bases (see `merge_exact_prepared`).
+    let (other_len, kept_len) = if other.parsed.content_html.same_text(&post.item.parsed.content_html) {
+        (0, 0)
+    } else {
+        (sanitized_len(&other), sanitized_len(&post.item))
+    };
     absorb_ranked(post, other, other_len, kept_len);
 }
 

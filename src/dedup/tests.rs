@@ -48,6 +48,33 @@ fn atom_and_rss_copies_of_a_post_merge() {
 }
 
 #[test]
+fn equal_bodies_rank_equal_whatever_their_bases() {
+    // The same post in two feeds of a site: one body, relative links, different bases. The
+    // longer base makes the longer sanitized body, but that is no richer: the author decides.
+    let body = "<p>slides: <a href=\"slides.pdf\">pdf</a></p>";
+    let url = Some("http://example.org/p/1/");
+    let mut short = item("a", url, None, "P", body);
+    short.parsed.content_html = crate::parse::RawHtml::new(body, Some(Url::parse("http://e.org/").unwrap()));
+    let mut long = item("b", url, None, "P", body);
+    long.parsed.content_html =
+        crate::parse::RawHtml::new(body, Some(Url::parse("http://example.org/a/much/longer/path/").unwrap()));
+    long.parsed.author = Some("author".into());
+    short.parsed.author = None;
+    let mut reversed = (long.clone(), short.clone());
+    reversed.0.parsed.author = None;
+    reversed.1.parsed.author = Some("author".into());
+    for (first, second, winner) in [(short, long, "b"), (reversed.0, reversed.1, "a")] {
+        let mut stored = merge(vec![first.clone()]).remove(0);
+        let posts = merge(vec![first, second.clone()]);
+        assert_eq!(posts.len(), 1);
+        assert_eq!(posts[0].item.source, winner, "merge");
+        // The same ranking when the copy arrives in a later run.
+        merge_into(&mut stored, merge(vec![second]).remove(0));
+        assert_eq!(stored.item.source, winner, "merge_into");
+    }
+}
+
+#[test]
 fn ids_are_stable_and_fall_back_to_guid_then_title() {
     let a = item("s", None, Some("tag:example.org,2015:1"), "A", "");
     let b = item("s", None, None, "B", "");

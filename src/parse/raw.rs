@@ -47,21 +47,10 @@ impl std::fmt::Debug for RawHtml {
     }
 }
 
-/// Equal when the text and the base are, packed or not. Unpacks only when it must: the same
-/// body, different lengths and equal packed bytes (compression is deterministic) decide
-/// without it.
+/// Equal when the text and the base are, packed or not (see [`RawHtml::same_text`]).
 impl PartialEq for RawHtml {
     fn eq(&self, other: &Self) -> bool {
-        if std::ptr::eq(self, other) {
-            return true;
-        }
-        if self.base != other.base || self.len() != other.len() {
-            return false;
-        }
-        match (&self.html, &other.html) {
-            (Text::Packed(a), Text::Packed(b)) if a == b => true,
-            _ => self.raw() == other.raw(),
-        }
+        self.base == other.base && self.same_text(other)
     }
 }
 
@@ -183,6 +172,22 @@ impl RawHtml {
         match &self.html {
             Text::Plain(html) => html.len(),
             Text::Packed(bytes) => bytes.first_chunk().map_or(0, |n| u32::from_le_bytes(*n) as usize),
+        }
+    }
+
+    /// Whether both hold the same text, whatever their bases. Unpacks only when it must: the
+    /// same body, different lengths and equal packed bytes (compression is deterministic)
+    /// decide without it.
+    pub fn same_text(&self, other: &Self) -> bool {
+        if std::ptr::eq(self, other) {
+            return true;
+        }
+        if self.len() != other.len() {
+            return false;
+        }
+        match (&self.html, &other.html) {
+            (Text::Packed(a), Text::Packed(b)) if a == b => true,
+            _ => self.raw() == other.raw(),
         }
     }
 
