@@ -52,7 +52,7 @@ pub struct Doc {
 impl Doc {
     /// All lines joined with newlines.
     pub fn plain(&self) -> String {
-        let mut s = String::new();
+        let mut s = String::with_capacity(self.lines.iter().map(|l| l.text.len() + 1).sum());
         for l in &self.lines {
             s.push_str(&l.text);
             s.push('\n');
