@@ -70,7 +70,7 @@ fn main() {
             };
             let hint = events::event_city(&cities, &post, None, None);
             lap(0, &mut spent);
-            let evs = schedule::schedule_events(doc, published, &cities, hint);
+            let evs = schedule::schedule_events(doc, published, &cities, || hint);
             lap(1, &mut spent);
             let main = if evs.is_empty() { events::main_event(doc, &post, &cities) } else { None };
             lap(2, &mut spent);

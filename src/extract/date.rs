@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use chrono::{Datelike, NaiveDate, NaiveTime, Timelike};
 use regex::Regex;
 
-use super::gate::{has_any, iter_if};
+use super::gate::has_any;
 
 /// A date found in a line; byte offsets are char boundaries of that line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,18 +86,37 @@ static DIGIT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\d").unwrap());
 /// decide. The test `digit_check_is_the_regex` checks every character.
 pub(crate) fn may_hold_date(line: &str) -> bool {
     let b = line.as_bytes();
-    // One pass without branches per byte (the compiler vectorizes it): ASCII digits, and lead
-    // bytes of characters outside ASCII, U+2000–U+9FFF and U+F000–U+FFFF.
+    // One pass without branches per byte: ASCII digits, and lead bytes of characters outside
+    // ASCII, U+2000–U+9FFF and U+F000–U+FFFF. Blocks of exactly 32 bytes, the flags or-ed into
+    // bytes, so that the compiler vectorizes the block (over slices of any length and `bool`s
+    // it did not, and this ran a few instructions per byte of every line of a post).
+    let flags = |block: &[u8]| {
+        let (mut digit, mut other) = (0u8, 0u8);
+        for &x in block {
+            digit |= u8::from(x.wrapping_sub(b'0') < 10);
+            other |= u8::from(x >= 0xc0) & u8::from(x.wrapping_sub(0xe2) > 7) & u8::from(x != 0xef);
+        }
+        (digit != 0, other != 0)
+    };
     let mut other = false;
-    for chunk in b.chunks(32) {
-        let (digit, o) = chunk.iter().fold((false, false), |(d, o), &x| {
-            (d | (x.wrapping_sub(b'0') < 10), o | (x >= 0xc0 && !(0xe2..=0xe9).contains(&x) && x != 0xef))
-        });
+    let blocks = b.chunks_exact(32);
+    let tail = blocks.remainder();
+    for block in blocks {
+        let block: &[u8; 32] = block.try_into().expect("chunks_exact(32)");
+        let (digit, o) = flags(block);
         if digit {
             return true;
         }
         other |= o;
     }
+    // The tail as a block too, padded with zeros (neither digit nor lead byte).
+    let mut last = [0u8; 32];
+    last[..tail.len()].copy_from_slice(tail);
+    let (digit, o) = flags(&last);
+    if digit {
+        return true;
+    }
+    other |= o;
     if other {
         return may_hold_date_slow(line);
     }
@@ -160,59 +179,73 @@ pub(super) fn find_dates_checked(line: &str, loose: bool) -> Vec<DateHit> {
             hits.push(DateHit { start: s, end: e, year: y, month: m, day: d });
         }
     };
-    let has = |c: char| line.contains(c);
-    for c in iter_if(&CN, has('月'), line) {
-        let m0 = c.get(0).map_or(0..0, |m| m.range());
-        let y = num(c.get(1)).map(|y| y as i32);
-        if let (Some(m), Some(d)) = (num(c.get(2)), num(c.get(3))) {
-            push(&mut hits, m0.start, m0.end, y, m, d);
-        }
-    }
-    for c in iter_if(&ISO, has_any(line, &['-', '/', '.']), line) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
-            continue;
-        }
-        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)))
-            && (1990..=2100).contains(&y)
-        {
-            push(&mut hits, r.start, r.end, Some(y as i32), m, d);
-        }
-    }
-    for c in iter_if(&US, has('/'), line) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
-            push(&mut hits, r.start, r.end, Some(y as i32), m, d);
-        }
-    }
-    let en = may_name_month(line);
-    for (re, mi, di) in [(&*EN_MD, 1, 2), (&*EN_DM, 2, 1)] {
-        for c in iter_if(re, en, line) {
-            let r = c.get(0).map_or(0..0, |m| m.range());
-            let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
-            if let Some(d) = num(c.get(di)) {
-                push(&mut hits, r.start, r.end, num(c.get(3)).map(|y| y as i32), m, d);
+    // The regexes run only on lines with what their matches need, each settled by a `memchr`
+    // (`str::contains` of a Han character stops at every byte equal to its last one), and no
+    // search is set up for the others (its state is large: setting it up cost more than the gate).
+    let has = |c: char| has_any(line, &[c]);
+    if has('月') {
+        for c in CN.captures_iter(line) {
+            let m0 = c.get(0).map_or(0..0, |m| m.range());
+            let y = num(c.get(1)).map(|y| y as i32);
+            if let (Some(m), Some(d)) = (num(c.get(2)), num(c.get(3))) {
+                push(&mut hits, m0.start, m0.end, y, m, d);
             }
         }
     }
-    for c in iter_if(&COMPACT, has_any(line, &[':', '：']), line) {
-        let r = c.get(0).map_or(0..0, |m| m.range());
-        if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
-            continue;
-        }
-        if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
-            let end = c.get(3).map_or(r.end, |m| m.end());
-            push(&mut hits, r.start, end, Some(2000 + y as i32), m, d);
-        }
-    }
-    for c in iter_if(&DAY_ONLY, has('周') || line.contains("星期"), line) {
-        let g = c.get(1).or(c.get(2));
-        if let (Some(g), Some(d)) = (g, num(g)) {
-            push(&mut hits, g.start(), g.end(), None, 0, d);
+    if has_any(line, &['-', '/', '.']) {
+        for c in ISO.captures_iter(line) {
+            let r = c.get(0).map_or(0..0, |m| m.range());
+            if char_at(line, r.end).is_some_and(|c| c.is_ascii_digit()) {
+                continue;
+            }
+            if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3)))
+                && (1990..=2100).contains(&y)
+            {
+                push(&mut hits, r.start, r.end, Some(y as i32), m, d);
+            }
         }
     }
-    if loose {
-        for c in iter_if(&DOTTED, has('.'), line) {
+    if has('/') {
+        for c in US.captures_iter(line) {
+            let r = c.get(0).map_or(0..0, |m| m.range());
+            if let (Some(m), Some(d), Some(y)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+                push(&mut hits, r.start, r.end, Some(y as i32), m, d);
+            }
+        }
+    }
+    if may_name_month(line) {
+        for (re, mi, di) in [(&*EN_MD, 1, 2), (&*EN_DM, 2, 1)] {
+            for c in re.captures_iter(line) {
+                let r = c.get(0).map_or(0..0, |m| m.range());
+                let m = c.get(mi).map_or(0, |m| month_of(m.as_str()));
+                if let Some(d) = num(c.get(di)) {
+                    push(&mut hits, r.start, r.end, num(c.get(3)).map(|y| y as i32), m, d);
+                }
+            }
+        }
+    }
+    if has_any(line, &[':', '：']) {
+        for c in COMPACT.captures_iter(line) {
+            let r = c.get(0).map_or(0..0, |m| m.range());
+            if char_before(line, r.start).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                continue;
+            }
+            if let (Some(y), Some(m), Some(d)) = (num(c.get(1)), num(c.get(2)), num(c.get(3))) {
+                let end = c.get(3).map_or(r.end, |m| m.end());
+                push(&mut hits, r.start, end, Some(2000 + y as i32), m, d);
+            }
+        }
+    }
+    if has('周') || (has('星') && line.contains("星期")) {
+        for c in DAY_ONLY.captures_iter(line) {
+            let g = c.get(1).or(c.get(2));
+            if let (Some(g), Some(d)) = (g, num(g)) {
+                push(&mut hits, g.start(), g.end(), None, 0, d);
+            }
+        }
+    }
+    if loose && has('.') {
+        for c in DOTTED.captures_iter(line) {
             let r = c.get(0).map_or(0..0, |m| m.range());
             let before = char_before(line, r.start);
             let after = char_at(line, r.end);

@@ -10,7 +10,7 @@ use url::Url;
 
 use super::city::CityTable;
 use super::date::{DateHit, find_dates, find_dates_checked, find_time_range, may_hold_date, resolve};
-use super::gate::{Gated, has_any};
+use super::gate::has_any;
 use super::text::{Doc, lowercase, percent_decode};
 use super::{City, Event};
 
@@ -38,10 +38,15 @@ static VENUE: LazyLock<Regex> = LazyLock::new(|| {
 static ORGANIZER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
 
-static FILE_DATE: Gated = Gated::new(
-    || Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap(),
-    |t| has_any(t, &['-', '_']) && may_hold_date(t),
-);
+static FILE_DATE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap());
+
+/// Whether a `-` or `_` follows a digit in `t`, as in every [`FILE_DATE`] match (`\d` is a
+/// Unicode decimal digit, for which `char::is_numeric` holds): the regex runs only on such
+/// texts, which links and lines seldom are.
+fn digit_then_dash(t: &str) -> bool {
+    memchr::memchr2_iter(b'-', b'_', t.as_bytes()).any(|p| t[..p].chars().next_back().is_some_and(char::is_numeric))
+}
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
 /// the most frequent such YYMMDD within 60 days before publication.
@@ -49,7 +54,7 @@ fn file_name_date(doc: &Doc, published: Option<NaiveDate>) -> Option<NaiveDate> 
     let p = published?;
     let mut counts: Vec<(NaiveDate, usize)> = Vec::new();
     let texts = doc.lines.iter().map(|l| l.text.as_str()).chain(doc.links.iter().map(|l| l.href.as_str()));
-    for t in texts {
+    for t in texts.filter(|t| digit_then_dash(t)) {
         for c in FILE_DATE.captures_iter(t) {
             let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
             let (Some(y), Some(m), Some(d)) = (n(1), n(2), n(3)) else {

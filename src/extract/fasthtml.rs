@@ -142,12 +142,12 @@ impl<'a> Parser<'a, '_, '_> {
         let i = self.i;
         match self.b.get(i + 1) {
             Some(c) if c.is_ascii_alphabetic() => {
-                let name = self.tag_name(i + 1);
+                let Some(name) = self.tag_name(i + 1) else { return self.lookalike() };
                 let href = self.attrs(name == "a")?;
                 self.start(name, href.as_deref())
             }
             Some(b'/') if self.b.get(i + 2).is_some_and(u8::is_ascii_alphabetic) => {
-                let name = self.tag_name(i + 2);
+                let Some(name) = self.tag_name(i + 2) else { return self.lookalike() };
                 self.attrs(false)?;
                 self.end(&name)
             }
@@ -183,16 +183,28 @@ impl<'a> Parser<'a, '_, '_> {
         }
     }
 
-    /// The lowercased name of the tag whose name starts at `at`; moves past it.
-    fn tag_name(&mut self, at: usize) -> Cow<'a, str> {
+    /// The lowercased name of the tag whose name starts at `at`; moves past it. `None` (and
+    /// no move) for a name with a character outside ASCII, a tag look-alike (`<QT基础>`).
+    fn tag_name(&mut self, at: usize) -> Option<Cow<'a, str>> {
         let len = self.b[at..].iter().position(|&c| is_ws(c) || c == b'/' || c == b'>').unwrap_or(self.b.len() - at);
-        self.i = at + len;
         let name = &self.s[at..at + len];
-        if name.bytes().any(|c| c.is_ascii_uppercase()) {
+        if !name.is_ascii() {
+            return None;
+        }
+        self.i = at + len;
+        Some(if name.bytes().any(|c| c.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
         } else {
             Cow::Borrowed(name)
-        }
+        })
+    }
+
+    /// At the `<` of a tag look-alike: text, as [`crate::parse::prepare_html`] makes it by
+    /// escaping that `<` (its name is the one the escaping looks at), so the fast path needs no
+    /// escaped copy of the HTML.
+    fn lookalike(&mut self) -> Res {
+        self.i += 1;
+        self.chars("<")
     }
 
     /// Moves past a tag's attributes and its `>`; the first `href` when `href` is asked for.

@@ -1,5 +1,6 @@
 //! What a post is for, from its title first, then its categories and text.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -18,7 +19,9 @@ static SIGN_UP_LINE: Gated = Gated::new(
         )
         .unwrap()
     },
-    |t| has_any(t, &[':', '：']) || t.contains("报名"),
+    // Every match holds 报名, or a colon and "sign" or "registration" (in any case: `s`, `S`
+    // or `ſ`, which folds to `s`). Most lines with a colon hold no `s` in Chinese text.
+    |t| t.contains("报名") || (has_any(t, &[':', '：']) && has_any(t, &['s', 'S', 'ſ'])),
 );
 
 fn has(s: &str, words: &[&str]) -> bool {
@@ -79,15 +82,17 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if cats_l.contains("总结") && has_event {
         return PostKind::Recap;
     }
-    let text = doc.plain();
+    // The lines joined, only on the paths that read them.
+    let plain = OnceCell::new();
+    let text = || plain.get_or_init(|| doc.plain());
     if has_event {
         if cats_l.contains("报名")
-            || SIGN_UP.found_in(&text)
+            || SIGN_UP.found_in(text())
             || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
         {
             return PostKind::Registration;
         }
-        if CALL.found_in(&text) {
+        if CALL.found_in(text()) {
             return PostKind::CallForSpeakers;
         }
         return PostKind::Announcement;
@@ -95,7 +100,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     if in_title(&["发布", "宣布", "融资", "released", "announc"]) {
         return PostKind::Other;
     }
-    if doc.has_code || BYLINE.found_in(&text) {
+    if doc.has_code || BYLINE.found_in(text()) {
         return PostKind::Article;
     }
     PostKind::Other

@@ -27,8 +27,14 @@ fn is_public(s: &str) -> bool {
     ["meetup", "公开", "public", "沙龙", "大会"].iter().any(|w| l.contains(w))
 }
 
-/// Events from the schedule tables of a post. `hint` is the city when no row names one yet.
-pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTable, hint: Option<City>) -> Vec<Event> {
+/// Events from the schedule tables of a post. `hint` gives the city when no row names one yet
+/// (asked at most once, and only when such a row makes an event: most tables are no schedule).
+pub fn schedule_events(
+    doc: &Doc,
+    published: Option<NaiveDate>,
+    cities: &CityTable,
+    hint: impl FnOnce() -> Option<City>,
+) -> Vec<Event> {
     if doc.tables.is_empty() {
         return Vec::new();
     }
@@ -42,6 +48,7 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
             .to_string()
     };
     let sentence: OnceCell<String> = OnceCell::new();
+    let (hint_city, mut hint) = (OnceCell::new(), Some(hint));
     let mut out = Vec::new();
     for table in &doc.tables {
         let Some(header) = table.first() else {
@@ -54,7 +61,8 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
         };
         let sc = col(header, &["start", "开始", "time", "时间"]);
         let ec = col(header, &["end", "结束"]);
-        let mut city = hint.clone();
+        // The city a row of this table names last; before one does, the hint's.
+        let mut named: Option<City> = None;
         for row in table.iter().skip(1) {
             let cell = |i: Option<usize>| i.and_then(|i| row.get(i)).map(String::as_str).unwrap_or("");
             let Some(date) = find_dates(cell(Some(dc)), false).first().and_then(|h| resolve(h, published)) else {
@@ -62,8 +70,12 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
             };
             let title = cell(Some(ac)).trim().to_string();
             if let Some(c) = cities.first_in(&title) {
-                city = Some(c);
+                named = Some(c);
             }
+            let city = match &named {
+                Some(c) => Some(c.clone()),
+                None => hint_city.get_or_init(|| hint.take().and_then(|h| h())).clone(),
+            };
             let start = find_time_range(cell(sc)).map(|t| t.0);
             let end = find_time_range(cell(ec)).map(|t| t.0);
             let key: String = title.chars().take(12).collect();
@@ -86,7 +98,7 @@ pub fn schedule_events(doc: &Doc, published: Option<NaiveDate>, cities: &CityTab
                 date,
                 start,
                 end,
-                city: city.clone(),
+                city,
                 venue: None,
                 organizer: None,
                 registration: None,

@@ -18,7 +18,7 @@ const VOID: &[&str] =
 /// `html` with start tags nested deeper than [`MAX_DEPTH`] removed, and as many end tags
 /// after them; borrowed unchanged when it has too few tags to nest that deep.
 pub fn limit_html_depth(html: &str) -> Cow<'_, str> {
-    if count_lt(html.as_bytes()) <= MAX_DEPTH {
+    if too_few_tags_to_limit(html) {
         return Cow::Borrowed(html);
     }
     let bytes = html.as_bytes();
@@ -70,6 +70,12 @@ pub fn limit_html_depth(html: &str) -> Cow<'_, str> {
     }
     out.push_str(&html[kept_from..]);
     Cow::Owned(out)
+}
+
+/// Whether `html` has too few `<` to nest deeper than [`MAX_DEPTH`]: [`limit_html_depth`]
+/// leaves it (and anything made from it by escaping some `<`) as it is.
+pub(crate) fn too_few_tags_to_limit(html: &str) -> bool {
+    count_lt(html.as_bytes()) <= MAX_DEPTH
 }
 
 /// How many `<` `bytes` holds, counted 255 bytes at a time into a `u8` (a loop the compiler
