@@ -185,16 +185,15 @@ pub fn sketch_html(html: &str) -> Sketch {
     fast_sketch(html).unwrap_or_else(|| sketch(&normalize(html)))
 }
 
-/// What an ASCII byte is to the fast path: the char it stays in the comparison text (letters
-/// lowercased, digits), else [`SKIP`] (whitespace and punctuation: dropped), [`LT`] or
-/// [`AMP`] (all three below `b'0'`). One lookup classifies a byte.
-static ASCII_CLASS: [u8; 128] = {
-    let mut table = [SKIP; 128];
+/// What a byte is to the fast path: the char it stays in the comparison text (letters
+/// lowercased, digits), else [`SKIP`] (whitespace and punctuation: dropped), [`LT`], [`AMP`]
+/// or [`WIDE`] (any byte of a multi-byte character), all four below `b'0'`. One lookup
+/// classifies a byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [WIDE; 256];
     let mut b = 0;
     while b < 128 {
-        if (b as u8).is_ascii_alphanumeric() {
-            table[b] = (b as u8).to_ascii_lowercase();
-        }
+        table[b] = if (b as u8).is_ascii_alphanumeric() { (b as u8).to_ascii_lowercase() } else { SKIP };
         b += 1;
     }
     table[b'<' as usize] = LT;
@@ -204,18 +203,22 @@ static ASCII_CLASS: [u8; 128] = {
 const SKIP: u8 = 0;
 const LT: u8 = 1;
 const AMP: u8 = 2;
+const WIDE: u8 = 3;
 
 fn fast_sketch(html: &str) -> Option<Sketch> {
     let mut s = Sketcher::new();
     let b = html.as_bytes();
     let mut i = 0;
     while let Some(&x) = b.get(i) {
-        if x < 0x80 {
+        let class = BYTE_CLASS[usize::from(x)];
+        if class > WIDE {
+            s.push(u32::from(class));
             i += 1;
-            let class = ASCII_CLASS[usize::from(x)];
-            if class > AMP {
-                s.push(u32::from(class));
-            } else if class == LT {
+            continue;
+        }
+        if class != WIDE {
+            i += 1;
+            if class == LT {
                 // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
                 // later `>` (as strip_tags); else it is punctuation.
                 if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
@@ -232,8 +235,8 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                         // NFKC makes a no-break space a space.
                         '\u{a0}' => {}
                         _ if c.is_ascii() => {
-                            let class = ASCII_CLASS[c as usize];
-                            if class > AMP {
+                            let class = BYTE_CLASS[c as usize];
+                            if class > WIDE {
                                 s.push(u32::from(class));
                             }
                         }
