@@ -90,30 +90,33 @@ const BASE: u64 = 0x100_0000_01b3;
 /// Marks a bin that no shingle fell into.
 const EMPTY: u64 = u64::MAX;
 
-/// Chars of history the sketcher keeps: the shingle's, rounded up to a power of two so that
-/// the ring is indexed by a mask.
-const RING: usize = 8;
+/// `BASE` to the power `SHINGLE - 1`: the weight of the oldest char of a shingle.
+const BASE_POW: u64 = BASE.wrapping_mul(BASE).wrapping_mul(BASE).wrapping_mul(BASE);
 
 /// Streams characters of a normalized text into a [`Sketch`].
+///
+/// The shingle's hash is a polynomial in `BASE` over its chars (+1, so that no char is zero).
+/// It rolls: the hash of the last `SHINGLE` chars is that of the `SHINGLE - 1` before, times
+/// `BASE`, plus the new char; dropping the oldest of them gives the next `SHINGLE - 1`. Those
+/// chars are kept in one `u128` (32 bits each) rather than a ring in memory: the scan keeps
+/// the whole state in registers.
 struct Sketcher {
     mins: [u64; BINS],
-    /// The last chars (+1), the `n`-th at `n % RING`; zero before the first.
-    window: [u32; RING],
-    n: usize,
+    /// The last `SHINGLE - 1` chars (+1), 32 bits each, the latest lowest; zero before the first.
+    window: u128,
+    /// The hash of the last `SHINGLE - 1` chars (of all of them before there are as many).
     rolling: u64,
-    base_pow: u64,
+    /// The hash of the last `SHINGLE` chars (of all of them before there are as many).
+    last: u64,
+    n: usize,
 }
 
 impl Sketcher {
     fn new() -> Self {
-        let mut base_pow = 1u64;
-        for _ in 0..SHINGLE {
-            base_pow = base_pow.wrapping_mul(BASE);
-        }
-        Sketcher { mins: [EMPTY; BINS], window: [0; RING], n: 0, rolling: 0, base_pow }
+        Sketcher { mins: [EMPTY; BINS], window: 0, rolling: 0, last: 0, n: 0 }
     }
 
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, h: u64) {
         let bin = (h >> 58) as usize;
         let v = h & ((1 << 58) - 1);
@@ -122,19 +125,21 @@ impl Sketcher {
         }
     }
 
-    /// One character of the normalized text: the window's hash rolls by one char (the one
-    /// `SHINGLE` chars back leaves it), and from the `SHINGLE`-th char on each window is a shingle.
+    /// One character of the normalized text (as `u32`): from the `SHINGLE`-th on, each
+    /// window of `SHINGLE` chars is a shingle.
     #[inline(always)]
-    fn push(&mut self, c: char) {
-        const _: () = assert!(RING.is_power_of_two() && RING >= SHINGLE);
-        let n = self.n;
-        let out = u64::from(self.window[n.wrapping_sub(SHINGLE) & (RING - 1)]);
-        let c = u64::from(c as u32) + 1;
-        self.window[n & (RING - 1)] = c as u32;
-        self.n = n + 1;
-        self.rolling = self.rolling.wrapping_mul(BASE).wrapping_add(c).wrapping_sub(out.wrapping_mul(self.base_pow));
-        if self.n >= SHINGLE {
-            self.add(mix(self.rolling));
+    fn push(&mut self, c: u32) {
+        const _: () = assert!(SHINGLE == 5, "the window holds SHINGLE - 1 = 4 chars of 32 bits");
+        let c = u64::from(c) + 1;
+        // The oldest of the last `SHINGLE - 1` chars: it leaves the window with this one.
+        let out = (self.window >> 96) as u64;
+        let h = self.rolling.wrapping_mul(BASE).wrapping_add(c);
+        self.rolling = h.wrapping_sub(out.wrapping_mul(BASE_POW));
+        self.window = (self.window << 32) | u128::from(c);
+        self.last = h;
+        self.n += 1;
+        if out != 0 {
+            self.add(mix(h));
         }
     }
 
@@ -143,7 +148,7 @@ impl Sketcher {
         let mut shingles = u32::try_from(self.n.saturating_sub(SHINGLE - 1)).unwrap_or(u32::MAX);
         if self.n > 0 && self.n < SHINGLE {
             // A text shorter than a shingle is one shingle.
-            self.add(mix(self.rolling));
+            self.add(mix(self.last));
             shingles = 1;
         }
         let mut sig = [0u16; BINS];
@@ -168,7 +173,7 @@ impl Sketcher {
 pub fn sketch(norm: &str) -> Sketch {
     let mut s = Sketcher::new();
     for c in norm.chars() {
-        s.push(c);
+        s.push(c as u32);
     }
     s.finish()
 }
@@ -180,39 +185,80 @@ pub fn sketch_html(html: &str) -> Sketch {
     fast_sketch(html).unwrap_or_else(|| sketch(&normalize(html)))
 }
 
+/// What a byte is to the fast path: the char it stays in the comparison text (letters
+/// lowercased, digits), else [`SKIP`] (whitespace and punctuation: dropped), [`LT`], [`AMP`]
+/// or [`WIDE`] (any byte of a multi-byte character), all four below `b'0'`. One lookup
+/// classifies a byte.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [WIDE; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = if (b as u8).is_ascii_alphanumeric() { (b as u8).to_ascii_lowercase() } else { SKIP };
+        b += 1;
+    }
+    table[b'<' as usize] = LT;
+    table[b'&' as usize] = AMP;
+    table
+};
+const SKIP: u8 = 0;
+const LT: u8 = 1;
+const AMP: u8 = 2;
+const WIDE: u8 = 3;
+
 fn fast_sketch(html: &str) -> Option<Sketch> {
     let mut s = Sketcher::new();
     let b = html.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x80 {
+    while let Some(&x) = b.get(i) {
+        let class = BYTE_CLASS[usize::from(x)];
+        if class > WIDE {
+            s.push(u32::from(class));
             i += 1;
-            match x {
+            continue;
+        }
+        if class != WIDE {
+            i += 1;
+            if class == LT {
                 // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
                 // later `>` (as strip_tags); else it is punctuation.
-                b'<' if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?')) => {
-                    if let Some(p) = memchr::memchr(b'>', &b[i..]) {
-                        i += p + 1;
+                if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
+                    && let Some(p) = memchr::memchr(b'>', &b[i..])
+                {
+                    i += p + 1;
+                }
+            } else if class == AMP
+                && let Some((end, first, second)) = entity_at(html, i)
+            {
+                i = end;
+                for c in std::iter::once(first).chain(second) {
+                    match c {
+                        // NFKC makes a no-break space a space.
+                        '\u{a0}' => {}
+                        _ if c.is_ascii() => {
+                            let class = BYTE_CLASS[c as usize];
+                            if class > WIDE {
+                                s.push(u32::from(class));
+                            }
+                        }
+                        _ => push_wide(&mut s, c as u32)?,
                     }
                 }
-                b'&' => push_entity(&mut s, html, &mut i)?,
-                b'0'..=b'9' | b'a'..=b'z' => s.push(char::from(x)),
-                b'A'..=b'Z' => s.push(char::from(x.to_ascii_lowercase())),
-                _ => {}
             }
             continue;
         }
-        // Multi-byte: decode (the input is valid UTF-8).
-        let (c, len) = if x >= 0xf0 {
-            (0x110000u32, 4)
-        } else if x >= 0xe0 {
-            (u32::from(x & 0x0f) << 12 | u32::from(b[i + 1] & 0x3f) << 6 | u32::from(b[i + 2] & 0x3f), 3)
+        // Only three-byte characters (U+0800..U+FFFF) are in the fast path's ranges; the
+        // input is valid UTF-8, so a lead byte from 0xe0 to 0xef has its two continuations.
+        let &[_, b1, b2, ..] = &b[i..] else { return None };
+        if !(0xe0..0xf0).contains(&x) {
+            return None;
+        }
+        let c = u32::from(x & 0x0f) << 12 | u32::from(b1 & 0x3f) << 6 | u32::from(b2 & 0x3f);
+        i += 3;
+        if (0x4e00..=0x9fff).contains(&c) {
+            s.push(c);
         } else {
-            (u32::from(x & 0x1f) << 6 | u32::from(b[i + 1] & 0x3f), 2)
-        };
-        i += len;
-        push_wide(&mut s, c)?;
+            push_wide(&mut s, c)?;
+        }
     }
     Some(s.finish())
 }
@@ -224,44 +270,32 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
 fn push_wide(s: &mut Sketcher, c: u32) -> Option<()> {
     match c {
         0x2000..=0x206f | 0x3000..=0x3004 | 0x3008..=0x3020 | 0x3030 | 0x303d..=0x303f => {}
-        0x3005..=0x3007 | 0x4e00..=0x9fff => s.push(char::from_u32(c)?),
-        0xff10..=0xff19 | 0xff41..=0xff5a => s.push(char::from_u32(c - 0xfee0)?),
-        0xff21..=0xff3a => s.push(char::from_u32(c - 0xfee0)?.to_ascii_lowercase()),
+        0x3005..=0x3007 | 0x4e00..=0x9fff => s.push(c),
+        // Full-width digits and letters: NFKC makes them ASCII (lowercased here).
+        0xff10..=0xff19 | 0xff41..=0xff5a => s.push(c - 0xfee0),
+        0xff21..=0xff3a => s.push(c - 0xfee0 + 0x20),
         0xff01..=0xff0f | 0xff1a..=0xff20 | 0xff3b..=0xff40 | 0xff5b..=0xff5e => {}
         _ => return None,
     }
     Some(())
 }
 
-/// A character reference at `html[*i..]` (just after its `&`), as [`normalize`] sees it:
+/// A character reference at `html[i..]` (just after its `&`), as [`normalize`] sees it:
 /// `decode_entities` after `strip_tags`. A reference body can only hold ASCII letters, digits,
 /// `#` and `+`, so when such a run ends in `;` within 32 characters the stripped text holds the
-/// same body and it is decoded here; any other `&` is a literal one (dropped as punctuation).
-/// `None` when the decoded character needs the general path (NFKC beyond ASCII and no-break space).
-fn push_entity(s: &mut Sketcher, html: &str, i: &mut usize) -> Option<()> {
-    let b = &html.as_bytes()[*i..];
-    let Some(n) = b.iter().take(33).position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'#' | b'+'))) else {
-        return Some(());
-    };
+/// same body and it is decoded here: the offset past its `;` and its one or two chars. `None`
+/// for any other `&`: a literal one (dropped as punctuation).
+#[cold]
+fn entity_at(html: &str, i: usize) -> Option<(usize, char, Option<char>)> {
+    let b = &html.as_bytes()[i..];
+    let n = b.iter().take(33).position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'#' | b'+')))?;
     if b[n] != b';' {
-        return Some(());
+        return None;
     }
-    let body = &html[*i..*i + n];
-    let decoded = if body.starts_with('#') { numeric_entity(body).map(|c| (c, None)) } else { named_entity(body) };
-    let Some((first, second)) = decoded else {
-        return Some(());
-    };
-    *i += n + 1;
-    for c in std::iter::once(first).chain(second) {
-        match c {
-            // NFKC makes a no-break space a space.
-            '\u{a0}' => {}
-            'A'..='Z' | 'a'..='z' | '0'..='9' => s.push(c.to_ascii_lowercase()),
-            _ if c.is_ascii() => {}
-            _ => push_wide(s, c as u32)?,
-        }
-    }
-    Some(())
+    let body = &html[i..i + n];
+    let (first, second) =
+        if body.starts_with('#') { numeric_entity(body).map(|c| (c, None)) } else { named_entity(body) }?;
+    Some((i + n + 1, first, second))
 }
 
 /// Exact Jaccard similarity of the shingle sets of two normalized texts (for tests and audits;
@@ -365,7 +399,7 @@ mod tests {
             s.add(mix(poly(&cs[end - SHINGLE..end])));
         }
         // `finish` adds a text shorter than a shingle as one shingle.
-        s.rolling = poly(&cs);
+        s.last = poly(&cs);
         s.n = cs.len();
         s.finish()
     }

@@ -13,15 +13,7 @@ pub fn escape_tag_lookalikes(html: &str) -> Cow<'_, str> {
     let mut copied = 0;
     let bytes = html.as_bytes();
     for at in memchr::memchr_iter(b'<', bytes) {
-        let name_start = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
-        let rest = &bytes[name_start.min(bytes.len())..];
-        if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
-            continue; // `< 5`, `<!--`, `<?`: the parser already keeps or drops these itself
-        }
-        // The name runs to ASCII whitespace, `/` or `>` (bytes that never occur inside a
-        // multi-byte character).
-        let mut name = rest.iter().take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'));
-        if !name.any(|b| !b.is_ascii()) {
+        if !is_lookalike_at(bytes, at) {
             continue;
         }
         let buf = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));
@@ -36,6 +28,20 @@ pub fn escape_tag_lookalikes(html: &str) -> Cow<'_, str> {
             Cow::Owned(buf)
         }
     }
+}
+
+/// Whether the `<` at `bytes[at]` opens a would-be tag whose name holds a non-ASCII
+/// character (see [`escape_tag_lookalikes`]).
+pub(crate) fn is_lookalike_at(bytes: &[u8], at: usize) -> bool {
+    let name_start = at + 1 + usize::from(bytes.get(at + 1) == Some(&b'/'));
+    let rest = &bytes[name_start.min(bytes.len())..];
+    if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
+        return false; // `< 5`, `<!--`, `<?`: the parser already keeps or drops these itself
+    }
+    // The name runs to ASCII whitespace, `/` or `>` (bytes that never occur inside a
+    // multi-byte character).
+    let mut name = rest.iter().take_while(|b| !b.is_ascii_whitespace() && !matches!(b, b'/' | b'>'));
+    name.any(|b| !b.is_ascii())
 }
 
 #[cfg(test)]

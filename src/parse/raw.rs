@@ -291,12 +291,12 @@ fn unpack(bytes: &[u8]) -> String {
     })
 }
 
-/// `html` without what sanitizing drops with its content, tag look-alikes escaped.
+/// `html` without what sanitizing drops with its content, tag look-alikes escaped: what
+/// `without_dropped(&escape_tag_lookalikes(html))` gives, in one scan over the `<`s. A
+/// look-alike's `<` is text: it neither opens nor ends a comment or a dropped element (whose
+/// names are ASCII), and one inside what is dropped goes with it.
 fn visible(html: &str) -> Cow<'_, str> {
-    match super::lookalike::escape_tag_lookalikes(html) {
-        Cow::Borrowed(h) => without_dropped(h),
-        Cow::Owned(h) => Cow::Owned(without_dropped(&h).into_owned()),
-    }
+    scan_dropped(html, true)
 }
 
 /// An attribute value as sanitizing keeps it (ammonia's rule): an absolute URL of an allowed
@@ -402,6 +402,11 @@ fn is_raw_text(name: &str) -> bool {
 /// the result only feeds tag-stripping comparisons (dedup), not output. Tag names are matched
 /// ignoring ASCII case, in place (no lowercased copy of the body).
 pub fn without_dropped(html: &str) -> Cow<'_, str> {
+    scan_dropped(html, false)
+}
+
+/// [`without_dropped`], with tag look-alikes escaped as `&lt;` too when `escape` is set.
+fn scan_dropped(html: &str, escape: bool) -> Cow<'_, str> {
     // `memchr` (SIMD) rather than `str::find`'s word-at-a-time search: this scan runs over
     // every body dedup reads.
     let b = html.as_bytes();
@@ -409,25 +414,24 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
     let (mut copied, mut pos) = (0, 0);
     while let Some(off) = memchr::memchr(b'<', &b[pos..]) {
         let at = pos + off;
-        if !b.get(at + 1).is_some_and(|&c| may_start_dropped(c)) {
-            pos = at + 1;
-            if pos >= b.len() {
-                break;
-            }
-            continue;
-        }
-        let rest = &html[at + 1..];
-        let end = if let Some(comment) = rest.strip_prefix("!--") {
-            Some(comment_end(comment).map_or(b.len(), |e| at + 4 + e))
+        // What replaces `html[at..end]`: `&lt;` for a look-alike's `<`, nothing for a comment
+        // or a dropped element (most tags are ruled out by their first byte alone).
+        let cut = if escape && super::lookalike::is_lookalike_at(b, at) {
+            Some((at + 1, "&lt;"))
+        } else if !b.get(at + 1).is_some_and(|&c| may_start_dropped(c)) {
+            None
+        } else if let Some(comment) = html[at + 1..].strip_prefix("!--") {
+            Some((comment_end(comment).map_or(b.len(), |e| at + 4 + e), ""))
         } else {
+            let rest = &html[at + 1..];
             let name_len = rest.bytes().position(|c| !c.is_ascii_alphanumeric()).unwrap_or(rest.len());
-            let name = &rest[..name_len];
-            drops_content_nocase(name).map(|name| element_end(html, at, name))
+            drops_content_nocase(&rest[..name_len]).map(|name| (element_end(html, at, name), ""))
         };
-        match end {
-            Some(end) => {
-                let buf = out.get_or_insert_with(|| String::with_capacity(html.len()));
+        match cut {
+            Some((end, with)) => {
+                let buf = out.get_or_insert_with(|| String::with_capacity(html.len() + 16));
                 buf.push_str(&html[copied..at]);
+                buf.push_str(with);
                 copied = end;
                 pos = end;
             }

@@ -44,6 +44,49 @@ fn drops_in_any_case() {
     }
 }
 
+/// The one-scan `visible` gives what escaping look-alikes and then dropping gives.
+#[test]
+fn visible_is_escaping_then_dropping() {
+    const PIECES: &[&str] = &[
+        "<script>",
+        "</script>",
+        "<script中>",
+        "</script中>",
+        "<QT基础>",
+        "</Go语言>",
+        "<svg>",
+        "</svg>",
+        "<svg中/>",
+        "<!--",
+        "-->",
+        "--!>",
+        "<b>",
+        "</b>",
+        "<",
+        ">",
+        "/",
+        " ",
+        "x",
+        "中",
+        "<style>",
+        "</STYLE>",
+        "<embed>",
+        "-",
+    ];
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    for _ in 0..20_000 {
+        let mut html = String::new();
+        for _ in 0..10 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
+        }
+        let escaped = super::super::lookalike::escape_tag_lookalikes(&html);
+        assert_eq!(visible(&html), without_dropped(&escaped), "{html}");
+    }
+}
+
 #[test]
 fn drops_what_sanitizing_drops() {
     let h = "a<!-- c > d -->b<script>x</p></script>c<SVG><svg></svg>y</svg>d<svg/>e<embed src=x>f\
