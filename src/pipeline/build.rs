@@ -30,7 +30,7 @@ pub(super) fn build_week(
     let renderer = Renderer::new(templates)?;
     let catalog = Catalog::builtin()?;
     let tz = config.timezone;
-    let posts = store.posts_between(week.first_day(), week.last_day(), tz)?;
+    let posts = store.posts_between_unpacked(week.first_day(), week.last_day(), tz)?;
     let (_, to) = upcoming_window(week, config.upcoming_weeks);
     let label = week.to_string();
     // The summaries (an HTML parse of each post) are made on a second thread while this one
