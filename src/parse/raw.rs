@@ -136,17 +136,14 @@ impl RawHtml {
     /// The same base with a body read back from [`RawHtml::packed`] bytes, kept packed;
     /// bytes that do not unpack to UTF-8 text are an error saying why.
     pub fn with_packed(&self, bytes: &[u8]) -> Result<Self, String> {
-        // The declared size comes first; a damaged one must not make us allocate gigabytes.
-        let declared = bytes.first_chunk().map_or(0, |n| u32::from_le_bytes(*n) as usize);
-        if declared > bytes.len().saturating_mul(256) {
-            return Err(format!("packed body: declares {declared} bytes in {}", bytes.len()));
-        }
-        let text = lz4_flex::decompress_size_prepended(bytes).map_err(|e| format!("packed body: {e}"))?;
-        if text.len() != declared {
-            return Err(format!("packed body: {} bytes where {declared} were declared", text.len()));
-        }
-        std::str::from_utf8(&text).map_err(|e| format!("packed body: {e}"))?;
+        checked_unpack(bytes)?;
         Ok(RawHtml { html: Text::Packed(bytes.into()), base: self.base.clone() })
+    }
+
+    /// [`RawHtml::with_packed`], but kept unpacked: for a body that is read soon (checking
+    /// the bytes unpacks them anyway, and every read of a packed body unpacks it again).
+    pub fn with_unpacked(&self, bytes: &[u8]) -> Result<Self, String> {
+        Ok(RawHtml { html: Text::Plain(checked_unpack(bytes)?), base: self.base.clone() })
     }
 
     /// The untrusted HTML as published: input for text analysis, never for output.
@@ -279,6 +276,20 @@ fn compress(text: &[u8]) -> Option<Box<[u8]>> {
         packed.extend_from_slice(&out[..n]);
         Some(packed.into_boxed_slice())
     })
+}
+
+/// The text of packed bytes read from a store, which may be damaged: an error says why.
+fn checked_unpack(bytes: &[u8]) -> Result<String, String> {
+    // The declared size comes first; a damaged one must not make us allocate gigabytes.
+    let declared = bytes.first_chunk().map_or(0, |n| u32::from_le_bytes(*n) as usize);
+    if declared > bytes.len().saturating_mul(256) {
+        return Err(format!("packed body: declares {declared} bytes in {}", bytes.len()));
+    }
+    let text = lz4_flex::decompress_size_prepended(bytes).map_err(|e| format!("packed body: {e}"))?;
+    if text.len() != declared {
+        return Err(format!("packed body: {} bytes where {declared} were declared", text.len()));
+    }
+    String::from_utf8(text).map_err(|e| format!("packed body: {}", e.utf8_error()))
 }
 
 /// The text of a packed body. Only valid UTF-8 is ever packed, and bodies read from a store

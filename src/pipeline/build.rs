@@ -30,7 +30,7 @@ pub(super) fn build_week(
     let renderer = Renderer::new(templates)?;
     let catalog = Catalog::builtin()?;
     let tz = config.timezone;
-    let posts = store.posts_between(week.first_day(), week.last_day(), tz)?;
+    let posts = store.posts_between_unpacked(week.first_day(), week.last_day(), tz)?;
     let (_, to) = upcoming_window(week, config.upcoming_weeks);
     let label = week.to_string();
     // The summaries (an HTML parse of each post) are made on a second thread while this one
@@ -156,12 +156,13 @@ struct Page {
 }
 
 /// The newsletter files of every edition (web page, text, and the email with HTML and text
-/// parts), then the `others`, sent to `sink` numbered in that order. Pages are rendered one at
-/// a time and handed to a second thread that inlines their CSS (and writes the email) while
-/// the next one renders: at most one page is rendering and one inlining at a time (each
-/// edition holds some 50 MB on a large week, and rendering two at once raised a full run's
-/// peak memory more than it saved time). That thread makes the `others` while the first page
-/// renders.
+/// parts), then the `others`, sent to `sink` numbered in that order. Two threads share the
+/// work: this one renders the first editions' pages, a second makes the `others` and renders
+/// the last edition's, and then both inline the CSS of the rendered pages (and write the
+/// emails) as they come. Before, one thread rendered every page and the other inlined: the
+/// last page's inlining came after all the rendering, and rendering was the longer half.
+/// Two editions' data are held at once (one per thread), and pages wait for inlining in a
+/// queue (each a few MB on a large week).
 fn edition_files(
     issue: &Issue,
     renderer: &Renderer,
@@ -172,50 +173,66 @@ fn edition_files(
     let host = config.site_host();
     let date = eml::send_date(week, config.timezone);
     let dir = PathBuf::from(week.to_string());
-    let sink = sink.clone();
+    let (host, dir) = (&host, &dir);
+    let (pages, inbox) = std::sync::mpsc::channel::<(usize, Page)>();
+    let inbox = std::sync::Mutex::new(inbox);
+    // A closed sink means the writer failed: its error is reported by `write_files`.
+    let send = |n: usize, file: OutputFile| drop(sink.send((n, file)));
+    // Inlines queued pages until every renderer is done and the queue is empty.
+    let inline_queued = || -> Result<(), render::RenderError> {
+        loop {
+            let next = inbox.lock().unwrap_or_else(std::sync::PoisonError::into_inner).recv();
+            let Ok((n, page)) = next else { return Ok(()) };
+            for (j, file) in page_files(config, week, page, dir, host, date)?.into_iter().enumerate() {
+                send(2 * n + j, file);
+            }
+        }
+    };
+    let (mine, theirs) = Edition::ALL.split_at(Edition::ALL.len() - 1);
     std::thread::scope(|s| {
-        let (pages, inbox) = std::sync::mpsc::sync_channel::<Page>(0);
-        let (host, dir) = (&host, &dir);
-        let inliner = s.spawn(move || -> Result<(), render::RenderError> {
-            // A closed sink means the writer failed: its error is reported by `write_files`.
-            let send = |n: usize, file: OutputFile| drop(sink.send((n, file)));
+        let pages_there = pages.clone();
+        let helper = s.spawn(|| -> Result<(), render::RenderError> {
             let others = others()?;
             let first = 2 * Edition::ALL.len() * 2;
             for (i, file) in others.into_iter().enumerate() {
                 send(first + i, file);
             }
-            for (i, page) in inbox.into_iter().enumerate() {
-                for (j, file) in page_files(config, week, page, dir, host, date)?.into_iter().enumerate() {
-                    send(2 * i + j, file);
-                }
-            }
-            Ok(())
+            let rendered = render_pages(issue, renderer, theirs, mine.len(), pages_there);
+            rendered.and(inline_queued())
         });
-        let rendered = (|| {
-            for edition in Edition::ALL {
-                // One view per edition: the email's differs from the web page's in its links.
-                let view = render::newsletter(issue, edition, Medium::Web);
-                let mut context = render::newsletter_context(&view)?;
-                let subject = view.subject.clone();
-                drop(view);
-                for medium in [Medium::Web, Medium::Email] {
-                    if medium != Medium::Web {
-                        render::view::switch_medium(context.data_mut(), issue, edition, medium);
-                    }
-                    let (html, text) = renderer.newsletter_from(&context)?;
-                    let page = Page { edition, medium, html, text, subject: subject.clone() };
-                    // A closed inbox means the inliner failed: its error is reported below.
-                    if pages.send(page).is_err() {
-                        return Ok(());
-                    }
-                }
-            }
-            drop(pages);
-            Ok(())
-        })();
-        let inlined = inliner.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        rendered.and(inlined)
+        let rendered = render_pages(issue, renderer, mine, 0, pages);
+        let inlined = rendered.and_then(|()| inline_queued());
+        let helped = helper.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        inlined.and(helped)
     })
+}
+
+/// Renders the web page and the email of each of `editions` (the first being edition number
+/// `first`), queueing each page numbered by its place among all pages.
+fn render_pages(
+    issue: &Issue,
+    renderer: &Renderer,
+    editions: &[Edition],
+    first: usize,
+    queue: std::sync::mpsc::Sender<(usize, Page)>,
+) -> Result<(), render::RenderError> {
+    for (i, &edition) in editions.iter().enumerate() {
+        // One view per edition: the email's differs from the web page's in its links.
+        let view = render::newsletter(issue, edition, Medium::Web);
+        let mut context = render::newsletter_context(&view)?;
+        let subject = view.subject.clone();
+        drop(view);
+        for (j, medium) in [Medium::Web, Medium::Email].into_iter().enumerate() {
+            if medium != Medium::Web {
+                render::view::switch_medium(context.data_mut(), issue, edition, medium);
+            }
+            let (html, text) = renderer.newsletter_from(&context)?;
+            let page = Page { edition, medium, html, text, subject: subject.clone() };
+            // The inbox lives as long as the renderers: sending cannot fail.
+            let _ = queue.send((2 * (first + i) + j, page));
+        }
+    }
+    Ok(())
 }
 
 /// The files of one rendered page: the web page and the text, or the email.

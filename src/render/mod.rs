@@ -59,6 +59,7 @@ impl Renderer {
     /// `<name>.hbs` (e.g. `newsletter.html.hbs`).
     pub fn new(overrides: Option<&Path>) -> Result<Renderer, RenderError> {
         let mut html = Handlebars::new();
+        html.register_escape_fn(escape_html);
         let mut text = Handlebars::new();
         text.register_escape_fn(handlebars::no_escape);
         for reg in [&mut html, &mut text] {
@@ -136,6 +137,32 @@ pub fn inline_css(html: &str) -> Result<String, RenderError> {
         .map_err(|e| RenderError::Render { name: "CSS inlining".into(), message: e.to_string() })
 }
 
+/// handlebars' own escaping (`html_escape`: `<>"&'`=` to entities), but copying the runs
+/// between those bytes in bulk: handlebars pushes char by char, which was 6% of a build's
+/// instructions. The output is the same (every escaped character is ASCII, so the runs split
+/// on character boundaries).
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'&' => "&amp;",
+            b'\'' => "&#x27;",
+            b'`' => "&#x60;",
+            b'=' => "&#x3D;",
+            _ => continue,
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(entity);
+        start = i + 1;
+    }
+    out.push_str(&s[start..]);
+    out
+}
+
 /// The local date of a timestamp in `tz` (a bare date is its own).
 pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
     t.local_date(tz)
@@ -143,4 +170,22 @@ pub fn local_date(t: Timestamp, tz: Tz) -> NaiveDate {
 
 fn render(reg: &Handlebars, name: &str, data: &impl serde::Serialize) -> Result<String, RenderError> {
     reg.render(name, data).map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escape_html_is_handlebars_escaping() {
+        for s in [
+            "",
+            "plain",
+            "<a href=\"x?a=1&b='2'\">`t`</a>",
+            "中文 <标题> & “引号” = 'x'",
+            "&&<<>>\"\"''``==",
+            "end with <",
+            "> start",
+        ] {
+            assert_eq!(super::escape_html(s), handlebars::html_escape(s), "{s}");
+        }
+    }
 }

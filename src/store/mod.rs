@@ -20,7 +20,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use crate::dedup::Post;
 use crate::fetch::Validators;
 use crate::parse::Timestamp;
-use rows::stored_body;
+use rows::{stored_body, unpacked_body};
 
 /// A database problem, naming the file.
 #[derive(Debug, thiserror::Error)]
@@ -231,12 +231,24 @@ impl Store {
     /// Posts whose date (published, else updated, else first seen) falls on a local date in
     /// `[from, to]` in `tz`, oldest first.
     pub fn posts_between(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Vec<Post>, StoreError> {
+        self.posts_in(from, to, tz, stored_body)
+    }
+
+    /// [`Store::posts_between`] with the bodies held unpacked, for a reader of every body (a
+    /// build's summaries): checking a packed body unpacks it, and each read unpacked it again.
+    /// Costs memory over long ranges, where packed bodies are about half the size.
+    pub fn posts_between_unpacked(&self, from: NaiveDate, to: NaiveDate, tz: Tz) -> Result<Vec<Post>, StoreError> {
+        self.posts_in(from, to, tz, unpacked_body)
+    }
+
+    fn posts_in(&self, from: NaiveDate, to: NaiveDate, tz: Tz, body: ReadBody) -> Result<Vec<Post>, StoreError> {
         let (lo, hi) = widened(from, to);
         self.query_posts(
             "SELECT id, first_seen, data, content FROM items WHERE sort_utc >= ?1 AND sort_utc < ?2
              ORDER BY sort_utc, id",
             params![lo, hi],
             |p, seen| (from..=to).contains(&local_day(p, seen, tz)),
+            body,
         )
     }
 
@@ -252,6 +264,7 @@ impl Store {
              ORDER BY sort_utc, id",
             params![lo, hi],
             |p, seen| (from..=to).contains(&local_day(p, seen, tz)),
+            stored_body,
         )?;
         // An event lists its posts by link, or by key when a post has none.
         let links: std::collections::HashSet<String> = annotated
@@ -281,6 +294,7 @@ impl Store {
              AND (annotated OR rowid IN (SELECT value FROM json_each(?3))) ORDER BY sort_utc, id",
             params![lo, hi, ids],
             |p, seen| (from..=to).contains(&local_day(p, seen, tz)),
+            stored_body,
         )
     }
 
@@ -291,6 +305,7 @@ impl Store {
             "SELECT id, first_seen, data, content FROM items ORDER BY sort_utc DESC, id LIMIT ?1",
             params![n],
             |_, _| true,
+            unpacked_body,
         )
     }
 
@@ -331,12 +346,13 @@ impl Store {
     }
 
     /// Runs a query of `id, first_seen, data, content` rows and decodes the posts that `keep`
-    /// accepts (given the post and when it was first seen).
+    /// accepts (given the post and when it was first seen), their bodies read by `body`.
     fn query_posts(
         &self,
         sql: &str,
         args: impl rusqlite::Params,
         keep: impl Fn(&Post, DateTime<Utc>) -> bool,
+        body: ReadBody,
     ) -> Result<Vec<Post>, StoreError> {
         let mut stmt = self.conn.prepare_cached(sql).map_err(|e| self.err(e))?;
         let mut rows = stmt.query(args).map_err(|e| self.err(e))?;
@@ -353,14 +369,17 @@ impl Store {
             let mut post: Post = serde_json::from_str(data).map_err(|e| corrupt(e.to_string()))?;
             if keep(&post, seen) {
                 let content = row.get_ref(3).map_err(|e| self.err(e))?;
-                post.item.parsed.content_html =
-                    stored_body(&post.item.parsed.content_html, content).map_err(corrupt)?;
+                post.item.parsed.content_html = body(&post.item.parsed.content_html, content).map_err(corrupt)?;
                 posts.push(post);
             }
         }
         Ok(posts)
     }
 }
+
+/// How a read makes a post's body from its `content` column ([`stored_body`] keeps it
+/// packed, [`unpacked_body`] not).
+type ReadBody = fn(&crate::parse::RawHtml, rusqlite::types::ValueRef<'_>) -> Result<crate::parse::RawHtml, String>;
 
 /// The UTC seconds bounding the local dates `[from, to]` in any zone: the indexed column is a
 /// UTC instant, so the range is widened by a day each side and callers decide on the local date.

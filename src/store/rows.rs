@@ -48,6 +48,15 @@ pub(super) fn stored_body(body: &RawHtml, content: rusqlite::types::ValueRef<'_>
     }
 }
 
+/// [`stored_body`] with a packed body unpacked: for the posts a read hands out, whose bodies
+/// are read (checking a packed body unpacks it, and each read of it unpacked it again).
+pub(super) fn unpacked_body(body: &RawHtml, content: rusqlite::types::ValueRef<'_>) -> Result<RawHtml, String> {
+    match content {
+        rusqlite::types::ValueRef::Blob(b) => body.with_unpacked(b),
+        other => stored_body(body, other),
+    }
+}
+
 impl Row<'_> {
     pub(super) fn as_params(&self) -> [&dyn rusqlite::ToSql; 7] {
         [&self.post.id, &self.first_seen, &self.sort, &self.annotated, &self.links, &self.data, &self.content]
