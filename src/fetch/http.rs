@@ -150,8 +150,7 @@ impl Fetcher {
         if response.content_length().is_some_and(|len| len > cap) {
             return Err(too_large());
         }
-        // Sized from Content-Length when it is given: no regrowing (a copy per doubling).
-        let mut bytes = Vec::with_capacity(response.content_length().map_or(0, |len| len as usize));
+        let mut bytes = Vec::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| transport(url, settings, &e))? {
             if (bytes.len() + chunk.len()) as u64 > cap {
                 return Err(too_large());
