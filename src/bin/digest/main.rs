@@ -74,15 +74,16 @@ static GLOBAL: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 /// defaults, as each of the eight arenas keeps pages of its own; with these it is 216-238k at
 /// the same speed:
 /// - two arenas, as many as the threads that allocate most at once;
-/// - freed pages handed back after 200 ms instead of 10 s, so that the fetch phase's freed
+/// - freed pages handed back after 100 ms instead of 10 s, so that the fetch phase's freed
 ///   bodies and parse trees do not stay resident through dedup and the store (0 ms costs
-///   about 0.6 s of system time);
+///   about 0.6 s of system time). 200 ms was enough while dedup took 0.3 s; once it took
+///   0.1 s the store's peak came before the purge: 240-246 MiB, and 235-238 MiB at 100 ms;
 /// - `muzzy_decay_ms:0`: pages are returned with `MADV_DONTNEED` at once instead of
 ///   `MADV_FREE`, which Linux keeps counted as resident until it needs the memory.
 #[cfg(not(target_env = "msvc"))]
 #[allow(non_upper_case_globals)]
 #[unsafe(export_name = "_rjem_malloc_conf")]
-static malloc_conf: &[u8; 46] = b"narenas:2,dirty_decay_ms:200,muzzy_decay_ms:0\0";
+static malloc_conf: &[u8; 46] = b"narenas:2,dirty_decay_ms:100,muzzy_decay_ms:0\0";
 
 /// Whether output to a stream may carry colour: it is a terminal and `NO_COLOR` is unset or
 /// empty (https://no-color.org).
