@@ -37,29 +37,21 @@ impl Gated {
         if maybe { self.captures(text) } else { None }
     }
 
-    /// Like [`Self::captures_iter`] when `maybe` (a cheaper necessary condition known already), else nothing.
+    /// Like [`Regex::captures_iter`] when `maybe` (a cheaper necessary condition known already)
+    /// and the gate hold, else nothing, without setting up a search (which allocates room for
+    /// the captures) for nothing.
     pub(super) fn captures_iter_if<'r, 'h>(
         &'r self,
         maybe: bool,
         text: &'h str,
     ) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
-        iter_if(&self.re, maybe && (self.needs)(text), text)
+        (maybe && (self.needs)(text)).then(|| self.re.captures_iter(text)).into_iter().flatten()
     }
 
     /// Like [`Regex::replace_all`].
     pub(super) fn replace_all<'h>(&self, text: &'h str, rep: impl Replacer) -> Cow<'h, str> {
         if (self.needs)(text) { self.re.replace_all(text, rep) } else { Cow::Borrowed(text) }
     }
-}
-
-/// [`Regex::captures_iter`] when `cond`, else nothing, without setting up a search (which
-/// allocates room for the captures) for nothing.
-pub(super) fn iter_if<'r, 'h>(
-    re: &'r Regex,
-    cond: bool,
-    text: &'h str,
-) -> std::iter::Flatten<std::option::IntoIter<CaptureMatches<'r, 'h>>> {
-    cond.then(|| re.captures_iter(text)).into_iter().flatten()
 }
 
 /// Whether `text` holds one of the two characters whose lowercase has ASCII letters (U+0130

@@ -48,7 +48,7 @@ pub fn schedule_events(
             .to_string()
     };
     let sentence: OnceCell<String> = OnceCell::new();
-    let (hint_city, mut hint) = (OnceCell::new(), Some(hint));
+    let hint = std::cell::LazyCell::new(hint);
     let mut out = Vec::new();
     for table in &doc.tables {
         let Some(header) = table.first() else {
@@ -74,7 +74,7 @@ pub fn schedule_events(
             }
             let city = match &named {
                 Some(c) => Some(c.clone()),
-                None => hint_city.get_or_init(|| hint.take().and_then(|h| h())).clone(),
+                None => (*hint).clone(),
             };
             let start = find_time_range(cell(sc)).map(|t| t.0);
             let end = find_time_range(cell(ec)).map(|t| t.0);
