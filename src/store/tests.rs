@@ -332,6 +332,45 @@ fn a_cold_run_is_written_with_a_rollback_journal_then_the_store_is_back_in_wal()
     assert_eq!(s.posts_between(day(2015, 10, 26), day(2015, 10, 26), chrono_tz::UTC).unwrap().len(), 20);
 }
 
+/// The secondary indexes as `sqlite_master` has them, by name.
+fn indexes(s: &Store) -> Vec<(String, String)> {
+    let mut q = s
+        .conn
+        .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")
+        .unwrap();
+    q.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+}
+
+#[test]
+fn a_bulk_write_leaves_the_migrated_indexes_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("d.sqlite")).unwrap();
+    let migrated = indexes(&s);
+    let mut listed: Vec<(String, String)> =
+        super::schema::SECONDARY_INDEXES.iter().map(|(n, sql)| (n.to_string(), sql.to_string())).collect();
+    listed.sort();
+    // Word for word what the migrations made (whitespace aside): nothing left out.
+    let squeeze = |v: &[(String, String)]| -> Vec<(String, String)> {
+        v.iter().map(|(n, sql)| (n.clone(), sql.split_whitespace().collect::<Vec<_>>().join(" "))).collect()
+    };
+    assert_eq!(squeeze(&migrated), squeeze(&listed));
+    // A cold run (bulk) and a warm one (not): the indexes are there after each, and hold
+    // every row (SQLite's integrity check compares each index with its table).
+    let mut posts = many_posts(30, 1);
+    posts[3].sources.push("second".into());
+    assert_eq!(s.save_run(&[], &posts, now()).unwrap(), 30);
+    assert_eq!(indexes(&s), migrated);
+    assert_eq!(s.save_run(&[], &many_posts(5, 2)[..], now()).unwrap(), 0);
+    assert_eq!(indexes(&s), migrated);
+    let check: String = s.conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(check, "ok");
+    let plan: String = s
+        .conn
+        .query_row("EXPLAIN QUERY PLAN SELECT id FROM items WHERE sort_utc > 0 ORDER BY sort_utc", [], |r| r.get(3))
+        .unwrap();
+    assert!(plan.contains("items_sort"), "{plan}");
+}
+
 #[test]
 fn a_cold_run_stays_in_wal_while_another_connection_reads() {
     let dir = tempfile::tempdir().unwrap();
