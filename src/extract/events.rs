@@ -2,6 +2,7 @@
 //! lines about holding a meetup), never a deadline; its times, city, venue, organizer and
 //! registration link.
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 use chrono::NaiveDate;
@@ -10,7 +11,7 @@ use url::Url;
 
 use super::city::CityTable;
 use super::date::{DateHit, find_dates, find_dates_checked, find_time_range, may_hold_date, resolve};
-use super::gate::has_any;
+use super::gate::{has_any, is_numeric};
 use super::text::{Doc, lowercase, percent_decode};
 use super::{City, Event};
 
@@ -45,7 +46,7 @@ static FILE_DATE: LazyLock<Regex> =
 /// Unicode decimal digit, for which `char::is_numeric` holds): the regex runs only on such
 /// texts, which links and lines seldom are.
 fn digit_then_dash(t: &str) -> bool {
-    memchr::memchr2_iter(b'-', b'_', t.as_bytes()).any(|p| t[..p].chars().next_back().is_some_and(char::is_numeric))
+    memchr::memchr2_iter(b'-', b'_', t.as_bytes()).any(|p| t[..p].chars().next_back().is_some_and(is_numeric))
 }
 
 /// Recaps that give no date in prose often name their recordings `111218_zhtechparty-1.mp3`:
@@ -85,24 +86,28 @@ struct Cand {
     hit: DateHit,
 }
 
-fn is_deadline(line: &str, h: &DateHit) -> bool {
-    let before: String =
-        line.get(..h.start).unwrap_or("").chars().rev().take(14).collect::<Vec<_>>().into_iter().rev().collect();
-    let after = line.get(h.end..).unwrap_or("");
-    DEADLINE_BEFORE.is_match(&before) || DEADLINE_AFTER.is_match(after)
+/// The last `n` characters of `s` (a slice, not a copy).
+fn last_chars(s: &str, n: usize) -> &str {
+    s.char_indices().rev().take(n).last().map_or(s, |(i, _)| &s[i..])
 }
 
-fn score_line(line: &str, h: &DateHit) -> i32 {
-    let before: String =
-        line.get(..h.start).unwrap_or("").chars().rev().take(12).collect::<Vec<_>>().into_iter().rev().collect();
+fn is_deadline(line: &str, h: &DateHit) -> bool {
+    let before = last_chars(line.get(..h.start).unwrap_or(""), 14);
+    let after = line.get(h.end..).unwrap_or("");
+    DEADLINE_BEFORE.is_match(before) || DEADLINE_AFTER.is_match(after)
+}
+
+/// The support of a date hit on `line`; `hold` is whether [`HOLD`] matches the line.
+fn score_line(line: &str, h: &DateHit, hold: bool) -> i32 {
+    let before = last_chars(line.get(..h.start).unwrap_or(""), 12);
     let mut s = 0;
-    if LABEL_TIME.is_match(&before) {
+    if LABEL_TIME.is_match(before) {
         s += 3;
     }
-    if HOLD.is_match(line) {
+    if hold {
         s += 1;
     }
-    if PAST.is_match(&before) {
+    if PAST.is_match(before) {
         s -= 3;
     }
     // "2 月 26 日下午 14:00-18:00": a date with a time of day is an appointment.
@@ -115,7 +120,9 @@ fn score_line(line: &str, h: &DateHit) -> i32 {
 /// An article (bylines, code) whose title names no gathering announces no event: dates in it
 /// are release days, data points, history.
 pub fn is_article_without_gathering(title: &str, doc: &Doc) -> bool {
-    let article = doc.has_code || doc.lines.iter().take(8).any(|l| BYLINE.is_match(&l.text));
+    // Every byline match has a colon: lines without one skip the regex.
+    let article =
+        doc.has_code || doc.lines.iter().take(8).any(|l| has_any(&l.text, &[':', '：']) && BYLINE.is_match(&l.text));
     article && !GATHERING.is_match(title)
 }
 
@@ -130,12 +137,16 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
         if !may_hold_date(&l.text) {
             continue;
         }
-        let loose = LABEL_TIME.is_match(&l.text) || HOLD.is_match(&l.text);
+        // HOLD is looked for once per line, and only when needed; `loose` only matters to a
+        // line with a `.` (the `MM.DD` form).
+        let hold = OnceCell::new();
+        let hold = || *hold.get_or_init(|| HOLD.is_match(&l.text));
+        let loose = has_any(&l.text, &['.']) && (LABEL_TIME.is_match(&l.text) || hold());
         for h in find_dates_checked(&l.text, loose) {
             if is_deadline(&l.text, &h) {
                 continue;
             }
-            let s = score_line(&l.text, &h);
+            let s = score_line(&l.text, &h, hold());
             if s <= 0 {
                 continue;
             }

@@ -40,8 +40,16 @@ pub(super) fn parse(html: &str, walk: &mut Walk<'_>) -> Res {
     if memchr::memchr(0, html.as_bytes()).is_some() {
         return Err(Bail);
     }
-    let mut p =
-        Parser { s: html, b: html.as_bytes(), i: 0, stack: Vec::new(), mode: Mode::Body, text: String::new(), walk };
+    let mut p = Parser {
+        s: html,
+        b: html.as_bytes(),
+        i: 0,
+        stack: Vec::new(),
+        mode: Mode::Body,
+        text: String::new(),
+        span: None,
+        walk,
+    };
     p.run()
 }
 
@@ -54,6 +62,9 @@ struct Parser<'a, 'w, 'u> {
     mode: Mode,
     /// Text not yet given to the walk: adjacent text is one node in the tree.
     text: String,
+    /// The same while it is one run of the input (`text` then empty): its span, not a copy
+    /// (most text nodes are such a run).
+    span: Option<(usize, usize)>,
     walk: &'w mut Walk<'u>,
 }
 
@@ -66,11 +77,11 @@ impl<'a> Parser<'a, '_, '_> {
         while self.i < self.b.len() {
             let rest = &self.b[self.i..];
             let Some(k) = memchr::memchr3(b'<', b'&', b'\r', rest) else {
-                self.chars(&self.s[self.i..])?;
+                self.chars_at(self.i, self.b.len())?;
                 break;
             };
             if k > 0 {
-                self.chars(&self.s[self.i..self.i + k])?;
+                self.chars_at(self.i, self.i + k)?;
                 self.i += k;
             }
             match self.b[self.i] {
@@ -86,7 +97,11 @@ impl<'a> Parser<'a, '_, '_> {
                 }
             }
         }
-        if self.mode != Mode::Body && self.mode != Mode::Cell && self.text.bytes().any(|b| !is_ws(b)) {
+        let pending = match self.span {
+            Some((a, e)) => &self.s[a..e],
+            None => self.text.as_str(),
+        };
+        if self.mode != Mode::Body && self.mode != Mode::Cell && pending.bytes().any(|b| !is_ws(b)) {
             return Err(Bail);
         }
         self.flush_text();
@@ -101,12 +116,34 @@ impl<'a> Parser<'a, '_, '_> {
         if matches!(self.mode, Mode::Table | Mode::TableBody | Mode::Row) && t.bytes().any(|b| !is_ws(b)) {
             return Err(Bail); // fostered out of the table
         }
+        if let Some((a, e)) = self.span.take() {
+            self.text.push_str(&self.s[a..e]);
+        }
         self.text.push_str(t);
         Ok(())
     }
 
+    /// [`Self::chars`] of the input's bytes `start..end`: kept as a span while the pending text
+    /// is one run of the input.
+    fn chars_at(&mut self, start: usize, end: usize) -> Res {
+        match self.span {
+            None if self.text.is_empty() => {}
+            Some((_, e)) if e == start => {}
+            _ => return self.chars(&self.s[start..end]),
+        }
+        let t = &self.s[start..end];
+        if matches!(self.mode, Mode::Table | Mode::TableBody | Mode::Row) && t.bytes().any(|b| !is_ws(b)) {
+            return Err(Bail); // fostered out of the table
+        }
+        self.span = Some((self.span.map_or(start, |(a, _)| a), end));
+        Ok(())
+    }
+
     fn flush_text(&mut self) {
-        if !self.text.is_empty() {
+        if let Some((a, e)) = self.span.take() {
+            let s = self.s;
+            self.walk.text(&s[a..e]);
+        } else if !self.text.is_empty() {
             self.walk.text(&self.text);
             self.text.clear();
         }
@@ -186,17 +223,23 @@ impl<'a> Parser<'a, '_, '_> {
     /// The lowercased name of the tag whose name starts at `at`; moves past it. `None` (and
     /// no move) for a name with a character outside ASCII, a tag look-alike (`<QT基础>`).
     fn tag_name(&mut self, at: usize) -> Option<Cow<'a, str>> {
-        let len = self.b[at..].iter().position(|&c| is_ws(c) || c == b'/' || c == b'>').unwrap_or(self.b.len() - at);
-        let name = &self.s[at..at + len];
-        if !name.is_ascii() {
+        // One pass over the name: where it ends, and whether it has a byte outside ASCII or an
+        // uppercase letter (names are short: the loop beats three searches set up per tag).
+        let (mut end, mut high, mut upper) = (at, false, false);
+        while let Some(&c) = self.b.get(end) {
+            if is_ws(c) || c == b'/' || c == b'>' {
+                break;
+            }
+            high |= c >= 0x80;
+            upper |= c.is_ascii_uppercase();
+            end += 1;
+        }
+        if high {
             return None;
         }
-        self.i = at + len;
-        Some(if name.bytes().any(|c| c.is_ascii_uppercase()) {
-            Cow::Owned(name.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(name)
-        })
+        let name = &self.s[at..end];
+        self.i = end;
+        Some(if upper { Cow::Owned(name.to_ascii_lowercase()) } else { Cow::Borrowed(name) })
     }
 
     /// At the `<` of a tag look-alike: text, as [`crate::parse::prepare_html`] makes it by

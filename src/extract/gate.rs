@@ -91,6 +91,13 @@ pub(super) fn has_any(text: &str, chars: &[char]) -> bool {
     chars.iter().any(|&c| has_char(text.as_bytes(), c.encode_utf8(&mut [0; 4]).as_bytes()))
 }
 
+/// `char::is_numeric`, without its table search for the CJK ideographs U+4E00–U+9FFF (none of
+/// which is a number by category, a test checks), which start most lines of Chinese text.
+#[inline]
+pub(super) fn is_numeric(c: char) -> bool {
+    !('\u{4e00}'..='\u{9fff}').contains(&c) && c.is_numeric()
+}
+
 /// Which of the characters the talk rules need a line holds, found in one pass over it (the
 /// rules' own gates each search the line again, and on Chinese text `str::contains` of a Han
 /// character stops at every byte its last byte equals).
@@ -252,6 +259,13 @@ mod tests {
             assert_eq!(Marks::of(&format!("中文a{c}é𝟙末")).0, mark, "{c}");
         }
         assert_eq!(Marks::of("中文aé𝟙末”》）；").0, 0);
+    }
+
+    #[test]
+    fn is_numeric_is_the_standard_one() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            assert_eq!(is_numeric(c), c.is_numeric(), "U+{:04X}", c as u32);
+        }
     }
 
     #[test]

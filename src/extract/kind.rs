@@ -11,18 +11,25 @@ use super::PostKind;
 use super::gate::{Gated, has_any, lowercases_to_ascii};
 use super::text::{Doc, lowercase};
 
-/// A line that tells how to sign up: "报名：http://…", "* 报名: 请通过微信", "微信报名".
-static SIGN_UP_LINE: Gated = Gated::new(
-    || {
-        Regex::new(
-            r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
-        )
-        .unwrap()
-    },
+/// A line that starts by telling how to sign up: "报名：http://…", "* 报名: 请通过微信".
+static SIGN_UP_LABEL: Gated = Gated::new(
+    || Regex::new(r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S").unwrap(),
     // Every match holds 报名, or a colon and "sign" or "registration" (in any case: `s`, `S`
     // or `ſ`, which folds to `s`). Most lines with a colon hold no `s` in Chinese text.
     |t| t.contains("报名") || (has_any(t, &[':', '：']) && has_any(t, &['s', 'S', 'ſ'])),
 );
+
+/// A line that tells how to sign up: [`SIGN_UP_LABEL`], or anywhere "微信报名", "报名请",
+/// "请报名" or "在线报名" (Han text, which case folding leaves alone). The phrases were
+/// alternatives of the label's regex, which made it scan every line through; anchored, it
+/// looks at the start of a line only, and the phrases are found around each 报名.
+fn sign_up_line(t: &str) -> bool {
+    SIGN_UP_LABEL.is_match(t)
+        || memchr::memmem::find_iter(t.as_bytes(), "报名".as_bytes()).any(|p| {
+            let (before, after) = (&t[..p], &t[p + "报名".len()..]);
+            before.ends_with("微信") || before.ends_with("请") || before.ends_with("在线") || after.starts_with('请')
+        })
+}
 
 fn has(s: &str, words: &[&str]) -> bool {
     let l = lowercase(s);
@@ -86,10 +93,7 @@ pub fn classify(title: &str, categories: &[String], doc: &Doc, has_event: bool) 
     let plain = OnceCell::new();
     let text = || plain.get_or_init(|| doc.plain());
     if has_event {
-        if cats_l.contains("报名")
-            || SIGN_UP.found_in(text())
-            || doc.lines.iter().any(|l| SIGN_UP_LINE.is_match(&l.text))
-        {
+        if cats_l.contains("报名") || SIGN_UP.found_in(text()) || doc.lines.iter().any(|l| sign_up_line(&l.text)) {
             return PostKind::Registration;
         }
         if CALL.found_in(text()) {
@@ -139,6 +143,20 @@ mod tests {
         assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Registration);
         let d = parse_html("<p>时间：2月25日 13:30</p>");
         assert_eq!(classify("新语言专场", &[], &d, true), PostKind::Announcement);
+    }
+
+    #[test]
+    fn sign_up_line_is_the_one_regex() {
+        let re = Regex::new(
+            r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S|微信报名|报名请|请报名|在线报名",
+        )
+        .unwrap();
+        let lines = "报名：http://x|* 报名: 请通过微信|微信报名|欢迎在线报名参加|报名请发邮件|请报名|报名|已报名|报名：|\
+                     Sign-up: now|REGISTRATION：x|活动报名 : y|参会报名：z|x 报名：y|请 报名|报名 请|在线 报名|\
+                     微信报名报名请|请报|名请|";
+        for t in lines.split('|') {
+            assert_eq!(sign_up_line(t), re.is_match(t), "{t}");
+        }
     }
 
     #[test]

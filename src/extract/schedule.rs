@@ -10,11 +10,9 @@ use super::date::{find_dates, find_time_range, resolve};
 use super::text::Doc;
 use super::{City, Event};
 
+/// The first column whose (lowercased) header holds one of `words`.
 fn col(header: &[String], words: &[&str]) -> Option<usize> {
-    header.iter().position(|h| {
-        let l = h.to_lowercase();
-        words.iter().any(|w| l.contains(w))
-    })
+    header.iter().position(|l| words.iter().any(|w| l.contains(w)))
 }
 
 fn is_closed(s: &str) -> bool {
@@ -54,6 +52,9 @@ pub fn schedule_events(
         let Some(header) = table.first() else {
             continue;
         };
+        // Lowercased once for the four columns looked for.
+        let header: Vec<String> = header.iter().map(|h| h.to_lowercase()).collect();
+        let header = header.as_slice();
         let (Some(dc), Some(ac)) =
             (col(header, &["date", "日期"]), col(header, &["activit", "活动", "event", "事项", "内容"]))
         else {

@@ -9,7 +9,7 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
-use super::gate::{Gated, Marks, has_any};
+use super::gate::{Gated, Marks, has_any, is_numeric};
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
@@ -46,7 +46,7 @@ fn may_lead_num(t: &str) -> bool {
     t.trim_start_matches(|c: char| c == '_' || c.is_whitespace())
         .chars()
         .next()
-        .is_some_and(|c| c.is_numeric() || "一二三四五六七八九十".contains(c))
+        .is_some_and(|c| is_numeric(c) || "一二三四五六七八九十".contains(c))
 }
 
 /// Whether `t` holds the ASCII letter `b` in either case.
@@ -99,7 +99,7 @@ static NAME_ORG_TITLE: Gated = Gated::new(
 );
 static SLOT: Gated = Gated::new(
     || Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap(),
-    |t| t.chars().next().is_some_and(char::is_numeric) && t.contains(':'),
+    |t| t.chars().next().is_some_and(is_numeric) && t.contains(':'),
 );
 static PAREN_SLIDE: Gated = Gated::new(
     || Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap(),
@@ -204,7 +204,8 @@ fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
         return None;
     }
     let next = next?;
-    if !(BIO.is_match(next) || has_any(next, &['（', '(']) || next.contains("http")) {
+    // The regex last: the other tests are cheaper.
+    if !(has_any(next, &['（', '(']) || next.contains("http") || BIO.is_match(next)) {
         return None;
     }
     let c = BIO_START.captures(next)?;

@@ -56,25 +56,35 @@ fn special(x: u8) -> bool {
 
 /// Where a scan from `i` (in a word) must look at bytes one by one: the first byte that
 /// [`special`] holds for, unless it is an ASCII space followed by a byte it does not hold for
-/// (a single space between words, kept as it is). Goes 16 bytes at a time, the flags of a block
-/// computed without branches (the compiler vectorizes it) and read as one `u128`; returns where
-/// fewer than 16 bytes remain when no block stops it. A space ending a block counts as a stop.
+/// (a single space between words, kept as it is); the end of `b` when there is none. Goes 16
+/// bytes at a time, the flags of a block computed without branches (the compiler vectorizes
+/// it) and read as one `u128`. A space ending a block counts as a stop. The last bytes are a
+/// block too, padded with tabs (special: the end of the text stops the scan, and a space
+/// ending the text is no single space between words), rather than looked at one by one.
 fn clean_run_end(b: &[u8], mut i: usize) -> usize {
     while let Some(block) = b.get(i..i + 16) {
-        let (mut sv, mut sp) = ([0u8; 16], [0u8; 16]);
-        for k in 0..16 {
-            sv[k] = u8::from(special(block[k]));
-            sp[k] = u8::from(block[k] == b' ');
-        }
-        let s = u128::from_le_bytes(sv);
-        let next = (s >> 8) | (1 << 120);
-        let stop = s & !(u128::from_le_bytes(sp) & !next);
-        if stop != 0 {
-            return i + (stop.trailing_zeros() / 8) as usize;
+        if let Some(k) = first_stop(block.try_into().expect("16 bytes")) {
+            return i + k;
         }
         i += 16;
     }
-    i
+    let mut last = [b'\t'; 16];
+    last[..b.len() - i].copy_from_slice(&b[i..]);
+    i + first_stop(&last).expect("the padding is special")
+}
+
+/// The first stop (see [`clean_run_end`]) in a block, if any.
+#[inline(always)]
+fn first_stop(block: &[u8; 16]) -> Option<usize> {
+    let (mut sv, mut sp) = ([0u8; 16], [0u8; 16]);
+    for k in 0..16 {
+        sv[k] = u8::from(special(block[k]));
+        sp[k] = u8::from(block[k] == b' ');
+    }
+    let s = u128::from_le_bytes(sv);
+    let next = (s >> 8) | (1 << 120);
+    let stop = s & !(u128::from_le_bytes(sp) & !next);
+    (stop != 0).then(|| (stop.trailing_zeros() / 8) as usize)
 }
 
 /// Collapses runs of whitespace (including U+3000 and NBSP) into one space and trims.
