@@ -222,11 +222,13 @@ fn render_pages(
         let mut context = render::newsletter_context(&view)?;
         let subject = view.subject.clone();
         drop(view);
+        // What both media's pages share is rendered once, from the web page's view.
+        let shared = renderer.newsletter_shared(&context)?;
         for (j, medium) in [Medium::Web, Medium::Email].into_iter().enumerate() {
             if medium != Medium::Web {
                 render::view::switch_medium(context.data_mut(), issue, edition, medium);
             }
-            let (html, text) = renderer.newsletter_from(&context)?;
+            let (html, text) = renderer.newsletter_with(&shared, &context)?;
             let page = Page { edition, medium, html, text, subject: subject.clone() };
             // The inbox lives as long as the renderers: sending cannot fail.
             let _ = queue.send((2 * (first + i) + j, page));
