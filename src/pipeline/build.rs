@@ -112,8 +112,9 @@ fn read_rest(
     // An event an earlier issue featured is left out unless its details changed since.
     let featured = store.featured_before(&week.to_string(), "event")?;
     let upcoming = events::unseen_or_changed(events::between(&all_events, from, to), &featured);
-    let mut titled: Vec<_> = posts.to_vec();
-    titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
+    // Borrowed, not cloned: the week's posts hold their unpacked bodies.
+    let upcoming_posts = context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to));
+    let titled: Vec<&Post> = posts.iter().chain(upcoming_posts).collect();
     let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, catalog, &titled, now);
     let latest = store.latest_posts(config.feed_items)?;
     Ok(Rest { all_events, post_events, upcoming, alt_titles, latest })
