@@ -90,12 +90,15 @@ impl Renderer {
                 message: e.to_string(),
             };
             // The split line is a comment on a line of its own, which renders as nothing: the
-            // halves' outputs together are the whole template's.
-            if let Some((shared, medium)) = source.split_once(MEDIUM_SPLIT).filter(|_| split) {
-                reg.register_template_string(&format!("{name}/shared"), shared).map_err(bad)?;
-                reg.register_template_string(&format!("{name}/medium"), medium).map_err(bad)?;
+            // halves' outputs together are the whole template's, so the whole is not compiled
+            // too (handlebars takes tens of millions of instructions to compile them).
+            match source.split_once(MEDIUM_SPLIT).filter(|_| split) {
+                Some((shared, medium)) => {
+                    reg.register_template_string(&format!("{name}/shared"), shared).map_err(bad)?;
+                    reg.register_template_string(&format!("{name}/medium"), medium).map_err(bad)?;
+                }
+                None => reg.register_template_string(name, source).map_err(bad)?,
             }
-            reg.register_template_string(name, source).map_err(bad)?;
         }
         Ok(Renderer { html, text })
     }
@@ -119,11 +122,7 @@ impl Renderer {
     /// [`newsletter_context`] (and perhaps switched to another medium by
     /// [`view::switch_medium`]).
     pub fn newsletter_from(&self, context: &handlebars::Context) -> Result<(String, String), RenderError> {
-        let with = |reg: &Handlebars, name: &str| {
-            reg.render_with_context(name, context)
-                .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
-        };
-        Ok((with(&self.html, "newsletter.html")?, with(&self.text, "newsletter.txt")?))
+        self.newsletter_with(&self.newsletter_shared(context)?, context)
     }
 
     /// What the newsletter's pages for the web and the email share, rendered once (from either
