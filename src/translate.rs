@@ -94,7 +94,7 @@ pub fn alt_titles(
     settings: Option<&TranslateSettings>,
     store: &Store,
     catalog: &Catalog,
-    posts: &[Post],
+    posts: &[&Post],
     now: DateTime<Utc>,
 ) -> AltTitles {
     let mut out = twins(posts);
@@ -143,9 +143,12 @@ pub fn alt_titles(
 }
 
 /// Posts in different languages about the same event (day and city) translate each other.
-fn twins(posts: &[Post]) -> AltTitles {
+fn twins(posts: &[&Post]) -> AltTitles {
     let mut out = AltTitles::new();
-    for a in posts {
+    // Only posts with an event in a city can be twins: pairing just those (in the same order)
+    // finds the same twins without going over every pair of a week's thousands of posts.
+    let posts: Vec<&Post> = posts.iter().copied().filter(|p| p.item.events.iter().any(|e| e.city.is_some())).collect();
+    for a in &posts {
         for b in posts.iter().filter(|b| b.item.lang != a.item.lang) {
             let same = a
                 .item

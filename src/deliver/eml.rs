@@ -60,12 +60,12 @@ pub fn message_id(week: Week, edition: &str, host: &str) -> String {
 pub fn render(m: &Message) -> Vec<u8> {
     let boundary = format!("=_digest_{}", crate::dedup::key_id(m.message_id));
     // The bodies in base64 (4/3 of their size, 78 bytes a line of 76), and the headers.
-    let mut h = String::with_capacity((m.text.len() + m.html.len()) / 57 * 78 + 4096);
+    let mut h = Vec::with_capacity((m.text.len() + m.html.len()) / 57 * 78 + 4096);
     header(&mut h, "From", &mailbox(m.from));
     if let Some(r) = m.reply_to {
         header(&mut h, "Reply-To", &mailbox(r));
     }
-    h.push_str(UNDISCLOSED);
+    h.extend_from_slice(UNDISCLOSED.as_bytes());
     header(&mut h, "Subject", &encode_words(m.subject));
     header(&mut h, "Date", &m.date.to_rfc2822());
     header(&mut h, "Message-ID", &format!("<{}>", m.message_id));
@@ -86,16 +86,16 @@ pub fn render(m: &Message) -> Vec<u8> {
         header(&mut h, "List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
     }
     header(&mut h, "Content-Type", &format!("multipart/alternative;\r\n boundary=\"{boundary}\""));
-    h.push_str("\r\n");
+    h.extend_from_slice(b"\r\n");
     for (mime, body) in [("text/plain", m.text), ("text/html", m.html)] {
-        h.push_str(&format!("--{boundary}\r\n"));
+        h.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         header(&mut h, "Content-Type", &format!("{mime}; charset=utf-8"));
         header(&mut h, "Content-Transfer-Encoding", "base64");
-        h.push_str("\r\n");
+        h.extend_from_slice(b"\r\n");
         base64_lines(&mut h, body.as_bytes());
     }
-    h.push_str(&format!("--{boundary}--\r\n"));
-    h.into_bytes()
+    h.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    h
 }
 
 /// The stored message addressed to one subscriber (its To line replaced).
@@ -108,11 +108,10 @@ pub fn with_recipient(eml: &[u8], address: &str, name: Option<&str>) -> Vec<u8> 
     text.replacen(UNDISCLOSED, &to, 1).into_bytes()
 }
 
-fn header(out: &mut String, name: &str, value: &str) {
-    out.push_str(name);
-    out.push_str(": ");
-    out.push_str(value);
-    out.push_str("\r\n");
+fn header(out: &mut Vec<u8>, name: &str, value: &str) {
+    for part in [name, ": ", value, "\r\n"] {
+        out.extend_from_slice(part.as_bytes());
+    }
 }
 
 /// `Name <addr>` with the name encoded when it is not plain ASCII.
@@ -154,11 +153,24 @@ pub fn encode_words(text: &str) -> String {
     words.iter().map(|w| format!("=?utf-8?B?{}?=", STANDARD.encode(w))).collect::<Vec<_>>().join("\r\n ")
 }
 
-fn base64_lines(out: &mut String, bytes: &[u8]) {
-    let encoded = STANDARD.encode(bytes);
-    for line in encoded.as_bytes().chunks(76) {
-        out.push_str(std::str::from_utf8(line).unwrap_or_default());
-        out.push_str("\r\n");
+/// `bytes` in base64, 76 characters a line: encoded at once into `out`, then spread over the
+/// lines from the back (the message is bytes, so no line is checked as UTF-8 on the way).
+fn base64_lines(out: &mut Vec<u8>, bytes: &[u8]) {
+    let start = out.len();
+    let len = base64::encoded_len(bytes.len(), true).unwrap_or(0);
+    let lines = len.div_ceil(76);
+    out.resize(start + len + 2 * lines, 0);
+    let written = STANDARD.encode_slice(bytes, &mut out[start..start + len]).unwrap_or(0);
+    debug_assert_eq!(written, len);
+    // Line i moves from start + 76 i to start + 78 i: moving the last first never overwrites
+    // a line not yet moved.
+    for i in (0..lines).rev() {
+        let from = start + 76 * i;
+        let end = (from + 76).min(start + len);
+        let to = start + 78 * i;
+        out.copy_within(from..end, to);
+        let tail = to + (end - from);
+        out[tail..tail + 2].copy_from_slice(b"\r\n");
     }
 }
 
@@ -181,6 +193,22 @@ mod tests {
             text: "你好",
             html: "<p>你好</p>",
         })
+    }
+
+    #[test]
+    fn base64_lines_are_the_encoding_cut_every_76_characters() {
+        for n in [0, 1, 56, 57, 58, 113, 114, 115, 1000] {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 7 % 256) as u8).collect();
+            let mut out = b"head".to_vec();
+            base64_lines(&mut out, &bytes);
+            let lines: String = STANDARD
+                .encode(&bytes)
+                .as_bytes()
+                .chunks(76)
+                .map(|l| format!("{}\r\n", String::from_utf8_lossy(l)))
+                .collect();
+            assert_eq!(String::from_utf8(out).unwrap(), format!("head{lines}"), "{n} bytes");
+        }
     }
 
     #[test]

@@ -112,8 +112,9 @@ fn read_rest(
     // An event an earlier issue featured is left out unless its details changed since.
     let featured = store.featured_before(&week.to_string(), "event")?;
     let upcoming = events::unseen_or_changed(events::between(&all_events, from, to), &featured);
-    let mut titled: Vec<_> = posts.to_vec();
-    titled.extend(context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to)).cloned());
+    // Borrowed, not cloned: the week's posts hold their unpacked bodies.
+    let upcoming_posts = context.iter().filter(|p| p.item.events.iter().any(|e| e.date >= from && e.date <= to));
+    let titled: Vec<&Post> = posts.iter().chain(upcoming_posts).collect();
     let alt_titles = crate::translate::alt_titles(config.translate.as_ref(), store, catalog, &titled, now);
     let latest = store.latest_posts(config.feed_items)?;
     Ok(Rest { all_events, post_events, upcoming, alt_titles, latest })
@@ -222,11 +223,13 @@ fn render_pages(
         let mut context = render::newsletter_context(&view)?;
         let subject = view.subject.clone();
         drop(view);
+        // What both media's pages share is rendered once, from the web page's view.
+        let shared = renderer.newsletter_shared(&context)?;
         for (j, medium) in [Medium::Web, Medium::Email].into_iter().enumerate() {
             if medium != Medium::Web {
                 render::view::switch_medium(context.data_mut(), issue, edition, medium);
             }
-            let (html, text) = renderer.newsletter_from(&context)?;
+            let (html, text) = renderer.newsletter_with(&shared, &context)?;
             let page = Page { edition, medium, html, text, subject: subject.clone() };
             // The inbox lives as long as the renderers: sending cannot fail.
             let _ = queue.send((2 * (first + i) + j, page));

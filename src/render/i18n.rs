@@ -2,7 +2,8 @@
 //! section headings, post kinds, dates, weekdays, time ranges and cities. Templates print
 //! these; they hold no words of their own.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use chrono::{Datelike, NaiveDate, NaiveTime};
 // The concurrent bundle (its memoizer behind a lock) lets the editions render on several threads.
@@ -100,6 +101,9 @@ pub enum Arg {
 pub struct Catalog {
     zh: FluentBundle<FluentResource>,
     en: FluentBundle<FluentResource>,
+    /// [`Catalog::date`]'s results: a week's thousands of posts fall on a few dozen days, and
+    /// formatting one (three messages) cost more than the rest of a post's view.
+    dates: Mutex<HashMap<(Lang, NaiveDate), String>>,
 }
 
 fn bundle(source: &str, lang: &str, file: &str) -> Result<FluentBundle<FluentResource>, RenderError> {
@@ -120,6 +124,7 @@ impl Catalog {
         Ok(Catalog {
             zh: bundle(ZH, "zh-CN", "locales/zh/digest.ftl")?,
             en: bundle(EN, "en", "locales/en/digest.ftl")?,
+            dates: Mutex::default(),
         })
     }
 
@@ -170,7 +175,9 @@ impl Catalog {
 
     /// `10月31日（周六）` / `Sat 31 Oct`.
     pub fn date(&self, lang: Lang, d: NaiveDate) -> String {
-        self.msg(lang, "date", &self.day_args(lang, d))
+        // A poisoned lock still holds whole entries: each is inserted in one step.
+        let mut dates = self.dates.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        dates.entry((lang, d)).or_insert_with(|| self.msg(lang, "date", &self.day_args(lang, d))).clone()
     }
 
     /// `2015年10月31日` / `31 Oct 2015`.

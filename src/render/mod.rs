@@ -27,6 +27,14 @@ const BUILTIN: &[(&str, &str)] = &[
     ("archive.html", include_str!("../../templates/archive.html.hbs")),
 ];
 
+/// The line splitting a newsletter template into the part the web page and the email share
+/// (above) and the part that differs between them (below: the footer's links). Only the
+/// built-in templates are split (a test checks that nothing above uses `medium` or `links`); a
+/// replaced template is rendered whole for each medium, whatever it holds.
+const MEDIUM_SPLIT: &str = "{{!-- Below: what differs between the web page and the email (the links); \
+                            the build renders what is above once for both, so it must not use `medium` \
+                            or `links`. --}}\n";
+
 /// A template problem, naming the template file.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -66,19 +74,31 @@ impl Renderer {
             reg.set_strict_mode(true);
         }
         for &(name, builtin) in BUILTIN {
-            let (file, source) = match overrides.map(|d| d.join(format!("{name}.hbs"))).filter(|p| p.is_file()) {
+            let (file, source, split) = match overrides.map(|d| d.join(format!("{name}.hbs"))).filter(|p| p.is_file()) {
                 Some(path) => {
                     let source = std::fs::read_to_string(&path).map_err(|e| RenderError::Template {
                         file: path.display().to_string(),
                         message: e.to_string(),
                     })?;
-                    (path, source)
+                    (path, source, false)
                 }
-                None => (PathBuf::from(format!("built-in {name}.hbs")), builtin.to_string()),
+                None => (PathBuf::from(format!("built-in {name}.hbs")), builtin.to_string(), true),
             };
             let reg = if name.ends_with(".txt") { &mut text } else { &mut html };
-            reg.register_template_string(name, source)
-                .map_err(|e| RenderError::Template { file: file.display().to_string(), message: e.to_string() })?;
+            let bad = |e: handlebars::TemplateError| RenderError::Template {
+                file: file.display().to_string(),
+                message: e.to_string(),
+            };
+            // The split line is a comment on a line of its own, which renders as nothing: the
+            // halves' outputs together are the whole template's, so the whole is not compiled
+            // too (handlebars takes tens of millions of instructions to compile them).
+            match source.split_once(MEDIUM_SPLIT).filter(|_| split) {
+                Some((shared, medium)) => {
+                    reg.register_template_string(&format!("{name}/shared"), shared).map_err(bad)?;
+                    reg.register_template_string(&format!("{name}/medium"), medium).map_err(bad)?;
+                }
+                None => reg.register_template_string(name, source).map_err(bad)?,
+            }
         }
         Ok(Renderer { html, text })
     }
@@ -102,17 +122,59 @@ impl Renderer {
     /// [`newsletter_context`] (and perhaps switched to another medium by
     /// [`view::switch_medium`]).
     pub fn newsletter_from(&self, context: &handlebars::Context) -> Result<(String, String), RenderError> {
-        let with = |reg: &Handlebars, name: &str| {
-            reg.render_with_context(name, context)
+        self.newsletter_with(&self.newsletter_shared(context)?, context)
+    }
+
+    /// What the newsletter's pages for the web and the email share, rendered once (from either
+    /// medium's `context`): the HTML and the text above their templates' [`MEDIUM_SPLIT`].
+    pub fn newsletter_shared(&self, context: &handlebars::Context) -> Result<Shared, RenderError> {
+        let shared = |reg: &Handlebars, name: &str| -> Result<Option<String>, RenderError> {
+            let half = format!("{name}/shared");
+            if !reg.has_template(&half) {
+                return Ok(None);
+            }
+            reg.render_with_context(&half, context)
+                .map(Some)
                 .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })
         };
-        Ok((with(&self.html, "newsletter.html")?, with(&self.text, "newsletter.txt")?))
+        Ok(Shared { html: shared(&self.html, "newsletter.html")?, text: shared(&self.text, "newsletter.txt")? })
+    }
+
+    /// [`Renderer::newsletter_from`] with the `shared` part of its pages already rendered: only
+    /// the part of each template below its [`MEDIUM_SPLIT`] is rendered for `context`.
+    pub fn newsletter_with(
+        &self,
+        shared: &Shared,
+        context: &handlebars::Context,
+    ) -> Result<(String, String), RenderError> {
+        let with = |reg: &Handlebars, name: &str, shared: &Option<String>| {
+            let half = format!("{name}/medium");
+            let (template, before) = match shared {
+                Some(before) => (half.as_str(), before.as_str()),
+                None => (name, ""),
+            };
+            let rest = reg
+                .render_with_context(template, context)
+                .map_err(|e| RenderError::Render { name: name.to_string(), message: e.to_string() })?;
+            let mut page = String::with_capacity(before.len() + rest.len());
+            page.push_str(before);
+            page.push_str(&rest);
+            Ok::<_, RenderError>(page)
+        };
+        Ok((with(&self.html, "newsletter.html", &shared.html)?, with(&self.text, "newsletter.txt", &shared.text)?))
     }
 
     /// The archive page listing every built week.
     pub fn archive_html(&self, view: &archive::ArchiveView) -> Result<String, RenderError> {
         render(&self.html, "archive.html", view).and_then(|html| inline_css(&html))
     }
+}
+
+/// The part of a newsletter's HTML and text that its web page and email share
+/// ([`Renderer::newsletter_shared`]); `None` for a template that is rendered whole.
+pub struct Shared {
+    html: Option<String>,
+    text: Option<String>,
 }
 
 /// The view as the newsletter templates see it.
@@ -174,6 +236,15 @@ fn render(reg: &Handlebars, name: &str, data: &impl serde::Serialize) -> Result<
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn built_in_newsletters_split_where_nothing_above_depends_on_the_medium() {
+        for (name, source) in &super::BUILTIN[..2] {
+            let (shared, medium) = source.split_once(super::MEDIUM_SPLIT).expect(name);
+            assert!(!shared.contains("links") && !shared.contains("medium"), "{name}");
+            assert!(medium.contains("links") && !medium.contains(super::MEDIUM_SPLIT), "{name}");
+        }
+    }
+
     #[test]
     fn escape_html_is_handlebars_escaping() {
         for s in [

@@ -6,8 +6,9 @@ use scraper::{Html, Node};
 use crate::parse::sanitize::drops_content;
 
 /// How much markup a summary first parses; it parses four times more each time that was not
-/// enough text.
-const FIRST_PREFIX: usize = 4096;
+/// enough text. A summary's 160 characters are at most 640 bytes of text, so 1 KB is often
+/// enough, where a first 4 KB parsed most bodies (a few KB) whole.
+const FIRST_PREFIX: usize = 1024;
 
 /// The text of an HTML fragment with whitespace collapsed, cut to at most `max` characters
 /// (on a character boundary, with an ellipsis when cut). What sanitizing drops (`script`,
