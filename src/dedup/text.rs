@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-use crate::parse::text::{decode_entities, named_entity, numeric_entity, strip_tags};
+use crate::parse::text::{decode_entities, memchr_near, named_entity, numeric_entity, strip_tags};
 
 /// Characters per shingle.
 pub const SHINGLE: usize = 5;
@@ -231,7 +231,7 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                 // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
                 // later `>` (as strip_tags); else it is punctuation.
                 if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
-                    && let Some(p) = memchr::memchr(b'>', &b[i..])
+                    && let Some(p) = memchr_near(b'>', &b[i..])
                 {
                     i += p + 1;
                 }

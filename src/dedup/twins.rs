@@ -199,7 +199,7 @@ fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
         flush(&mut run, i);
         let is_tag =
             c == b'<' && b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'));
-        if is_tag && let Some(j) = memchr::memchr(b'>', &b[i + 1..]) {
+        if is_tag && let Some(j) = crate::parse::text::memchr_near(b'>', &b[i + 1..]) {
             i += j + 2;
         } else {
             i += 1;

@@ -239,7 +239,11 @@ impl RawHtml {
     /// [`RawHtml::links_in`] gives it; `None` when it has none that sanitizing keeps.
     pub fn link_at(&self, markup: &str, at: usize) -> Option<String> {
         let href = attribute(&markup[at + 2..], "href").and_then(|v| clean_url(&v, self.base.as_ref()))?;
-        Some(escape_attribute(&href).into_owned())
+        // Most links need no escaping: the cleaned string is returned itself, not copied.
+        Some(match escape_attribute(&href) {
+            Cow::Borrowed(_) => href,
+            Cow::Owned(escaped) => escaped,
+        })
     }
 }
 

@@ -156,6 +156,18 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// `memchr::memchr(a, haystack)` for a byte that is most often a few bytes away (the `>` of
+/// a tag): see [`memchr2_near`].
+#[inline]
+pub(crate) fn memchr_near(a: u8, haystack: &[u8]) -> Option<usize> {
+    let Some(word) = haystack.first_chunk::<8>() else { return memchr::memchr(a, haystack) };
+    let hits = bytes_equal(u64::from_le_bytes(*word), a);
+    if hits != 0 {
+        return Some((hits.trailing_zeros() / 8) as usize);
+    }
+    memchr::memchr(a, &haystack[8..]).map(|k| k + 8)
+}
+
 /// `memchr::memchr2(a, b, haystack)` for scans that stop every few bytes (entity-escaped
 /// HTML has an `&` in every tag): the first 8 bytes are looked at as one word, which costs
 /// less than setting up the SIMD search for so short a distance.
@@ -191,6 +203,7 @@ mod tests {
                 let hay = &text[start..end];
                 assert_eq!(memchr2_near(b'&', b'<', hay), memchr::memchr2(b'&', b'<', hay), "{hay:?}");
                 assert_eq!(memchr2_near(b'&', b'\r', hay), memchr::memchr2(b'&', b'\r', hay), "{hay:?}");
+                assert_eq!(memchr_near(b'<', hay), memchr::memchr(b'<', hay), "{hay:?}");
             }
         }
         // Every byte before a hit, the hit at every position of the word.
@@ -199,6 +212,7 @@ mod tests {
                 let mut w = [other; 12];
                 w[hit] = b'<';
                 assert_eq!(memchr2_near(b'&', b'<', &w), memchr::memchr2(b'&', b'<', &w));
+                assert_eq!(memchr_near(b'<', &w), memchr::memchr(b'<', &w));
             }
         }
     }
