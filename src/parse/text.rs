@@ -168,6 +168,17 @@ pub(crate) fn memchr_near(a: u8, haystack: &[u8]) -> Option<usize> {
     memchr::memchr(a, &haystack[8..]).map(|k| k + 8)
 }
 
+/// The offsets of every `a` in `haystack`, as `memchr::memchr_iter` gives them, found by
+/// [`memchr_near`]: for the `<`s of markup, which are most often a few bytes apart.
+pub(crate) fn memchr_near_iter(a: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + memchr_near(a, haystack.get(from..)?)?;
+        from = at + 1;
+        Some(at)
+    })
+}
+
 /// `memchr::memchr2(a, b, haystack)` for scans that stop every few bytes (entity-escaped
 /// HTML has an `&` in every tag): the first 8 bytes are looked at as one word, which costs
 /// less than setting up the SIMD search for so short a distance.
@@ -204,6 +215,7 @@ mod tests {
                 assert_eq!(memchr2_near(b'&', b'<', hay), memchr::memchr2(b'&', b'<', hay), "{hay:?}");
                 assert_eq!(memchr2_near(b'&', b'\r', hay), memchr::memchr2(b'&', b'\r', hay), "{hay:?}");
                 assert_eq!(memchr_near(b'<', hay), memchr::memchr(b'<', hay), "{hay:?}");
+                assert!(memchr_near_iter(b'&', hay).eq(memchr::memchr_iter(b'&', hay)), "{hay:?}");
             }
         }
         // Every byte before a hit, the hit at every position of the word.
