@@ -10,7 +10,7 @@ use std::borrow::Cow;
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
-use crate::parse::text::{decode_entities, named_entity, numeric_entity, strip_tags};
+use crate::parse::text::{decode_entities, memchr_near, named_entity, numeric_entity, strip_tags};
 
 /// Characters per shingle.
 pub const SHINGLE: usize = 5;
@@ -98,22 +98,23 @@ const BASE_POW: u64 = BASE.wrapping_mul(BASE).wrapping_mul(BASE).wrapping_mul(BA
 /// The shingle's hash is a polynomial in `BASE` over its chars (+1, so that no char is zero).
 /// It rolls: the hash of the last `SHINGLE` chars is that of the `SHINGLE - 1` before, times
 /// `BASE`, plus the new char; dropping the oldest of them gives the next `SHINGLE - 1`. Those
-/// chars are kept in one `u128` (32 bits each) rather than a ring in memory: the scan keeps
-/// the whole state in registers.
+/// chars are kept in a ring of `SHINGLE - 1` slots indexed by the count of chars: a load and
+/// a store per char, which leaves the registers to the scan (a `u128` window shifted per
+/// char took two of them, and the scan spilled).
 struct Sketcher {
     mins: [u64; BINS],
-    /// The last `SHINGLE - 1` chars (+1), 32 bits each, the latest lowest; zero before the first.
-    window: u128,
-    /// The hash of the last `SHINGLE - 1` chars (of all of them before there are as many).
+    /// The last `SHINGLE - 1` chars (+1), the one pushed `k` chars ago (k = 1..=4) at
+    /// `(n - k) % (SHINGLE - 1)`; zero before the first.
+    ring: [u64; SHINGLE - 1],
+    /// The hash of the last `SHINGLE - 1` chars (of all of them before there are as many,
+    /// which is then also the hash of all of them: what a text shorter than a shingle hashes to).
     rolling: u64,
-    /// The hash of the last `SHINGLE` chars (of all of them before there are as many).
-    last: u64,
     n: usize,
 }
 
 impl Sketcher {
     fn new() -> Self {
-        Sketcher { mins: [EMPTY; BINS], window: 0, rolling: 0, last: 0, n: 0 }
+        Sketcher { mins: [EMPTY; BINS], ring: [0; SHINGLE - 1], rolling: 0, n: 0 }
     }
 
     #[inline(always)]
@@ -129,14 +130,18 @@ impl Sketcher {
     /// window of `SHINGLE` chars is a shingle.
     #[inline(always)]
     fn push(&mut self, c: u32) {
-        const _: () = assert!(SHINGLE == 5, "the window holds SHINGLE - 1 = 4 chars of 32 bits");
-        let c = u64::from(c) + 1;
+        self.push_plus_one(u64::from(c) + 1);
+    }
+
+    /// [`Sketcher::push`] of the char `c - 1` (the fast path's table holds chars plus one).
+    #[inline(always)]
+    fn push_plus_one(&mut self, c: u64) {
         // The oldest of the last `SHINGLE - 1` chars: it leaves the window with this one.
-        let out = (self.window >> 96) as u64;
+        let slot = &mut self.ring[self.n % (SHINGLE - 1)];
+        let out = *slot;
+        *slot = c;
         let h = self.rolling.wrapping_mul(BASE).wrapping_add(c);
         self.rolling = h.wrapping_sub(out.wrapping_mul(BASE_POW));
-        self.window = (self.window << 32) | u128::from(c);
-        self.last = h;
         self.n += 1;
         if out != 0 {
             self.add(mix(h));
@@ -148,7 +153,7 @@ impl Sketcher {
         let mut shingles = u32::try_from(self.n.saturating_sub(SHINGLE - 1)).unwrap_or(u32::MAX);
         if self.n > 0 && self.n < SHINGLE {
             // A text shorter than a shingle is one shingle.
-            self.add(mix(self.last));
+            self.add(mix(self.rolling));
             shingles = 1;
         }
         let mut sig = [0u16; BINS];
@@ -186,14 +191,14 @@ pub fn sketch_html(html: &str) -> Sketch {
 }
 
 /// What a byte is to the fast path: the char it stays in the comparison text (letters
-/// lowercased, digits), else [`SKIP`] (whitespace and punctuation: dropped), [`LT`], [`AMP`]
+/// lowercased, digits) plus one, as the sketcher hashes it, else [`SKIP`] (whitespace and punctuation: dropped), [`LT`], [`AMP`]
 /// or [`WIDE`] (any byte of a multi-byte character), all four below `b'0'`. One lookup
 /// classifies a byte.
 static BYTE_CLASS: [u8; 256] = {
     let mut table = [WIDE; 256];
     let mut b = 0;
     while b < 128 {
-        table[b] = if (b as u8).is_ascii_alphanumeric() { (b as u8).to_ascii_lowercase() } else { SKIP };
+        table[b] = if (b as u8).is_ascii_alphanumeric() { (b as u8).to_ascii_lowercase() + 1 } else { SKIP };
         b += 1;
     }
     table[b'<' as usize] = LT;
@@ -212,7 +217,11 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
     while let Some(&x) = b.get(i) {
         let class = BYTE_CLASS[usize::from(x)];
         if class > WIDE {
-            s.push(u32::from(class));
+            s.push_plus_one(u64::from(class));
+            i += 1;
+            continue;
+        }
+        if class == SKIP {
             i += 1;
             continue;
         }
@@ -222,7 +231,7 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                 // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
                 // later `>` (as strip_tags); else it is punctuation.
                 if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
-                    && let Some(p) = memchr::memchr(b'>', &b[i..])
+                    && let Some(p) = memchr_near(b'>', &b[i..])
                 {
                     i += p + 1;
                 }
@@ -237,7 +246,7 @@ fn fast_sketch(html: &str) -> Option<Sketch> {
                         _ if c.is_ascii() => {
                             let class = BYTE_CLASS[c as usize];
                             if class > WIDE {
-                                s.push(u32::from(class));
+                                s.push_plus_one(u64::from(class));
                             }
                         }
                         _ => push_wide(&mut s, c as u32)?,
@@ -399,7 +408,7 @@ mod tests {
             s.add(mix(poly(&cs[end - SHINGLE..end])));
         }
         // `finish` adds a text shorter than a shingle as one shingle.
-        s.last = poly(&cs);
+        s.rolling = poly(&cs);
         s.n = cs.len();
         s.finish()
     }

@@ -119,7 +119,7 @@ pub(crate) fn anchors(body: &RawHtml, markup: &str) -> Vec<u64> {
     // `</pre>` (`</code>`) or the end; the next block of its kind opens after that end. The
     // two kinds are followed apart: a block of one may hold one of the other.
     let (mut pre, mut code): (Option<usize>, Option<usize>) = (None, None);
-    for at in memchr::memchr_iter(b'<', b) {
+    for at in crate::parse::text::memchr_near_iter(b'<', b) {
         match b.get(at + 1).map(u8::to_ascii_lowercase) {
             Some(b'a') if crate::parse::raw::is_link_at(b, at) => {
                 if let Some(href) = body.link_at(markup, at) {
@@ -199,7 +199,7 @@ fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
         flush(&mut run, i);
         let is_tag =
             c == b'<' && b.get(i + 1).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'));
-        if is_tag && let Some(j) = memchr::memchr(b'>', &b[i + 1..]) {
+        if is_tag && let Some(j) = crate::parse::text::memchr_near(b'>', &b[i + 1..]) {
             i += j + 2;
         } else {
             i += 1;

@@ -239,7 +239,11 @@ impl RawHtml {
     /// [`RawHtml::links_in`] gives it; `None` when it has none that sanitizing keeps.
     pub fn link_at(&self, markup: &str, at: usize) -> Option<String> {
         let href = attribute(&markup[at + 2..], "href").and_then(|v| clean_url(&v, self.base.as_ref()))?;
-        Some(escape_attribute(&href).into_owned())
+        // Most links need no escaping: the cleaned string is returned itself, not copied.
+        Some(match escape_attribute(&href) {
+            Cow::Borrowed(_) => href,
+            Cow::Owned(escaped) => escaped,
+        })
     }
 }
 
@@ -418,12 +422,12 @@ pub fn without_dropped(html: &str) -> Cow<'_, str> {
 
 /// [`without_dropped`], with tag look-alikes escaped as `&lt;` too when `escape` is set.
 fn scan_dropped(html: &str, escape: bool) -> Cow<'_, str> {
-    // `memchr` (SIMD) rather than `str::find`'s word-at-a-time search: this scan runs over
-    // every body dedup reads.
+    // `memchr_near` (a word, then SIMD) rather than `str::find`'s word-at-a-time search: this
+    // scan runs over every body dedup reads, whose `<`s are most often a few bytes apart.
     let b = html.as_bytes();
     let mut out: Option<String> = None;
     let (mut copied, mut pos) = (0, 0);
-    while let Some(off) = memchr::memchr(b'<', &b[pos..]) {
+    while let Some(off) = super::text::memchr_near(b'<', &b[pos..]) {
         let at = pos + off;
         // What replaces `html[at..end]`: `&lt;` for a look-alike's `<`, nothing for a comment
         // or a dropped element (most tags are ruled out by their first byte alone).

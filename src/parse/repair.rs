@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::fmt::Write;
 
-use super::text::named_entity;
+use super::text::{memchr2_near, named_entity};
 
 /// Counts of what [`repair_xml`] changed, for warnings.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -99,7 +99,7 @@ fn next_special(bytes: &[u8], from: usize, controls: bool) -> usize {
     if controls {
         return next_flagged(bytes, from, &SPECIAL);
     }
-    bytes.get(from..).and_then(|rest| memchr::memchr2(b'&', b'<', rest)).map_or(bytes.len(), |k| from + k)
+    bytes.get(from..).and_then(|rest| memchr2_near(b'&', b'<', rest)).map_or(bytes.len(), |k| from + k)
 }
 
 /// Lazily-allocated output: only copies once the first change is made.

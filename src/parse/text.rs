@@ -156,9 +156,78 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// `memchr::memchr(a, haystack)` for a byte that is most often a few bytes away (the `>` of
+/// a tag): see [`memchr2_near`].
+#[inline]
+pub(crate) fn memchr_near(a: u8, haystack: &[u8]) -> Option<usize> {
+    let Some(word) = haystack.first_chunk::<8>() else { return memchr::memchr(a, haystack) };
+    let hits = bytes_equal(u64::from_le_bytes(*word), a);
+    if hits != 0 {
+        return Some((hits.trailing_zeros() / 8) as usize);
+    }
+    memchr::memchr(a, &haystack[8..]).map(|k| k + 8)
+}
+
+/// The offsets of every `a` in `haystack`, as `memchr::memchr_iter` gives them, found by
+/// [`memchr_near`]: for the `<`s of markup, which are most often a few bytes apart.
+pub(crate) fn memchr_near_iter(a: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = from + memchr_near(a, haystack.get(from..)?)?;
+        from = at + 1;
+        Some(at)
+    })
+}
+
+/// `memchr::memchr2(a, b, haystack)` for scans that stop every few bytes (entity-escaped
+/// HTML has an `&` in every tag): the first 8 bytes are looked at as one word, which costs
+/// less than setting up the SIMD search for so short a distance.
+#[inline]
+pub(crate) fn memchr2_near(a: u8, b: u8, haystack: &[u8]) -> Option<usize> {
+    let Some(word) = haystack.first_chunk::<8>() else { return memchr::memchr2(a, b, haystack) };
+    let word = u64::from_le_bytes(*word);
+    let hits = bytes_equal(word, a) | bytes_equal(word, b);
+    if hits != 0 {
+        return Some((hits.trailing_zeros() / 8) as usize);
+    }
+    memchr::memchr2(a, b, &haystack[8..]).map(|k| k + 8)
+}
+
+/// The high bit of each byte of `word` equal to `b`; exact up to the first such byte (a
+/// borrow may flag later bytes too, so only the lowest flag is to be read).
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let x = word ^ (ONES * u64::from(b));
+    x.wrapping_sub(ONES) & !x & (ONES << 7)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memchr2_near_agrees_with_memchr2() {
+        let text = b"ab&c<d\x00\xff&&<<0123456789abcdef&x\x80\x26\x3c\x25\x3b";
+        for start in 0..text.len() {
+            for end in start..=text.len() {
+                let hay = &text[start..end];
+                assert_eq!(memchr2_near(b'&', b'<', hay), memchr::memchr2(b'&', b'<', hay), "{hay:?}");
+                assert_eq!(memchr2_near(b'&', b'\r', hay), memchr::memchr2(b'&', b'\r', hay), "{hay:?}");
+                assert_eq!(memchr_near(b'<', hay), memchr::memchr(b'<', hay), "{hay:?}");
+                assert!(memchr_near_iter(b'&', hay).eq(memchr::memchr_iter(b'&', hay)), "{hay:?}");
+            }
+        }
+        // Every byte before a hit, the hit at every position of the word.
+        for hit in 0..8 {
+            for other in 0..=255u8 {
+                let mut w = [other; 12];
+                w[hit] = b'<';
+                assert_eq!(memchr2_near(b'&', b'<', &w), memchr::memchr2(b'&', b'<', &w));
+                assert_eq!(memchr_near(b'<', &w), memchr::memchr(b'<', &w));
+            }
+        }
+    }
 
     #[test]
     fn decodes_and_strips() {

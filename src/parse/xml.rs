@@ -11,7 +11,7 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::reader::Reader;
 
 use super::depth::MAX_DEPTH;
-use super::text::{line_col, named_entity, numeric_entity};
+use super::text::{line_col, memchr2_near, named_entity, numeric_entity};
 
 /// Namespaces the feed mappers care about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -205,7 +205,7 @@ fn resolve_text(raw: &str, out: &mut String) {
     // `done`: copied to `out` up to here; `from`: where the next search starts.
     let (mut done, mut from) = (0, 0);
     // The text between the bytes that need work is copied whole.
-    while let Some(i) = bytes.get(from..).and_then(|rest| memchr::memchr2(b'&', b'\r', rest)).map(|k| from + k) {
+    while let Some(i) = bytes.get(from..).and_then(|rest| memchr2_near(b'&', b'\r', rest)).map(|k| from + k) {
         out.push_str(&raw[done..i]);
         if bytes[i] == b'\r' {
             out.push('\n');
