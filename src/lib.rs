@@ -18,5 +18,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod store;
+#[cfg(test)]
+mod test_docs;
 pub mod translate;
 pub mod week;

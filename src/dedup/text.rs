@@ -428,15 +428,7 @@ mod tests {
             "<p>", "</a>", "<", ">", "&", ";", "&amp;", "&amp", "&#", "&#x4e2d;", "&#65;", "&nbsp;", "&lt;", "#", "+",
             "x", "Q", "7", " ", "中", "，", "Ｇ", "é", "&eacute;", "<b", "&#0;", "&#xD800;", "amp", "&#+1",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        for _ in 0..20_000 {
-            let mut html = String::new();
-            for _ in 0..12 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-            }
+        for html in crate::test_docs::random_docs(PIECES, 12, 0x2545_f491_4f6c_dd1d) {
             assert_eq!(sketch_html(&html), sketch(&normalize(&html)), "{html}");
         }
     }

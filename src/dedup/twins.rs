@@ -387,15 +387,7 @@ mod tests {
             "x",
         ];
         let base = url::Url::parse("http://example.org/blog/").ok();
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        for _ in 0..20_000 {
-            let mut html = String::new();
-            for _ in 0..14 {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                html.push_str(PIECES[(seed % PIECES.len() as u64) as usize]);
-            }
+        for html in crate::test_docs::random_docs(PIECES, 14, 0x9e37_79b9_7f4a_7c15) {
             let body = RawHtml::new(html.clone(), base.clone());
             assert_eq!(anchors(&body, &body.visible_markup()), anchors_reference(&body), "{html}");
         }

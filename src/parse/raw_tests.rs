@@ -1,6 +1,7 @@
 //! Tests of `parse::raw` (held bodies, packing, the markup scans dedup uses).
 
 use super::*;
+use crate::test_docs::random_docs;
 
 /// Tags match in any case: the cuts are those of the lowercased body.
 #[test]
@@ -30,7 +31,7 @@ fn drops_in_any_case() {
         "<textarea>",
         "</TEXTAREA>",
     ];
-    for html in random_docs(PIECES, 0x9e37_79b9_7f4a_7c15) {
+    for html in random_docs(PIECES, 10, 0x9e37_79b9_7f4a_7c15) {
         let lower = html.to_ascii_lowercase();
         assert_eq!(without_dropped(&html).to_ascii_lowercase(), without_dropped(&lower), "{html}");
     }
@@ -65,7 +66,7 @@ fn visible_is_escaping_then_dropping() {
         "<embed>",
         "-",
     ];
-    for html in random_docs(PIECES, 0x2545_f491_4f6c_dd1d) {
+    for html in random_docs(PIECES, 10, 0x2545_f491_4f6c_dd1d) {
         let escaped = super::super::lookalike::escape_tag_lookalikes(&html);
         assert_eq!(visible(&html), without_dropped(&escaped), "{html}");
     }
@@ -210,18 +211,4 @@ fn the_plain_http_shortcut_agrees_with_parsing() {
     }
     assert!(super::plainly_absolute_http("https://example.org/a?b#c"));
     assert!(super::plainly_absolute_http("http://web2.example-1.com"));
-}
-
-/// 20,000 documents of ten `pieces` each, drawn by a seeded xorshift (the same every run).
-fn random_docs(pieces: &'static [&'static str], mut seed: u64) -> impl Iterator<Item = String> {
-    (0..20_000).map(move |_| {
-        let mut html = String::new();
-        for _ in 0..10 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            html.push_str(pieces[(seed % pieces.len() as u64) as usize]);
-        }
-        html
-    })
 }
