@@ -36,13 +36,15 @@ fi
 bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 # Copies: a shared target folder may be rebuilt by someone else during the run.
+# Both with the `dist` profile (link-time optimization, one codegen unit): what `cargo install
+# --profile dist` installs, and the same settings for the peers.
 if [ -z "${DIGEST_BIN:-}" ]; then
-    (cd "$repo" && cargo build --release --quiet --bin digest)
-    DIGEST_BIN="$CARGO_TARGET_DIR/release/digest"
+    (cd "$repo" && cargo build --profile dist --locked --quiet --bin digest)
+    DIGEST_BIN="$CARGO_TARGET_DIR/dist/digest"
 fi
 if [ -z "${PEERS_BIN:-}" ]; then
-    (cd "$here/peers" && cargo build --release --quiet)
-    PEERS_BIN="$CARGO_TARGET_DIR/release/digest-bench-peers"
+    (cd "$here/peers" && cargo build --profile dist --quiet)
+    PEERS_BIN="$CARGO_TARGET_DIR/dist/digest-bench-peers"
 fi
 cp "$DIGEST_BIN" "$bin/digest"
 cp "$PEERS_BIN" "$bin/digest-bench-peers"
