@@ -12,6 +12,7 @@ use url::Url;
 use super::city::CityTable;
 use super::date::{DateHit, find_dates, find_dates_checked, find_time_range, may_hold_date, resolve};
 use super::gate::{has_any, is_numeric};
+use super::label::{Labelled, Lead};
 use super::text::{Doc, lowercase, percent_decode};
 use super::{City, Event};
 
@@ -30,14 +31,27 @@ static GATHERING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(沙龙|聚会|meetup|活动|大会|峰会|专场|报名|workshop|hackathon|conference|summit|techparty|party|研讨会|讲座)").unwrap()
 });
 /// Lines that mark a post as a (translated) article: bylines and source notes.
-static BYLINE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\W{0,3}(作者|译者|原文|原文链接|author|translator)\s*[:：]").unwrap());
-static VENUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,4}(?:活动|聚会|会议|大会|沙龙)?(?:地点|地址|场地|会场|venue|location)\s*[:：]\s*(.+)$")
-        .unwrap()
-});
-static ORGANIZER: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^\W{0,4}(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap());
+/// (Each after at most three non-word characters: `(?i)^\W{0,3}…`, see [`Labelled`].)
+pub(super) static BYLINE: Labelled = Labelled::new(
+    Lead::NonWord,
+    3,
+    || Regex::new(r"(?i)^(作者|译者|原文|原文链接|author|translator)\s*[:：]").unwrap(),
+    |_| true,
+);
+/// A venue label after at most four non-word characters (`(?i)^\W{0,4}…`, see [`Labelled`]).
+pub(super) static VENUE: Labelled = Labelled::new(
+    Lead::NonWord,
+    4,
+    || Regex::new(r"(?i)^(?:活动|聚会|会议|大会|沙龙)?(?:地点|地址|场地|会场|venue|location)\s*[:：]\s*(.+)$").unwrap(),
+    |_| true,
+);
+/// An organizer label after at most four non-word characters (`(?i)^\W{0,4}…`).
+pub(super) static ORGANIZER: Labelled = Labelled::new(
+    Lead::NonWord,
+    4,
+    || Regex::new(r"(?i)^(?:主办方|主办单位|主办|organi[sz]er)\s*[:：]\s*(.+)$").unwrap(),
+    |_| true,
+);
 
 static FILE_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9A-Za-z])(\d{2})(\d{2})(\d{2})[-_]").unwrap());
@@ -159,7 +173,7 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
 }
 
 /// The first capture of `re` (VENUE, ORGANIZER: both need a colon) on a line of `doc`.
-fn field(doc: &Doc, re: &Regex) -> Option<String> {
+fn field(doc: &Doc, re: &Labelled) -> Option<String> {
     doc.lines
         .iter()
         .filter(|l| has_any(&l.text, &[':', '：']))

@@ -8,12 +8,16 @@ use regex::Regex;
 use regex::bytes::{Regex as BytesRegex, RegexBuilder};
 
 use super::PostKind;
-use super::gate::{Gated, has_any, lowercases_to_ascii};
+use super::gate::{has_any, lowercases_to_ascii};
+use super::label::{Labelled, Lead};
 use super::text::{Doc, lowercase};
 
 /// A line that starts by telling how to sign up: "报名：http://…", "* 报名: 请通过微信".
-static SIGN_UP_LABEL: Gated = Gated::new(
-    || Regex::new(r"(?i)^\W{0,3}(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S").unwrap(),
+/// (After at most three non-word characters: `(?i)^\W{0,3}…`, see [`Labelled`].)
+pub(super) static SIGN_UP_LABEL: Labelled = Labelled::new(
+    Lead::NonWord,
+    3,
+    || Regex::new(r"(?i)^(?:活动|参会)?(?:报名|sign[ -]?up|registration)\s*[:：]\s*\S").unwrap(),
     // Every match holds 报名, or a colon and "sign" or "registration" (in any case: `s`, `S`
     // or `ſ`, which folds to `s`). Most lines with a colon hold no `s` in Chinese text.
     |t| t.contains("报名") || (has_any(t, &[':', '：']) && has_any(t, &['s', 'S', 'ſ'])),

@@ -8,6 +8,7 @@ pub mod events;
 mod fasthtml;
 mod gate;
 pub mod kind;
+mod label;
 pub mod names;
 pub mod schedule;
 pub mod slides;

@@ -10,24 +10,31 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
 use super::gate::{Gated, Marks, has_any, is_numeric};
+use super::label::{Labelled, Lead};
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
 use super::talks_roster::{Row, roster_row};
 use super::text::{Doc, lowercase};
 
-/// A label: every Chinese one holds 讲, 嘉, 享 or 演, both English ones an `e` (which no other
-/// character folds to).
-static SPEAKER_LABEL: Gated = Gated::new(
+/// A speaker label after at most three non-word characters (`(?i)^\W{0,3}…`, see
+/// [`Labelled`]): every Chinese one holds 讲, 嘉, 享 or 演, both English ones an `e` (which no
+/// other character folds to).
+pub(super) static SPEAKER_LABEL: Labelled = Labelled::new(
+    Lead::NonWord,
+    3,
     || {
-        Regex::new(r"(?i)^\W{0,3}(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
+        Regex::new(r"(?i)^(?:分享讲师|讲师介绍|讲师|主讲人|主讲者|主讲|演讲者|演讲嘉宾|嘉宾|分享人|分享者|讲者|表演者|speakers?|presenter)\s*[:：]\s*(.*)$").unwrap()
     },
     |t| has_any(t, &[':', '：']) && (has_any(t, &['讲', '嘉', '享', '演']) || has_byte(t, b'e')),
 );
-/// A label: "topic" and "title" both hold a `t` (which no other character folds to).
-static TOPIC_LABEL: Gated = Gated::new(
+/// A topic label after at most three non-word characters or `_` (`(?i)^[\W_]{0,3}…`, see
+/// [`Labelled`]): "topic" and "title" both hold a `t` (which no other character folds to).
+pub(super) static TOPIC_LABEL: Labelled = Labelled::new(
+    Lead::NonWordOrUnderscore,
+    3,
     || {
-        Regex::new(r"(?i)^[\W_]{0,3}(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
+        Regex::new(r"(?i)^(?:\d+\s*#\s*)?(?:第[一二三四五六七八九十\d]{1,2}个?)?(?:主题|题目|议题|topic|title)\s*[一二三四五六七八九十\d]*\s*[:：]\s*(.+)$").unwrap()
     },
     |t| has_any(t, &[':', '：']) && (has_any(t, &['题']) || has_byte(t, b't')),
 );

@@ -7,6 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::gate::{Gated, has_any};
+use super::label::{Labelled, Lead};
 use super::names::speaker_name;
 use super::text::Doc;
 
@@ -46,9 +47,13 @@ static SPEAKER_INTRO: Gated = Gated::new(
 static QUOTE_ONLY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"^[+*\-•\s]*[“”"]([^“”"]{2,60})[“”"]\s*$"#).unwrap());
 /// A line that offers a talk's slides: "讲稿：在此", "在线讲稿：…", "幻灯: …", "Slides: …".
-static SLIDE_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^\W{0,3}(?:在线|演讲)?(?:讲稿|幻灯片?|slides?|ppt|课件)(?:地址|下载|链接)?\s*[:：]").unwrap()
-});
+/// (After at most three non-word characters: `(?i)^\W{0,3}…`, see [`Labelled`].)
+pub(super) static SLIDE_LINE: Labelled = Labelled::new(
+    Lead::NonWord,
+    3,
+    || Regex::new(r"(?i)^(?:在线|演讲)?(?:讲稿|幻灯片?|slides?|ppt|课件)(?:地址|下载|链接)?\s*[:：]").unwrap(),
+    |_| true,
+);
 
 /// The speaker that the prose just before a quoted title names, if it clearly names one.
 pub(super) fn speaker_before_title(before: &str) -> Option<String> {
@@ -86,7 +91,7 @@ pub(super) fn slides_follow(doc: &Doc, i: usize, title: &str) -> Option<String> 
     const GENERIC: &[&str] = &["在此", "这里", "点此", "暂缺", "下载", "待定", "链接", "见", "here"];
     let line =
         doc.lines.iter().skip(i + 1).take(3).take_while(|l| l.heading == 0).find(|l| SLIDE_LINE.is_match(&l.text))?;
-    let value = SLIDE_LINE.replace(&line.text, "");
+    let value = SLIDE_LINE.strip(&line.text);
     let value = value.trim().trim_matches(['~', '“', '”', '"', ' ']);
     let generic = value.chars().count() < 2
         || value.contains("http")
