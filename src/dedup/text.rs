@@ -432,4 +432,57 @@ mod tests {
             assert_eq!(sketch_html(&html), sketch(&normalize(&html)), "{html}");
         }
     }
+
+    /// The one-pass sketch of HTML equals the reference sketch (no rolling) of its normalized
+    /// text, on short and long documents of the fast path's pieces (texts shorter than a
+    /// shingle, references, full-width forms) and of pieces that force the general path
+    /// (non-BMP and two-byte characters, references to them).
+    #[test]
+    fn sketch_html_agrees_with_the_reference_on_generated_docs() {
+        const FAST: &[&str] = &[
+            "<p>",
+            "</a>",
+            "<",
+            "<b",
+            ">",
+            "&",
+            ";",
+            "&amp;",
+            "&amp",
+            "&#x4e2d;",
+            "&#65;",
+            "&nbsp;",
+            "&lt;",
+            "&fjlig;",
+            "&#xff21;",
+            "&ThickSpace;",
+            "&#20013;",
+            "x",
+            "Q",
+            "7",
+            "42",
+            " ",
+            "\n\t",
+            "中",
+            "文字",
+            "，",
+            "、",
+            "\u{3000}",
+            "—",
+            "〇",
+            "々",
+            "Ｇ",
+            "ａ",
+            "１",
+            "！",
+            "ＡＢ１",
+        ];
+        const SLOW: &[&str] = &["😀", "é", "&#x1F600;", "&eacute;", "ﬁ", "Ω", "x", "中", " ", "<i>", "&amp;", "Ｇ"];
+        for (pieces, per_doc, seed) in [(FAST, 2, 1), (FAST, 3, 2), (FAST, 16, 3), (SLOW, 3, 4), (SLOW, 14, 5)] {
+            for html in crate::test_docs::random_docs(pieces, per_doc, 0x2545_f491_4f6c_dd1d ^ seed) {
+                assert_eq!(sketch_html(&html), sketch_reference(&normalize(&html)), "{html}");
+                assert!(!std::ptr::eq(pieces, FAST) || fast_sketch(&html).is_some(), "not fast: {html}");
+            }
+        }
+    }
 }

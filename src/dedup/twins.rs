@@ -178,16 +178,21 @@ fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
             f(&html[start..at]);
         }
     };
-    // Outside a run, 16 bytes none of which can start a run or a tag (`0`..=`<`: digits,
-    // `:`, `;`, `<`) are passed at once: most of a body (letters, CJK, spaces) is.
-    let quiet = |block: &[u8; 16]| !block.iter().fold(false, |any, &c| any | (c.wrapping_sub(b'0') <= b'<' - b'0'));
+    // Outside a run, the scan goes a word (8 bytes) at a time to the next byte that can start
+    // a run or a tag (`0`..=`<`: digits, `:`, `;`, `<`): most of a body (letters, CJK,
+    // spaces) cannot. It lands on that byte: going on a byte at a time from the start of the
+    // block that held it, each byte up to it took the block test again (every tag stops the
+    // scan): anchors 41.0M -> 35.3M instructions on the 30-feed corpus.
     let mut i = 0;
     while i < b.len() {
         if run.is_none() {
-            while let Some(block) = b[i..].first_chunk::<16>()
-                && quiet(block)
-            {
-                i += 16;
+            while let Some(word) = b[i..].first_chunk::<8>() {
+                let stops = bytes_between(u64::from_le_bytes(*word), b'0' - 1, b'<' + 1);
+                if stops != 0 {
+                    i += (stops.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                i += 8;
             }
         }
         let Some(&c) = b.get(i) else { break };
@@ -206,6 +211,17 @@ fn for_each_number(html: &str, mut f: impl FnMut(&str)) {
         }
     }
     flush(&mut run, b.len());
+}
+
+/// The high bit of each byte `c` of `word` with `lo < c < hi` (`hi` at most 128), exactly
+/// ("hasbetween" of Bit Twiddling Hacks: no borrow or carry crosses a byte).
+fn bytes_between(word: u64, lo: u8, hi: u8) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let low7 = word & (ONES * 127);
+    (ONES * (127 + u64::from(hi))).wrapping_sub(low7)
+        & !word
+        & low7.wrapping_add(ONES * (127 - u64::from(lo)))
+        & (ONES * 128)
 }
 
 /// Latin words (3+ letters, not function words) of a title, lowercased.
@@ -390,6 +406,52 @@ mod tests {
         for html in crate::test_docs::random_docs(PIECES, 14, 0x9e37_79b9_7f4a_7c15) {
             let body = RawHtml::new(html.clone(), base.clone());
             assert_eq!(anchors(&body, &body.visible_markup()), anchors_reference(&body), "{html}");
+        }
+    }
+
+    /// The runs of digits found in place are those of the stripped text, also across long
+    /// stretches that the scan passes 16 bytes at a time.
+    #[test]
+    fn numbers_agree_with_the_stripped_text() {
+        for at in 0..8 {
+            for c in 0..=255u8 {
+                for fill in [0u8, b'0', b'<', b'=', b'a', 0x7f, 0x80, 0xbc, 0xff] {
+                    let mut w = [fill; 8];
+                    w[at] = c;
+                    let want = w
+                        .iter()
+                        .enumerate()
+                        .fold(0u64, |m, (k, &x)| m | (u64::from(x > b'/' && x < b'=') << (8 * k + 7)));
+                    assert_eq!(bytes_between(u64::from_le_bytes(w), b'/', b'='), want, "{w:?}");
+                }
+            }
+        }
+        const PIECES: &[&str] = &[
+            "123",
+            "4",
+            "56789",
+            "<b>",
+            "</p>",
+            "<",
+            "<1",
+            ">",
+            ";",
+            ":",
+            "/",
+            "=",
+            "a",
+            " ",
+            "<!-- 99 -->",
+            "the quick brown fox jumps over ",
+            "中文字符串的测试",
+            "<a href=\"/x/2024\">",
+        ];
+        for html in crate::test_docs::random_docs(PIECES, 12, 0x2545_f491_4f6c_dd1d) {
+            let mut found = Vec::new();
+            for_each_number(&html, |num| found.push(num.to_string()));
+            let text = crate::parse::text::strip_tags(&html);
+            let want: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|n| n.len() >= 3).collect();
+            assert_eq!(found, want, "{html}");
         }
     }
 }
