@@ -1,8 +1,7 @@
 //! Tests of `parse::xml`: character data taken past quick-xml, depth limits, and the shared
-//! child buffer against the tree builder it replaced.
+//! child buffer against pushing each child onto its own element.
 
 use super::*;
-use crate::test_docs::random_docs;
 
 /// Text and CDATA are read past quick-xml: references, line ends and positions must come
 /// out as its events gave them.
@@ -43,187 +42,65 @@ fn deep_nesting_is_flattened_not_a_stack_overflow() {
 
 /// The shared child buffer ([`Open`]) builds the tree, warnings and error that pushing onto
 /// each open element's own `Vec` built (the reference below is that builder as it was).
+/// `Open` (one child buffer shared by the open elements, each element taking its children off
+/// its end when it closes) builds the tree that pushing every child onto its own element's
+/// `Vec` builds, over random runs of opens, texts and closes, and whatever is left open at the
+/// end closed as incomplete, as in a cut-off document.
 #[test]
 fn shared_child_buffer_builds_the_same_tree() {
-    const PIECES: &[&str] = &[
-        "<rss>",
-        "</rss>",
-        "<channel xmlns:a=\"http://www.w3.org/2005/Atom\">",
-        "</channel>",
-        "<item>",
-        "</item>",
-        "<a:link href=\"x\"/>",
-        "<b>",
-        "</b>",
-        "</c>",
-        "<![CDATA[<p>&amp;</p>]]>",
-        "<![CDATA[",
-        "]]>",
-        "<!-- c -->",
-        "text ",
-        "&amp;&lt;&#x4e2d;",
-        "\r\n",
-        "中文",
-        "&",
-        "<e/>",
-        "<x y='1' z=\"&amp;\">",
-    ];
-    let mut seen = 0;
-    for doc in random_docs(PIECES, 16, 0x2545_f491_4f6c_dd1d).take(5_000) {
-        let text = format!("<rss>{doc}");
-        let (got, want) = (parse(&text), parse_reference(&text));
-        assert_eq!(format!("{got:?}"), format!("{want:?}"), "{text}");
-        seen += usize::from(got.root.is_some_and(|r| r.elements().next().is_some()));
-    }
-    assert!(seen > 1_000, "too few documents with children: {seen}");
-    // Past the depth limit (flattened) and cut off inside open elements.
-    let deep = format!("<rss>{}a<b>t</b>{}", "<x>".repeat(MAX_DEPTH + 5), "</x>".repeat(MAX_DEPTH / 2));
-    assert_eq!(format!("{:?}", parse(&deep)), format!("{:?}", parse_reference(&deep)));
-}
-
-// The tree builder as it was before `Open`, each element pushing onto its own `Vec`.
-
-fn push_node_ref<'a>(stack: &mut [Element<'a>], node: Node<'a>) {
-    if let Some(top) = stack.last_mut() {
-        top.children.push(node);
-    }
-}
-
-fn close_ref<'a>(stack: &mut Vec<Element<'a>>, scopes: &mut Scopes<'a>, complete: bool) -> Option<Element<'a>> {
-    let mut el = stack.pop()?;
-    el.complete = complete;
-    let n = scopes.pushed.pop().unwrap_or(0);
-    let keep = scopes.bindings.len().saturating_sub(n);
-    scopes.bindings.truncate(keep);
-    if let Some(parent) = stack.last_mut() {
-        parent.children.push(Node::Element(el));
-        None
-    } else {
-        Some(el)
-    }
-}
-
-fn take_character_data_ref<'a>(text: &'a str, rest: &mut &[u8], taken: &mut usize, stack: &mut [Element<'a>]) {
-    loop {
-        let n = memchr::memchr(b'<', rest).unwrap_or(rest.len());
-        let start = text.len() - rest.len();
-        if n > 0 {
-            if let Some(raw) = text.get(start..start + n) {
-                push_node_ref(stack, Node::Text(Cow::Borrowed(raw)));
+    let element = |n: u32| Element {
+        ns: Ns::None,
+        qname: Cow::Owned(format!("e{n}")),
+        attrs: Vec::new(),
+        children: Vec::new(),
+        complete: false,
+        local_at: 0,
+    };
+    // Closes `naive`'s innermost element into its parent, or out as a finished tree.
+    let close_naive = |naive: &mut Vec<Element<'static>>, done: &mut Vec<Element<'static>>, complete: bool| {
+        if let Some(mut el) = naive.pop() {
+            el.complete = complete;
+            match naive.last_mut() {
+                Some(parent) => parent.children.push(Node::Element(el)),
+                None => done.push(el),
             }
-            *rest = &rest[n..];
-            *taken += n;
         }
-        // An unclosed section is left to the reader, which reports it.
-        let Some(len) = rest.strip_prefix(b"<![CDATA[").and_then(|body| memchr::memmem::find(body, b"]]>")) else {
-            return;
-        };
-        let body = start + n + 9;
-        if let Some(cdata) = text.get(body..body + len) {
-            push_node_ref(stack, Node::CData(Cow::Borrowed(cdata)));
-        }
-        *rest = &rest[9 + len + 3..];
-        *taken += 9 + len + 3;
-    }
-}
-
-fn parse_reference(text: &str) -> Document<'_> {
-    let mut reader = Reader::from_str(text);
-    let cfg = reader.config_mut();
-    cfg.check_end_names = false;
-    cfg.allow_unmatched_ends = true;
-    cfg.allow_dangling_amp = true;
-    cfg.check_comments = false;
-    cfg.expand_empty_elements = false;
-
-    let mut stack: Vec<Element<'_>> = Vec::new();
-    let mut scopes = Scopes::default();
-    let mut root: Option<Element<'_>> = None;
-    let mut warnings = Vec::new();
-    let mut error = None;
-    // Bytes of character data taken past the reader: its positions plus these are offsets in `text`.
-    let mut taken = 0usize;
-    let mut take_text = false;
-    // Elements opened below the depth limit are flattened into their ancestor at the limit
-    // (their text kept): the tree is walked and dropped recursively.
-    let (mut flattened, mut deepest_warned) = (0usize, false);
-    loop {
-        if take_text {
-            take_character_data_ref(text, reader.get_mut(), &mut taken, &mut stack);
-        }
-        let event = reader.read_event();
-        take_text = !matches!(event, Ok(Event::Text(_) | Event::GeneralRef(_)) | Err(_));
-        let position = |reader: &Reader<&[u8]>| line_col(text, reader.buffer_position() as usize + taken);
-        match event {
-            Ok(Event::Start(_)) if stack.len() >= MAX_DEPTH => {
-                flattened += 1;
-                if !deepest_warned {
-                    deepest_warned = true;
-                    let (line, col) = position(&reader);
-                    warnings
-                        .push(format!("line {line}, column {col}: elements nested over {MAX_DEPTH} deep flattened"));
+    };
+    let (mut seed, mut nested) = (0x2545_f491_4f6c_dd1d_u64, 0);
+    for round in 0..2_000 {
+        let (mut open, mut scopes, mut naive) = (Open::default(), Scopes::default(), Vec::new());
+        let (mut got, mut want) = (Vec::new(), Vec::new());
+        for step in 0..64u32 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            match seed % 5 {
+                0 | 1 => {
+                    open.open(element(step));
+                    naive.push(element(step));
+                    nested += usize::from(naive.len() > 2);
                 }
-            }
-            Ok(Event::Empty(_)) if stack.len() >= MAX_DEPTH => {}
-            Ok(Event::End(_)) if flattened > 0 => flattened -= 1,
-            Ok(Event::Start(e)) => {
-                if root.is_some() && stack.is_empty() {
-                    break; // content after the document element
-                }
-                let el = open(text, &e, &mut scopes, &mut warnings);
-                stack.push(el);
-            }
-            Ok(Event::Empty(e)) => {
-                if root.is_some() && stack.is_empty() {
-                    break;
-                }
-                let el = open(text, &e, &mut scopes, &mut warnings);
-                stack.push(el);
-                root = close_ref(&mut stack, &mut scopes, true).or(root);
-            }
-            Ok(Event::End(e)) => {
-                let name = e.name();
-                let name = name.as_ref();
-                match stack.iter().rposition(|el| el.qname == name) {
-                    Some(idx) => {
-                        if idx + 1 < stack.len() {
-                            let (line, col) = position(&reader);
-                            warnings.push(format!("line {line}, column {col}: unclosed elements before </{}>", name));
-                        }
-                        while stack.len() > idx {
-                            root = close_ref(&mut stack, &mut scopes, true).or(root);
-                        }
-                    }
-                    None => {
-                        let (line, col) = position(&reader);
-                        warnings.push(format!("line {line}, column {col}: stray </{}> ignored", name));
+                2 => {
+                    let text = Node::Text(Cow::Owned(format!("t{step}")));
+                    open.push_node(text.clone());
+                    if let Some(top) = naive.last_mut() {
+                        top.children.push(text);
                     }
                 }
-            }
-            // Only before the document element (text after markup is taken above), where
-            // text is not kept; handled the same way anywhere for safety.
-            Ok(Event::Text(t)) => push_node_ref(&mut stack, Node::Text(t.into_inner())),
-            Ok(Event::GeneralRef(r)) => push_node_ref(&mut stack, Node::Text(Cow::Owned(format!("&{};", &*r)))),
-            Ok(Event::CData(c)) => push_node_ref(&mut stack, Node::CData(c.into_inner())),
-            Ok(Event::Eof) => break,
-            Ok(_) => {} // declarations, comments, PIs, DOCTYPE (never expanded)
-            Err(e) => {
-                let (line, col) = line_col(text, reader.error_position() as usize + taken);
-                error = Some((line, col, e.to_string()));
-                break;
+                _ => {
+                    let complete = seed % 7 != 0;
+                    got.extend(close(&mut open, &mut scopes, complete));
+                    close_naive(&mut naive, &mut want, complete);
+                }
             }
         }
+        while !open.is_empty() {
+            got.extend(close(&mut open, &mut scopes, false));
+        }
+        while !naive.is_empty() {
+            close_naive(&mut naive, &mut want, false);
+        }
+        assert_eq!(format!("{got:?}"), format!("{want:?}"), "round {round}");
     }
-    if !stack.is_empty() && error.is_none() {
-        let (line, col) = line_col(text, text.len());
-        error = Some((
-            line,
-            col,
-            format!("unexpected end of input inside <{}>", stack.last().map_or("", |e| e.qname.as_ref())),
-        ));
-    }
-    while !stack.is_empty() {
-        root = close_ref(&mut stack, &mut scopes, false).or(root);
-    }
-    Document { root, warnings, error }
+    assert!(nested > 10_000, "too few nested elements: {nested}");
 }
