@@ -410,7 +410,7 @@ mod tests {
     }
 
     /// The runs of digits found in place are those of the stripped text, also across long
-    /// stretches that the scan passes 16 bytes at a time.
+    /// stretches that the scan passes 8 bytes at a time.
     #[test]
     fn numbers_agree_with_the_stripped_text() {
         for at in 0..8 {
