@@ -58,6 +58,15 @@ pub(super) fn unpacked_body(body: &RawHtml, content: rusqlite::types::ValueRef<'
 }
 
 impl Row<'_> {
+    /// About the bytes the row takes in the database: its JSON copy and its body.
+    pub(super) fn bytes(&self) -> usize {
+        let content = match &self.content {
+            Content::Text(text) => text.len(),
+            Content::Packed(bytes) => bytes.len(),
+        };
+        self.data.len() + self.links.len() + content
+    }
+
     pub(super) fn as_params(&self) -> [&dyn rusqlite::ToSql; 7] {
         [&self.post.id, &self.first_seen, &self.sort, &self.annotated, &self.links, &self.data, &self.content]
     }

@@ -15,6 +15,9 @@ const BULK_CACHE_KIB: i64 = -16 * 1024;
 /// Rows handed from the thread that makes them to the writer at a time.
 const ROW_BATCH: usize = 256;
 
+/// Bytes of rows written between two early flushes of a bulk run (see [`Writeback`]).
+const WRITEBACK_BYTES: usize = 8 << 20;
+
 impl Store {
     /// Records one run atomically: the merged posts, the validators of every URL fetched, and
     /// each source's outcome. A post already stored is merged with the incoming one (see
@@ -62,6 +65,8 @@ impl Store {
             }
         }
         let now_s = now.to_rfc3339();
+        // Opened before the scope, so that the flushing thread borrows it from outside.
+        let file = if bulk { tx.path().filter(|p| !p.is_empty()).and_then(Writeback::open) } else { None };
         let new = std::thread::scope(|scope| {
             // In batches: handing rows over one at a time (a futex wake per row, the threads
             // taking turns) cost about as much CPU as making them.
@@ -75,10 +80,18 @@ impl Store {
                     }
                 }
             });
+            let mut writeback = file.as_ref().map(|f| Writeback::start(scope, f));
             let mut statements = Statements::new(&tx)?;
             let mut new = 0;
             for (post, row) in posts.iter().zip(batches.into_iter().flatten()) {
-                new += upsert_post(&tx, &mut statements, post, row?, now)?;
+                let row = row?;
+                if let Some(w) = &mut writeback {
+                    w.wrote(row.bytes());
+                }
+                new += upsert_post(&tx, &mut statements, post, row, now)?;
+            }
+            if let Some(w) = writeback {
+                tracing::debug!("flushed the state database {} times while writing", w.finish());
             }
             Ok(new)
         })
@@ -164,5 +177,85 @@ impl Store {
         if let Err(e) = back {
             tracing::warn!("state database {}: staying in a rollback journal until the next run: {e}", self.path);
         }
+    }
+}
+
+/// Flushes the database file to disk on a thread of its own while a bulk run is written, the
+/// way RocksDB's `bytes_per_sync` does: SQLite syncs the file only at commit, and the kernel
+/// holds a cold run's 110 MB in its page cache until then, so the commit waited for all of it
+/// (0.32 s of a 4.2 s cold fetch, the disk idle until that moment). Flushed as it is written,
+/// the commit's sync finds only the last pages dirty. Durability is SQLite's as before: these
+/// syncs only start early what the commit's own `fsync` does (pages the kernel may write at
+/// any time), and a failed one is ignored, as the commit's sync still follows.
+struct Writeback<'s> {
+    /// A flush wanted; holds one, as a flush that is under way covers what came meanwhile.
+    flush: std::sync::mpsc::SyncSender<()>,
+    /// The flushing thread; it returns how many flushes it made.
+    thread: std::thread::ScopedJoinHandle<'s, usize>,
+    unflushed: usize,
+}
+
+impl<'s> Writeback<'s> {
+    /// The database file, opened for syncing (never written through this handle).
+    fn open(path: &str) -> Option<std::fs::File> {
+        std::fs::OpenOptions::new().write(true).open(path).ok()
+    }
+
+    /// Starts the flushing thread on `file`; it ends with [`Writeback::finish`], or when the
+    /// value is dropped (the scope then joins it).
+    fn start<'e>(scope: &'s std::thread::Scope<'s, 'e>, file: &'e std::fs::File) -> Self {
+        let (flush, wanted) = std::sync::mpsc::sync_channel::<()>(1);
+        let thread = scope.spawn(move || {
+            let mut flushes = 0;
+            for () in wanted {
+                match file.sync_data() {
+                    Ok(()) => flushes += 1,
+                    Err(e) => tracing::debug!("early flush of the state database: {e}"),
+                }
+            }
+            flushes
+        });
+        Writeback { flush, thread, unflushed: 0 }
+    }
+
+    /// Counts `bytes` written; asks for a flush every [`WRITEBACK_BYTES`] (never waiting for one).
+    fn wrote(&mut self, bytes: usize) {
+        self.unflushed += bytes;
+        if self.unflushed >= WRITEBACK_BYTES {
+            self.unflushed = 0;
+            let _ = self.flush.try_send(());
+        }
+    }
+
+    /// Waits for the flush under way, if any; returns how many were made.
+    fn finish(self) -> usize {
+        drop(self.flush);
+        self.thread.join().unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{WRITEBACK_BYTES, Writeback};
+
+    #[test]
+    fn writeback_flushes_once_per_interval_written_and_not_before() {
+        let file = tempfile::tempfile().unwrap();
+        std::thread::scope(|scope| {
+            let mut w = Writeback::start(scope, &file);
+            w.wrote(WRITEBACK_BYTES - 1);
+            assert_eq!(w.finish(), 0);
+            let mut w = Writeback::start(scope, &file);
+            w.wrote(WRITEBACK_BYTES - 1);
+            w.wrote(1);
+            // Asked while none was waiting: always taken.
+            assert_eq!(w.finish(), 1);
+            let mut w = Writeback::start(scope, &file);
+            for _ in 0..10 {
+                w.wrote(WRITEBACK_BYTES / 2);
+            }
+            // Five asked; one that comes while another waits adds nothing.
+            assert!((1..=5).contains(&w.finish()));
+        });
     }
 }
