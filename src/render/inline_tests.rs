@@ -54,7 +54,7 @@ impl Rng {
     }
 
     fn chance(&mut self) -> bool {
-        self.next() % 2 == 0
+        self.next() & 1 == 0
     }
 
     fn words(&mut self) -> String {
