@@ -9,11 +9,12 @@
 //! the markup above the footer is the same in both pages (all data in it is escaped, so it is
 //! the template's markup), closed rows of the body table, so the footer starts in the same
 //! parser state after the head row alone as after every row; no rule of the template's CSS
-//! looks at siblings or at what follows (type, class and descendant selectors only), so an
-//! element's inlined style depends on it and its ancestors, which the halves keep; and the
-//! inliner writes each element from the tree alone. A test compares the result with the
-//! whole inlining on generated issues; whatever does not look like the built-in template's
-//! pages (a replaced template, a footer cell found twice) is inlined whole.
+//! looks at siblings or at what follows (type, class and descendant selectors only; a test
+//! checks the built-in styles), so an element's inlined style depends on it and its
+//! ancestors, which the halves keep; and the inliner writes each element from the tree alone.
+//! A test compares the result with the whole inlining on generated issues; whatever does not
+//! look like the built-in template's pages (a replaced template, a footer cell found twice)
+//! is inlined whole.
 
 use super::{RenderError, inline_css};
 

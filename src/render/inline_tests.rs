@@ -197,3 +197,18 @@ fn pages_unlike_the_built_in_template_are_inlined_whole() {
     assert!(footer_page(&web, &other, shared).is_none());
     assert_eq!(inline_pair(&web, &other, Some(shared)).unwrap(), whole(&web, &other));
 }
+
+#[test]
+fn the_built_in_styles_look_at_no_siblings() {
+    // The splice keeps an element's style only if it depends on the element and its ancestors
+    // (see the module's comment): no sibling combinator or pseudo-class (`+`, `~`,
+    // `:first-child`, `:nth-child`…) in a rule of the built-in newsletter.
+    let (_, rest) = crate::render::BUILTIN[0].1.split_once("<style>").unwrap();
+    let (css, _) = rest.split_once("</style>").unwrap();
+    let selectors: Vec<&str> =
+        css.lines().filter_map(|l| l.split_once('{').map(|(s, _)| s.trim())).filter(|s| !s.starts_with('@')).collect();
+    assert!(selectors.len() > 20, "{selectors:?}");
+    for s in selectors {
+        assert!(!s.contains(['+', '~', ':']), "{s}");
+    }
+}
