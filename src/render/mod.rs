@@ -7,6 +7,7 @@ pub mod events;
 pub mod feeds;
 pub mod glossary;
 pub mod i18n;
+pub mod inline;
 pub mod text;
 pub mod view;
 
@@ -175,6 +176,14 @@ impl Renderer {
 pub struct Shared {
     html: Option<String>,
     text: Option<String>,
+}
+
+impl Shared {
+    /// The length of the shared HTML: the pages [`Renderer::newsletter_with`] renders with
+    /// this begin with that many bytes of it ([`inline::inline_pair`] inlines them together).
+    pub fn html_len(&self) -> Option<usize> {
+        self.html.as_ref().map(String::len)
+    }
 }
 
 /// The view as the newsletter templates see it.

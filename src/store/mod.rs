@@ -122,6 +122,8 @@ pub struct SourceRun {
 pub struct Store {
     conn: Connection,
     path: String,
+    /// The database file (none in memory), for [`Store::reader`].
+    file: Option<std::path::PathBuf>,
 }
 
 impl Store {
@@ -133,7 +135,7 @@ impl Store {
                 .map_err(|source| StoreError::Folder { path: dir.display().to_string(), source })?;
         }
         let conn = Connection::open(path).map_err(|source| StoreError::Sqlite { path: shown.clone(), source })?;
-        let mut store = Store { conn, path: shown };
+        let mut store = Store { conn, path: shown, file: Some(path.to_path_buf()) };
         store.init()?;
         Ok(store)
     }
@@ -142,9 +144,22 @@ impl Store {
     pub fn in_memory() -> Result<Store, StoreError> {
         let conn =
             Connection::open_in_memory().map_err(|source| StoreError::Sqlite { path: ":memory:".into(), source })?;
-        let mut store = Store { conn, path: ":memory:".into() };
+        let mut store = Store { conn, path: ":memory:".into(), file: None };
         store.init()?;
         Ok(store)
+    }
+
+    /// A second, read-only connection to the same database, to read on another thread beside
+    /// this one (a build reads its week's posts so); `None` in memory, where a second
+    /// connection would open another, empty database.
+    pub fn reader(&self) -> Result<Option<Store>, StoreError> {
+        let Some(file) = &self.file else { return Ok(None) };
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY
+            | rusqlite::OpenFlags::SQLITE_OPEN_URI
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(file, flags).map_err(|e| self.err(e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(|e| self.err(e))?;
+        Ok(Some(Store { conn, path: self.path.clone(), file: None }))
     }
 
     fn init(&mut self) -> Result<(), StoreError> {

@@ -461,3 +461,17 @@ fn killed_cold_runs_roll_back_whole() {
     }
     assert_eq!(killed, 4, "only {killed} of {rounds} runs were killed");
 }
+
+#[test]
+fn a_reader_reads_what_the_store_holds_and_cannot_write() {
+    assert!(Store::in_memory().unwrap().reader().unwrap().is_none());
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("d.sqlite")).unwrap();
+    assert_eq!(s.save_run(&[], &many_posts(5, 3), now()).unwrap(), 5);
+    let reader = s.reader().unwrap().expect("a file has a second connection");
+    let week = |s: &Store| s.posts_between_unpacked(day(2015, 10, 26), day(2015, 11, 1), chrono_tz::UTC).unwrap();
+    assert_eq!(week(&reader).len(), 5);
+    assert_eq!(week(&reader), week(&s));
+    assert!(reader.conn.execute("DELETE FROM items", []).is_err());
+    assert_eq!(s.post_count().unwrap(), 5);
+}
