@@ -350,7 +350,8 @@ fn plainly_absolute_http(value: &str) -> bool {
     let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
         return false;
     };
-    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    // Bytes, not chars: the three are ASCII (a `&[char]` pattern decodes every char).
+    let host = &rest[..rest.bytes().position(|c| matches!(c, b'/' | b'?' | b'#')).unwrap_or(rest.len())];
     !host.is_empty()
         && host.split('.').all(|label| {
             let b = label.as_bytes();
@@ -363,7 +364,9 @@ fn plainly_absolute_http(value: &str) -> bool {
 
 /// `&`, NBSP and `"` escaped as html5ever's serializer writes attribute values.
 fn escape_attribute(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '\u{a0}', '"']) {
+    // One byte search (0xc2 leads the UTF-8 of NBSP) instead of a `&[char]` pattern, which
+    // decodes every char of every link: most links hold none of the three.
+    if memchr::memchr3(b'&', b'"', 0xc2, s.as_bytes()).is_none() || !s.contains(['&', '\u{a0}', '"']) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.replace('&', "&amp;").replace('\u{a0}', "&nbsp;").replace('"', "&quot;"))
