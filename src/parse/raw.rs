@@ -232,17 +232,26 @@ impl RawHtml {
     pub fn links_in(&self, markup: &str) -> Vec<String> {
         let b = markup.as_bytes();
         // Each `<a` ignoring ASCII case, found without a lowercased copy of the markup.
-        memchr::memchr_iter(b'<', b).filter(|&at| is_link_at(b, at)).filter_map(|at| self.link_at(markup, at)).collect()
+        memchr::memchr_iter(b'<', b)
+            .filter(|&at| is_link_at(b, at))
+            .filter_map(|at| self.link_at(markup, at).map(Cow::into_owned))
+            .collect()
     }
 
     /// The link of the `<a` tag at `at` in `markup` (see [`is_link_at`]) as
     /// [`RawHtml::links_in`] gives it; `None` when it has none that sanitizing keeps.
-    pub fn link_at(&self, markup: &str, at: usize) -> Option<String> {
-        let href = attribute(&markup[at + 2..], "href").and_then(|v| clean_url(&v, self.base.as_ref()))?;
+    /// Borrowed from `markup` when it is written there as it is given (most links: an
+    /// absolute `http(s)` URL without references or escapes), so that twin search, which
+    /// only hashes it, allocates nothing for it.
+    pub fn link_at<'a>(&self, markup: &'a str, at: usize) -> Option<Cow<'a, str>> {
+        let value = attribute(&markup[at + 2..], "href")?;
+        // `clean_url` keeps a plainly absolute URL as written: no copy of it is made here.
+        let href =
+            if plainly_absolute_http(&value) { value } else { Cow::Owned(clean_url(&value, self.base.as_ref())?) };
         // Most links need no escaping: the cleaned string is returned itself, not copied.
         Some(match escape_attribute(&href) {
             Cow::Borrowed(_) => href,
-            Cow::Owned(escaped) => escaped,
+            Cow::Owned(escaped) => Cow::Owned(escaped),
         })
     }
 }
@@ -341,7 +350,8 @@ fn plainly_absolute_http(value: &str) -> bool {
     let Some(rest) = value.strip_prefix("https://").or_else(|| value.strip_prefix("http://")) else {
         return false;
     };
-    let host = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    // Bytes, not chars: the three are ASCII (a `&[char]` pattern decodes every char).
+    let host = &rest[..rest.bytes().position(|c| matches!(c, b'/' | b'?' | b'#')).unwrap_or(rest.len())];
     !host.is_empty()
         && host.split('.').all(|label| {
             let b = label.as_bytes();
@@ -354,15 +364,17 @@ fn plainly_absolute_http(value: &str) -> bool {
 
 /// `&`, NBSP and `"` escaped as html5ever's serializer writes attribute values.
 fn escape_attribute(s: &str) -> Cow<'_, str> {
-    if !s.contains(['&', '\u{a0}', '"']) {
+    // One byte search (0xc2 leads the UTF-8 of NBSP) instead of a `&[char]` pattern, which
+    // decodes every char of every link: most links hold none of the three.
+    if memchr::memchr3(b'&', b'"', 0xc2, s.as_bytes()).is_none() || !s.contains(['&', '\u{a0}', '"']) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.replace('&', "&amp;").replace('\u{a0}', "&nbsp;").replace('"', "&quot;"))
 }
 
 /// The decoded value of attribute `name` in the rest of a start tag (after its name); the
-/// first occurrence wins, as in an HTML parser.
-fn attribute(tag: &str, name: &str) -> Option<String> {
+/// first occurrence wins, as in an HTML parser. Borrowed when it holds no reference.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<Cow<'a, str>> {
     let b = tag.as_bytes();
     let mut i = 0;
     loop {
@@ -402,7 +414,7 @@ fn attribute(tag: &str, name: &str) -> Option<String> {
             }
         }
         if attr.eq_ignore_ascii_case(name) {
-            return Some(super::text::decode_entities(value).into_owned());
+            return Some(super::text::decode_entities(value));
         }
     }
 }
