@@ -176,7 +176,7 @@ mod tests {
             matched += usize::from(want);
             assert_eq!(sign_up_line(&t), want, "{t}");
         }
-        assert!(matched > 2_000, "{matched}");
+        assert!(matched > 1_000, "{matched}");
     }
 
     #[test]
