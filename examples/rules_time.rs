@@ -72,7 +72,7 @@ fn main() {
             lap(0, &mut spent);
             let evs = schedule::schedule_events(doc, published, &cities, || hint);
             lap(1, &mut spent);
-            let main = if evs.is_empty() { events::main_event(doc, &post, &cities) } else { None };
+            let main = if evs.is_empty() { events::main_event(doc, &post, &cities, None) } else { None };
             lap(2, &mut spent);
             let art = events::is_article_without_gathering(&parsed.title, doc);
             lap(3, &mut spent);
@@ -81,7 +81,7 @@ fn main() {
             lap(4, &mut spent);
             let tk = talks::find_talks(doc);
             lap(5, &mut spent);
-            let dl = if has_event { events::deadline(doc, published) } else { None };
+            let dl = if has_event { events::deadline(doc, published, None) } else { None };
             lap(6, &mut spent);
             format!("{evs:?}{main:?}{art}{k:?}{tk:?}{dl:?}").hash(&mut h);
         }

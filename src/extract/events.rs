@@ -11,7 +11,7 @@ use url::Url;
 
 use super::city::CityTable;
 use super::date::{DateHit, find_dates, find_dates_checked, find_time_range, may_hold_date, resolve};
-use super::gate::{has_any, is_numeric};
+use super::gate::{has_any, has_str, is_numeric};
 use super::label::{Labelled, Lead};
 use super::text::{Doc, lowercase, percent_decode};
 use super::{City, Event};
@@ -140,7 +140,8 @@ pub fn is_article_without_gathering(title: &str, doc: &Doc) -> bool {
     article && !GATHERING.is_match(title)
 }
 
-fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand> {
+/// `dated`, when known, is [`may_hold_date`] of each line.
+fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>, dated: Option<&[bool]>) -> Vec<Cand> {
     let mut out = Vec::new();
     for h in find_dates(title, true) {
         if let Some(d) = resolve(&h, published) {
@@ -148,7 +149,7 @@ fn candidates(title: &str, doc: &Doc, published: Option<NaiveDate>) -> Vec<Cand>
         }
     }
     for (i, l) in doc.lines.iter().enumerate() {
-        if !may_hold_date(&l.text) {
+        if !dated.and_then(|d| d.get(i).copied()).unwrap_or_else(|| may_hold_date(&l.text)) {
             continue;
         }
         // HOLD is looked for once per line, and only when needed; `loose` only matters to a
@@ -216,9 +217,10 @@ pub fn url_city(cities: &CityTable, url: &Url) -> Option<City> {
 /// How many days before its publication a post's event may lie (recaps come within weeks).
 pub const STALE_DAYS: i64 = 60;
 
-/// The main event of a post, if it names a date for one.
-pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<Event> {
-    let mut cands = candidates(post.title, doc, post.published);
+/// The main event of a post, if it names a date for one. `dated`, when known, is
+/// [`may_hold_date`] of each line of `doc`.
+pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable, dated: Option<&[bool]>) -> Option<Event> {
+    let mut cands = candidates(post.title, doc, post.published, dated);
     // Days long before the post are history it mentions, not its event.
     cands.retain(|c| post.published.is_none_or(|p| (p - c.date).num_days() <= STALE_DAYS));
     if cands.is_empty()
@@ -239,7 +241,7 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
     // Times: after the date on its line, else on a labelled line with the same date or none.
     let mut times = line_text.and_then(|l| l.get(best.hit.end..)).and_then(find_time_range);
     if times.is_none() {
-        times = doc.lines.iter().filter(|l| l.text.contains("开始") || LABEL_TIME.is_match(&l.text)).find_map(|l| {
+        times = doc.lines.iter().filter(|l| has_str(&l.text, "开始") || LABEL_TIME.is_match(&l.text)).find_map(|l| {
             let ds = find_dates(&l.text, true);
             let same = ds.iter().all(|h| resolve(h, post.published) == Some(best.date));
             if !same {
@@ -258,11 +260,11 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
         .find(|l| {
             let t = lowercase(&l.text);
             let h = lowercase(&l.href);
-            t.contains("报名")
-                || t.contains("register")
-                || h.contains("huodongxing")
-                || h.contains("event.weibo")
-                || h.contains("register")
+            has_str(&t, "报名")
+                || has_str(&t, "register")
+                || has_str(&h, "huodongxing")
+                || has_str(&h, "event.weibo")
+                || has_str(&h, "register")
         })
         .and_then(|l| Url::parse(&l.href).ok());
     Some(Event {
@@ -280,9 +282,20 @@ pub fn main_event(doc: &Doc, post: &PostInfo<'_>, cities: &CityTable) -> Option<
     })
 }
 
-/// A submission or registration deadline (截止, `… 前`), which is not an event.
-pub fn deadline(doc: &Doc, published: Option<NaiveDate>) -> Option<NaiveDate> {
-    doc.lines.iter().find_map(|l| {
-        find_dates(&l.text, false).into_iter().find(|h| is_deadline(&l.text, h)).and_then(|h| resolve(&h, published))
+/// A submission or registration deadline (截止, `… 前`), which is not an event. `dated`, when
+/// known, is [`may_hold_date`] of each line of `doc`.
+pub fn deadline(doc: &Doc, published: Option<NaiveDate>, dated: Option<&[bool]>) -> Option<NaiveDate> {
+    doc.lines.iter().enumerate().find_map(|(i, l)| {
+        let hits = match dated.and_then(|d| d.get(i)) {
+            Some(&may) => {
+                if may {
+                    find_dates_checked(&l.text, false)
+                } else {
+                    Vec::new()
+                }
+            }
+            None => find_dates(&l.text, false),
+        };
+        hits.into_iter().find(|h| is_deadline(&l.text, h)).and_then(|h| resolve(&h, published))
     })
 }

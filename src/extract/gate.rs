@@ -91,6 +91,46 @@ pub(super) fn has_any(text: &str, chars: &[char]) -> bool {
     chars.iter().any(|&c| has_char(text.as_bytes(), c.encode_utf8(&mut [0; 4]).as_bytes()))
 }
 
+/// Whether `hay` holds `needle`, as `str::contains` tells: a `memchr` for one byte of the needle
+/// (its first, or its last when the first is a Han lead byte, which thousands of characters
+/// share), then a comparison. For the short texts the rules test (titles, headers, lines), the
+/// two-way searcher that `str::contains` sets up per call cost more than the search: the rules'
+/// `str::contains` calls took 12.3 M instructions of the 30-feed fetch; this, [`has_any`] and
+/// [`ByteSet`] in their place take 4 M. A match of UTF-8 in UTF-8 as bytes is one as text.
+pub(super) fn has_str(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let (Some(&first), Some(&last)) = (n.first(), n.last()) else { return true };
+    let Some(starts) = (h.len() + 1).checked_sub(n.len()) else { return false };
+    if (0xe3..=0xe9).contains(&first) {
+        // A match starting at `p` ends at `p + n.len() - 1`.
+        memchr::memchr_iter(last, &h[n.len() - 1..]).any(|p| h[p..].starts_with(n))
+    } else {
+        memchr::memchr_iter(first, &h[..starts]).any(|p| h[p..].starts_with(n))
+    }
+}
+
+/// The bytes a short text holds, as a set: a word with a byte outside it is not in the text.
+/// Classifying a post looks for some thirty words in its lowercased title; most titles hold
+/// none, and most words have a byte the title lacks, so that one look-up per byte of a word
+/// replaces most searches (4.3 M instructions of the 30-feed fetch went to those searches).
+pub(super) struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// The bytes of `text`.
+    pub(super) fn of(text: &str) -> Self {
+        let mut set = [0u64; 4];
+        for &x in text.as_bytes() {
+            set[usize::from(x >> 6)] |= 1 << (x & 63);
+        }
+        ByteSet(set)
+    }
+
+    /// Whether every byte of `word` is in the set: true whenever the text holds `word`.
+    pub(super) fn may_hold(&self, word: &str) -> bool {
+        word.bytes().all(|x| self.0[usize::from(x >> 6)] >> (x & 63) & 1 != 0)
+    }
+}
+
 /// `char::is_numeric`, without its table search for the CJK ideographs U+4E00–U+9FFF (none of
 /// which is a number by category, a test checks), which start most lines of Chinese text.
 #[inline]
@@ -259,6 +299,42 @@ mod tests {
             assert_eq!(Marks::of(&format!("中文a{c}é𝟙末")).0, mark, "{c}");
         }
         assert_eq!(Marks::of("中文aé𝟙末”》）；").0, 0);
+    }
+
+    #[test]
+    fn has_str_is_contains() {
+        const PIECES: &[&str] =
+            &["报名", "报", "名", "主讲", "a", "by", "b", "y", "开始", " ", "中", "\u{8b1b}", "é", "𝟙", ""];
+        let docs: Vec<String> = crate::test_docs::random_docs(PIECES, 6, 0x5eed).take(3_000).collect();
+        let mut found = 0;
+        for hay in &docs {
+            for needle in docs.iter().take(40).map(|s| s.as_str()).chain(PIECES.iter().copied()) {
+                let want = hay.contains(needle);
+                found += usize::from(want);
+                assert_eq!(has_str(hay, needle), want, "{hay:?} {needle:?}");
+            }
+            for k in 0..=hay.len() {
+                if let (Some(a), Some(b)) = (hay.get(k..), hay.get(..k)) {
+                    assert!(has_str(hay, a) && has_str(hay, b), "{hay:?} {k}");
+                }
+            }
+        }
+        assert!(found > 10_000, "{found}");
+    }
+
+    #[test]
+    fn byte_set_holds_every_word_of_the_text() {
+        const PIECES: &[&str] = &["征集", "回顾", "cfp", "summit", "a", " ", "报名", "\u{8b1b}", "é", "𝟙", "总结", "x"];
+        let docs: Vec<String> = crate::test_docs::random_docs(PIECES, 4, 0xb17e).take(2_000).collect();
+        let mut skipped = 0;
+        for text in &docs {
+            let set = ByteSet::of(text);
+            for word in docs.iter().take(50).map(|s| s.as_str()).chain(PIECES.iter().copied()) {
+                assert!(!text.contains(word) || set.may_hold(word), "{text:?} {word:?}");
+                skipped += usize::from(!set.may_hold(word));
+            }
+        }
+        assert!(skipped > 10_000, "{skipped}");
     }
 
     #[test]

@@ -7,12 +7,13 @@ use chrono::NaiveDate;
 
 use super::city::CityTable;
 use super::date::{find_dates, find_time_range, resolve};
+use super::gate::has_str;
 use super::text::Doc;
 use super::{City, Event};
 
 /// The first column whose (lowercased) header holds one of `words`.
 fn col(header: &[String], words: &[&str]) -> Option<usize> {
-    header.iter().position(|l| words.iter().any(|w| l.contains(w)))
+    header.iter().position(|l| words.iter().any(|w| has_str(l, w)))
 }
 
 fn is_closed(s: &str) -> bool {

@@ -9,12 +9,12 @@ use regex::Regex;
 use unicode_normalization::UnicodeNormalization;
 
 use super::Talk;
-use super::gate::{Gated, Marks, has_any, is_numeric};
+use super::gate::{Gated, Marks, has_any, has_str, is_numeric};
 use super::label::{Labelled, Lead};
 use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_name};
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
-use super::talks_roster::{Row, roster_row};
+use super::talks_roster::{ROSTER, Row, roster_row};
 use super::text::{Doc, lowercase};
 
 /// A speaker label after at most three non-word characters (`(?i)^\W{0,3}…`, see
@@ -50,10 +50,9 @@ static LEAD_NUM: LazyLock<Regex> =
 /// Whether [`LEAD_NUM`] may match: after `_` and spaces (`\s` is `char::is_whitespace`) comes a
 /// number (`char::is_numeric` holds for every `\d`) or a Chinese numeral.
 fn may_lead_num(t: &str) -> bool {
-    t.trim_start_matches(|c: char| c == '_' || c.is_whitespace())
-        .chars()
-        .next()
-        .is_some_and(|c| is_numeric(c) || "一二三四五六七八九十".contains(c))
+    t.trim_start_matches(|c: char| c == '_' || c.is_whitespace()).chars().next().is_some_and(|c| {
+        is_numeric(c) || matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+    })
 }
 
 /// Whether `t` holds the ASCII letter `b` in either case.
@@ -62,9 +61,9 @@ fn has_byte(t: &str, b: u8) -> bool {
 }
 static ZHUJIANG: Gated = Gated::new(
     || Regex::new(r"^(?:Topic\s*\d*\s*[:：]\s*)?(.+?)\s*[,，]\s*主讲(?:者|人)?\s*[:：]?\s*(.+)$").unwrap(),
-    |t| t.contains("主讲") && has_any(t, &[',', '，']),
+    |t| has_str(t, "主讲") && has_any(t, &[',', '，']),
 );
-static BY: Gated = Gated::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$").unwrap(), |t| t.contains("by"));
+static BY: Gated = Gated::new(|| Regex::new(r"^(.+?)\s+by\s+(.+)$").unwrap(), |t| has_str(t, "by"));
 static TOPIC_PAREN: Gated = Gated::new(
     || Regex::new(r"(?i)^Topic\s*\d*\s*[:：]\s*(.+?)\s*[（(]([^）)]{1,30})[）)]").unwrap(),
     |t| has_any(t, &['(', '（']) && has_any(t, &[':', '：']),
@@ -74,7 +73,7 @@ pub(super) static DASH_SPEAKER: Gated =
 
 static FROM_WHOM: Gated = Gated::new(
     || Regex::new(r"主题来自于?\s*([^(（:：，,]{1,20})(?:[(（].*?[)）])?\s*[:：]\s*(.+?)。?$").unwrap(),
-    |t| t.contains("主题来自"),
+    |t| has_str(t, "主题来自"),
 );
 static BY_WHOM: Gated = Gated::new(
     || Regex::new(r"^([^，,]+?)[，,]\s*由\s*([^，,。\s]{1,12}?)\s*(?:提供)?(?:分享|主讲|带来)").unwrap(),
@@ -88,18 +87,7 @@ static SAID: Gated = Gated::new(
     |t| has_any(t, &['“', '"']) && ["讲述", "分享", "带来", "主讲"].iter().any(|w| t.contains(w)),
 );
 static BROUGHT: Gated =
-    Gated::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap(), |t| t.contains("带来"));
-static ROSTER: Gated = Gated::new(
-    || {
-        Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$").unwrap()
-    },
-    // Either it starts with a column name, or it ends with a colon (`\s` is `char::is_whitespace`).
-    |t| {
-        ["参与人", "讲师", "分享者"].iter().any(|p| t.starts_with(p))
-            || t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("name"))
-            || t.trim_end().ends_with([':', '：'])
-    },
-);
+    Gated::new(|| Regex::new(r"^\S{0,8}?带来(?:的)?(?:主题|topic)\s*[:：]\s*(.*)$").unwrap(), |t| has_str(t, "带来"));
 static NAME_ORG_TITLE: Gated = Gated::new(
     || Regex::new(r"^\**\s*([^\s(（*]{2,12}(?:\s[A-Za-z]+)?)\s*[（(]([^）)]{2,12})[）)]\s*([^。，,]{2,40})$").unwrap(),
     |t| has_any(t, &['(', '（']) && has_any(t, &[')', '）']),

@@ -3,6 +3,7 @@
 
 use url::Url;
 
+use super::gate::has_str;
 use super::names::han_count;
 use super::talks::Acc;
 use super::talks_prose::is_slide_line;
@@ -35,8 +36,8 @@ pub(super) fn attach_links(doc: &Doc, acc: &mut Acc, line_talk: &[Option<usize>]
         let h = l.href.to_lowercase();
         let doc_ext = [".pdf", ".ppt", ".pptx", ".key", ".doc", ".docx"].iter().any(|e| h.ends_with(e));
         let video =
-            ["youku", "tudou", "video", "youtube", "vimeo"].iter().any(|w| h.contains(w)) || l.text.contains("视频");
-        let slides_host = h.contains("slideshare.net") || h.contains("speakerdeck.com");
+            ["youku", "tudou", "video", "youtube", "vimeo"].iter().any(|w| has_str(&h, w)) || has_str(&l.text, "视频");
+        let slides_host = has_str(&h, "slideshare.net") || has_str(&h, "speakerdeck.com");
         // "讲稿：在此": any link on a line that says it offers slides.
         let slide_line = doc.lines.get(l.line).is_some_and(|x| is_slide_line(&x.text));
         if !(doc_ext || video || slides_host || slide_line) {

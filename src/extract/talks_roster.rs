@@ -1,8 +1,34 @@
 //! Rows of a roster after a "主题如下：" line: "龙浩 开发中遇到的硬件问题", "小路：MySQL配置优化".
 
-use super::gate::has_any;
+use regex::Regex;
+
+use super::gate::{Gated, has_any};
 use super::names::{pure_name, speaker_name};
 use super::talks::{BIO, DASH_SPEAKER, PARENS};
+
+/// A line that starts a roster: column names ("讲师 主题"), or a line ending in a colon that
+/// names talks ("本期主题如下：").
+pub(super) static ROSTER: Gated = Gated::new(
+    || {
+        Regex::new(r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$").unwrap()
+    },
+    // Either it starts with a column name, spaces and "topic" or 主题, or it ends with a colon
+    // (`\s` is `char::is_whitespace`; no character but ASCII letters folds to those of "name"
+    // or "topic"). Table cells such as "讲师 16:00" made lines that ran the regex, whose
+    // `[^简介述]{0,30}` made that 9.3 M instructions of the 30-feed fetch, and 2.8 M to compile it.
+    |t| {
+        let after = ["参与人", "讲师", "分享者"]
+            .iter()
+            .find_map(|p| t.strip_prefix(p))
+            .or_else(|| t.get(..4).filter(|p| p.eq_ignore_ascii_case("name")).and_then(|_| t.get(4..)));
+        let column = |a: &str| {
+            let word = a.trim_start_matches(char::is_whitespace);
+            word.len() < a.len()
+                && (word.starts_with("主题") || word.get(..5).is_some_and(|w| w.eq_ignore_ascii_case("topic")))
+        };
+        after.is_some_and(column) || t.trim_end().ends_with([':', '：'])
+    },
+);
 
 /// What a line of a roster is.
 pub(super) enum Row {

@@ -88,3 +88,59 @@ fn slide_link_named_after_talk() {
     assert_eq!(t[0].title, "基于容器的containerops解决方案");
     assert_eq!(t[0].speakers, vec!["马彬"]);
 }
+
+#[test]
+fn roster_gate_lets_every_match_through() {
+    let re = Regex::new(
+        r"(?i)^(?:参与人|讲师|分享者|name)\s+(?:topic|主题)|^[^简介述]{0,30}(?:主题|议题|讲师|topic|演讲|小结|如下)[^简介述]{0,8}[:：]\s*$",
+    )
+    .unwrap();
+    const PIECES: &[&str] = &[
+        "讲师",
+        "参与人",
+        "分享者",
+        "name",
+        "NAME",
+        "Name",
+        " ",
+        "\u{3000}",
+        "\t",
+        "topic",
+        "TOPIC",
+        "主题",
+        "：",
+        ":",
+        "简",
+        "x",
+        "如下",
+        "演讲",
+        "名",
+        "\u{a0}",
+        "tOpIc",
+        "\u{130}",
+        "\u{131}",
+        "\u{212a}",
+        "16:00",
+        "top",
+    ];
+    let mut matched = 0;
+    for t in crate::test_docs::random_docs(PIECES, 4, 0x7a1e) {
+        let want = re.is_match(&t);
+        matched += usize::from(want);
+        assert_eq!(ROSTER.is_match(&t), want, "{t:?}");
+    }
+    assert!(matched > 1_000, "{matched}");
+    // Every column name, space and word, whole.
+    for p in ["参与人", "讲师", "分享者", "name", "NAME", "naMe", "nam", "x讲师"] {
+        for ws in ["", " ", "  ", "\u{3000}", "\t "] {
+            for w in ["topic", "TOPIC", "tOpIc", "主题", "主", "top", "\u{131}opic", "x", ""] {
+                for tail in ["", "：", " x", "简"] {
+                    let t = format!("{p}{ws}{w}{tail}");
+                    assert_eq!(ROSTER.is_match(&t), re.is_match(&t), "{t:?}");
+                }
+            }
+        }
+    }
+    assert!(!ROSTER.is_match("讲师") && ROSTER.is_match("讲师 主题") && ROSTER.is_match("本期主题如下："));
+    assert!(!ROSTER.is_match("讲师 16:00") && ROSTER.is_match("NAME\u{3000}Topic x"));
+}

@@ -283,10 +283,28 @@ fn script_counts_match_a_char_by_char_count() {
         (han, words)
     }
     let edges = "\u{33ff}\u{3400}\u{4000}\u{4dbf}\u{4dc0}\u{4dff}\u{4e00}\u{9fff}\u{a000}\u{3000}\u{e000}";
-    for text in ["", "a", "Z", "广州 Python meetup", "a中b", "x\u{4dc0}y", "é@[`{ſK\u{212a}", "𝟙ab𝟙c", edges]
+    // With the counts, the bytes `may_hold_date` looks at give its answer.
+    let check = |text: &str| {
+        let s = super::script_counts(text);
+        assert_eq!((s.han, s.words), by_chars(text), "{text}");
+        assert_eq!(
+            super::date::may_hold_date_given(text, s.digit, s.other),
+            super::date::may_hold_date(text),
+            "{text}"
+        );
+    };
+    for text in
+        ["", "a", "Z", "广州 Python meetup", "a中b", "x\u{4dc0}y", "é@[`{ſK\u{212a}", "𝟙ab𝟙c", edges, "１０月", "٣"]
     {
-        assert_eq!(super::script_counts(text), by_chars(text), "{text}");
+        check(text);
     }
     let every: String = (0..=0x10ffff).step_by(7).chain(0x3300..0xa100).filter_map(char::from_u32).collect();
-    assert_eq!(super::script_counts(&every), by_chars(&every));
+    check(&every);
+    const PIECES: &[&str] = &[
+        "a", "Z", " ", "中", "\u{3400}", "\u{4dc0}", "1", "９", "\u{ff10}", "，", "٣", "é", "𝟙", "Ⅻ", "①", "x1", "〇",
+        "\u{2000}",
+    ];
+    for text in crate::test_docs::random_docs(PIECES, 40, 0x5ca7) {
+        check(&text);
+    }
 }

@@ -11,6 +11,24 @@ fn markdown_headings_left_in_text() {
     assert_eq!(d.lines[3], Line { text: "#".into(), heading: 0 });
 }
 
+/// `markdown_heading` as it was before its early return for lines without a leading `#`.
+fn markdown_heading_reference(t: &str) -> Option<(String, u8)> {
+    let level = t.chars().take_while(|c| *c == '#').count();
+    let rest = t.get(level..)?.trim();
+    if !(1..=6).contains(&level) || rest.is_empty() || rest.starts_with('#') {
+        return None;
+    }
+    Some((rest.to_string(), level as u8))
+}
+
+#[test]
+fn markdown_heading_is_the_reference() {
+    const PIECES: &[&str] = &["#", "##", " ", "\u{3000}", "a", "中文", "\u{a0}", "\t", "1", "\u{2003}", "＃"];
+    for t in crate::test_docs::random_docs(PIECES, 6, 0x6d68).take(5_000) {
+        assert_eq!(markdown_heading(&t), markdown_heading_reference(&t), "{t:?}");
+    }
+}
+
 #[test]
 fn lines_headings_links_tables() {
     let d = parse_html(
