@@ -58,6 +58,11 @@ impl Store {
     ) -> Result<usize, StoreError> {
         let path = self.path.clone();
         let wrap = |source| StoreError::Sqlite { path: path.clone(), source };
+        // Opened before the transaction, so that it is closed after it (locals drop in reverse
+        // order, on an error too): closing any descriptor of a file drops every POSIX lock the
+        // process holds on it, SQLite's included (sqlite.org/howtocorrupt.html, 2.2), and once
+        // the transaction is over SQLite holds none on the file in a rollback journal.
+        let file = if bulk { self.conn.path().filter(|p| !p.is_empty()).and_then(Writeback::open) } else { None };
         let tx = self.conn.transaction().map_err(wrap)?;
         if bulk {
             for (name, _) in SECONDARY_INDEXES {
@@ -65,8 +70,6 @@ impl Store {
             }
         }
         let now_s = now.to_rfc3339();
-        // Opened before the scope, so that the flushing thread borrows it from outside.
-        let file = if bulk { tx.path().filter(|p| !p.is_empty()).and_then(Writeback::open) } else { None };
         let new = std::thread::scope(|scope| {
             // In batches: handing rows over one at a time (a futex wake per row, the threads
             // taking turns) cost about as much CPU as making them.
