@@ -66,14 +66,12 @@ fn shared_child_buffer_builds_the_same_tree() {
             }
         }
     };
-    let (mut seed, mut nested) = (0x2545_f491_4f6c_dd1d_u64, 0);
+    let (mut rng, mut nested) = (crate::test_docs::Xorshift(0x2545_f491_4f6c_dd1d), 0);
     for round in 0..2_000 {
         let (mut open, mut scopes, mut naive) = (Open::default(), Scopes::default(), Vec::new());
         let (mut got, mut want) = (Vec::new(), Vec::new());
         for step in 0..64u32 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = rng.next();
             match seed % 5 {
                 0 | 1 => {
                     open.open(element(step));

@@ -5,6 +5,7 @@ use super::{footer_page, inline_pair, splice};
 use crate::render::i18n::{Catalog, Edition, Text};
 use crate::render::view::{EditionLink, EventView, LinksView, Medium, NewsletterView, PostView, TalkView};
 use crate::render::{Renderer, inline_css, newsletter_context};
+use crate::test_docs::Xorshift;
 
 /// Text pieces, hostile ones among them: markup (escaped by the templates), the footer's own
 /// markup, entities, quotes, control characters, CJK and emoji.
@@ -39,22 +40,15 @@ const PIECES: &[&str] = &[
     "https://example.org/a?b=1&c=2",
 ];
 
-struct Rng(u64);
+struct Rng(Xorshift);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        self.0.below(n)
     }
 
     fn chance(&mut self) -> bool {
-        self.next() & 1 == 0
+        self.0.next() & 1 == 0
     }
 
     fn words(&mut self) -> String {
@@ -133,7 +127,7 @@ impl Rng {
 fn an_email_spliced_from_its_web_page_is_the_email_inlined_whole() {
     let renderer = Renderer::new(None).unwrap();
     let catalog = Catalog::builtin().unwrap();
-    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut rng = Rng(Xorshift(0x9e37_79b9_7f4a_7c15));
     for case in 0..300 {
         let edition = Edition::ALL[case % 3];
         let view = NewsletterView {
