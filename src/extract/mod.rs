@@ -16,6 +16,7 @@ pub mod talks;
 mod talks_links;
 mod talks_prose;
 mod talks_roster;
+mod talks_title;
 #[cfg(test)]
 mod tests;
 pub mod text;

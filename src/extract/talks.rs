@@ -5,9 +5,6 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
-use unicode_normalization::UnicodeNormalization;
-
 use super::Talk;
 use super::gate::{Gated, Marks, has_any, has_str, is_numeric};
 use super::label::{Labelled, Lead};
@@ -15,7 +12,10 @@ use super::names::{bio_name, pure_name, speaker_name, speaker_names, trailing_na
 use super::talks_links::attach_links;
 use super::talks_prose::{quote_only, slides_follow, speaker_before_title, speaker_intro, topic_in_sentence};
 use super::talks_roster::{ROSTER, Row, roster_row};
+use super::talks_title::{Acc, LEAD_NUM, book_like, may_lead_num};
+pub use super::talks_title::{clean_title, norm_title};
 use super::text::{Doc, lowercase};
+use regex::Regex;
 
 /// A speaker label after at most three non-word characters (`(?i)^\W{0,3}…`, see
 /// [`Labelled`]): every Chinese one holds 讲, 嘉, 享 or 演, both English ones an `e` (which no
@@ -44,17 +44,6 @@ static QUOTED: Gated = Gated::new(
     || Regex::new(r"《([^《》]{2,80})》|<([^<>=/]{0,40}\p{Han}[^<>=/]{0,40})>").unwrap(),
     |t| has_any(t, &['《', '<']),
 );
-static LEAD_NUM: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^(?:[\d一二三四五六七八九十]{1,2}\s*[.、．，,)）]\s*|[_\s]*\d+\s*#\s*)").unwrap());
-
-/// Whether [`LEAD_NUM`] may match: after `_` and spaces (`\s` is `char::is_whitespace`) comes a
-/// number (`char::is_numeric` holds for every `\d`) or a Chinese numeral.
-fn may_lead_num(t: &str) -> bool {
-    t.trim_start_matches(|c: char| c == '_' || c.is_whitespace()).chars().next().is_some_and(|c| {
-        is_numeric(c) || matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
-    })
-}
-
 /// Whether `t` holds the ASCII letter `b` in either case.
 fn has_byte(t: &str, b: u8) -> bool {
     memchr::memchr2(b.to_ascii_lowercase(), b.to_ascii_uppercase(), t.as_bytes()).is_some()
@@ -95,10 +84,6 @@ static NAME_ORG_TITLE: Gated = Gated::new(
 static SLOT: Gated = Gated::new(
     || Regex::new(r"^\d{1,2}:\d{2}\s*[~～-]\s*\d{1,2}:\d{2}\s+(.+)$").unwrap(),
     |t| t.chars().next().is_some_and(is_numeric) && t.contains(':'),
-);
-static PAREN_SLIDE: Gated = Gated::new(
-    || Regex::new(r"(?i)\s*[（(][^）)]*(?:slide|下载|ppt|pdf)[^）)]*[）)]").unwrap(),
-    |t| has_any(t, &['(', '（']),
 );
 /// `+ 淘宝网 清笃(廖恺) “nodejs快速入门”`: a name (after an optional organization) and a
 /// title in curly quotes ending the line.
@@ -207,22 +192,6 @@ fn plain_title_speaker(text: &str, next: Option<&&str>) -> Option<String> {
     c.get(1).filter(|m| pure_name(m.as_str())).and_then(|m| speaker_name(m.as_str()))
 }
 
-/// Normalized form for comparing titles: NFKC, lowercase, letters and digits only.
-pub fn norm_title(s: &str) -> String {
-    s.nfkc().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect()
-}
-
-/// Cleans a title: no 《》, quotes, numbering, bold markers or trailing punctuation.
-pub fn clean_title(s: &str) -> String {
-    let s = s.trim().trim_matches(['*', '_', ' ']);
-    let s = LEAD_NUM.replace(s, "");
-    let s = s
-        .trim()
-        .trim_start_matches(['《', '“', '"', '「', '<'])
-        .trim_end_matches(['》', '”', '"', '」', '>', '。', '，', ',', ' ']);
-    s.replace(['《', '》'], "").trim().to_string()
-}
-
 /// The speakers a labelled line (讲师：…, Speaker: …) within the next three lines names.
 fn speakers_after(lines: &[&str], i: usize) -> Vec<String> {
     for (k, l) in lines.iter().enumerate().skip(i + 1).take(3) {
@@ -251,51 +220,6 @@ fn with_co(sp: Option<String>, lines: &[&str], i: usize) -> Vec<String> {
         Some(s) if after.first() == Some(&s) => after,
         Some(s) => vec![s],
         None => Vec::new(),
-    }
-}
-
-fn book_like(before: &str, after: &str) -> bool {
-    let b: String = before.chars().rev().take(6).collect();
-    ["译", "著", "写有", "撰写", "翻译", "出版", "书", "读", "任", "加入", "就职", "礼品"]
-        .iter()
-        .any(|w| b.contains(&w.chars().rev().collect::<String>()))
-        || ["译者", "作者", "一书", "联合", "等书", "和《", "、《", "系列", "版", "图书", "项目"]
-            .iter()
-            .any(|w| after.trim_start().starts_with(w))
-}
-
-/// Talks found so far, deduplicated by normalized title.
-pub(super) struct Acc {
-    pub(super) talks: Vec<Talk>,
-    keys: Vec<String>,
-}
-
-impl Acc {
-    /// The talk already found whose title `title` shortens ("FRS" for "FRS - 开源python文件库系统").
-    pub(super) fn same_as_listed(&self, title: &str) -> Option<usize> {
-        let key = norm_title(&clean_title(title));
-        (key.chars().count() >= 2).then(|| self.keys.iter().position(|k| k.starts_with(&key))).flatten()
-    }
-
-    /// Adds a talk (or the speakers of one already found); its index.
-    pub(super) fn add(&mut self, title: &str, speakers: Vec<String>) -> Option<usize> {
-        let title = clean_title(&PAREN_SLIDE.replace_all(title, ""));
-        let key = norm_title(&title);
-        if title.starts_with(|c: char| !c.is_alphanumeric()) || key.chars().count() < 2 || title.chars().count() > 90 {
-            return None;
-        }
-        if let Some(i) = self.keys.iter().position(|k| *k == key) {
-            let t = self.talks.get_mut(i)?;
-            for s in speakers {
-                if !t.speakers.contains(&s) {
-                    t.speakers.push(s);
-                }
-            }
-            return Some(i);
-        }
-        self.keys.push(key);
-        self.talks.push(Talk { title, speakers, slides: None, video: None, transcript: None, event: None });
-        Some(self.talks.len() - 1)
     }
 }
 
@@ -328,7 +252,7 @@ fn talk_from_heading(h: &str) -> Option<(String, Option<String>)> {
 /// Finds the talks of a post.
 pub fn find_talks(doc: &Doc) -> Vec<Talk> {
     let lines: Vec<&str> = doc.lines.iter().map(|l| l.text.as_str()).collect();
-    let mut acc = Acc { talks: Vec::new(), keys: Vec::new() };
+    let mut acc = Acc::default();
     let mut line_talk: Vec<Option<usize>> = vec![None; lines.len()];
     let mut last_heading_name: Option<String> = None;
     let mut in_roster = false;

@@ -5,8 +5,8 @@ use url::Url;
 
 use super::gate::has_str;
 use super::names::han_count;
-use super::talks::Acc;
 use super::talks_prose::is_slide_line;
+use super::talks_title::Acc;
 use super::text::{Doc, percent_decode};
 
 fn decoded_name(href: &str) -> Option<String> {

@@ -202,14 +202,12 @@ fn class_by_list(name: &str) -> u8 {
 /// line breaks, Markdown soft breaks, separate list rows and "时间：… 地点：…" fields; in
 /// `<pre>` they keep code lines apart).
 fn push_text(cur: &mut Collapsed, text: &str, heading: u8, doc: &mut Doc) {
-    // `memchr` rather than `str::split`, whose set-up cost more than the search on short nodes.
+    // The collapsing scan finds the `\n`s (see [`Collapsed::push_line`]).
     let mut rest = text;
-    while let Some(k) = memchr::memchr(b'\n', rest.as_bytes()) {
-        cur.push(&rest[..k]);
+    while let Some(k) = cur.push_line(rest) {
         flush(cur, heading, doc);
         rest = &rest[k + 1..];
     }
-    cur.push(rest);
 }
 
 /// Ends the current line: kept when not empty.
