@@ -195,14 +195,21 @@ pub fn sketch_html(html: &str) -> Sketch {
 }
 
 /// What a byte is to the fast path: the char it stays in the comparison text (letters
-/// lowercased, digits) plus one, as the sketcher hashes it, else [`SKIP`] (whitespace and punctuation: dropped), [`LT`], [`AMP`]
-/// or [`WIDE`] (any byte of a multi-byte character), all four below `b'0'`. One lookup
-/// classifies a byte.
+/// lowercased, digits) plus one, as the sketcher hashes it, else [`SKIP`] (whitespace and
+/// punctuation: dropped), [`LT`], [`AMP`], [`LEAD3`] (the first byte of a three-byte
+/// character) or [`WIDE`] (any other byte of a multi-byte character), all five below `b'0'`.
+/// One lookup classifies a byte.
 static BYTE_CLASS: [u8; 256] = {
     let mut table = [WIDE; 256];
     let mut b = 0;
     while b < 128 {
         table[b] = if (b as u8).is_ascii_alphanumeric() { (b as u8).to_ascii_lowercase() + 1 } else { SKIP };
+        b += 1;
+    }
+    while b < 256 {
+        if b >= 0xe0 && b < 0xf0 {
+            table[b] = LEAD3;
+        }
         b += 1;
     }
     table[b'<' as usize] = LT;
@@ -213,6 +220,18 @@ const SKIP: u8 = 0;
 const LT: u8 = 1;
 const AMP: u8 = 2;
 const WIDE: u8 = 3;
+const LEAD3: u8 = 4;
+
+/// The code point of the three-byte UTF-8 character `x b1 b2` (a valid one: `x` in
+/// `0xe0..0xf0`, `b1` and `b2` in `0x80..0xc0`), plus one. Its bits are those of the
+/// bytes less their markers, and the markers are known: a subtraction removes them all, no
+/// mask per byte (the masked decode and its lead-byte test were 13 instructions of a CJK
+/// char, this is 6).
+#[inline(always)]
+fn decode3_plus_one(x: u8, b1: u8, b2: u8) -> u32 {
+    const MARKERS: u32 = (0xe0 << 12) + (0x80 << 6) + 0x80;
+    (u32::from(x) << 12) + (u32::from(b1) << 6) + u32::from(b2) - (MARKERS - 1)
+}
 
 fn fast_sketch(html: &str) -> Option<Sketch> {
     // The scan runs twice: up to the `SHINGLE - 1`-th char, then on with no shingle test per
@@ -235,57 +254,59 @@ fn scan<const WARM: bool>(mut s: Sketcher, html: &str, mut i: usize) -> Option<(
             return Some((s, i));
         }
         let class = BYTE_CLASS[usize::from(x)];
-        if class > WIDE {
+        if class > LEAD3 {
             s.push_plus_one::<WARM>(u64::from(class));
             i += 1;
+            continue;
+        }
+        if class == LEAD3 {
+            // Only three-byte characters (U+0800..U+FFFF) are in the fast path's ranges; the
+            // input is valid UTF-8, so a lead byte from 0xe0 to 0xef has its two continuations.
+            let &[_, b1, b2, ..] = &b[i..] else { return None };
+            let c = decode3_plus_one(x, b1, b2);
+            i += 3;
+            if (0x4e01..=0xa000).contains(&c) {
+                s.push_plus_one::<WARM>(u64::from(c));
+            } else {
+                push_wide::<WARM>(&mut s, c - 1)?;
+            }
             continue;
         }
         if class == SKIP {
             i += 1;
             continue;
         }
-        if class != WIDE {
-            i += 1;
-            if class == LT {
-                // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
-                // later `>` (as strip_tags); else it is punctuation.
-                if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
-                    && let Some(p) = memchr_near(b'>', &b[i..])
-                {
-                    i += p + 1;
-                }
-            } else if class == AMP
-                && let Some((end, first, second)) = entity_at(html, i)
-            {
-                i = end;
-                for c in std::iter::once(first).chain(second) {
-                    match c {
-                        // NFKC makes a no-break space a space.
-                        '\u{a0}' => {}
-                        _ if c.is_ascii() => {
-                            let class = BYTE_CLASS[c as usize];
-                            if class > WIDE {
-                                s.push_plus_one::<WARM>(u64::from(class));
-                            }
-                        }
-                        _ => push_wide::<WARM>(&mut s, c as u32)?,
-                    }
-                }
-            }
-            continue;
-        }
-        // Only three-byte characters (U+0800..U+FFFF) are in the fast path's ranges; the
-        // input is valid UTF-8, so a lead byte from 0xe0 to 0xef has its two continuations.
-        let &[_, b1, b2, ..] = &b[i..] else { return None };
-        if !(0xe0..0xf0).contains(&x) {
+        if class == WIDE {
+            // Any other multi-byte character: not in the fast path's ranges.
             return None;
         }
-        let c = u32::from(x & 0x0f) << 12 | u32::from(b1 & 0x3f) << 6 | u32::from(b2 & 0x3f);
-        i += 3;
-        if (0x4e00..=0x9fff).contains(&c) {
-            s.push_plus_one::<WARM>(u64::from(c) + 1);
-        } else {
-            push_wide::<WARM>(&mut s, c)?;
+        // `<` or `&`.
+        i += 1;
+        if class == LT {
+            // `<` opens a tag when followed by a letter, `/`, `!` or `?` and closed by a
+            // later `>` (as strip_tags); else it is punctuation.
+            if b.get(i).is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, b'/' | b'!' | b'?'))
+                && let Some(p) = memchr_near(b'>', &b[i..])
+            {
+                i += p + 1;
+            }
+        } else if class == AMP
+            && let Some((end, first, second)) = entity_at(html, i)
+        {
+            i = end;
+            for c in std::iter::once(first).chain(second) {
+                match c {
+                    // NFKC makes a no-break space a space.
+                    '\u{a0}' => {}
+                    _ if c.is_ascii() => {
+                        let class = BYTE_CLASS[c as usize];
+                        if class > LEAD3 {
+                            s.push_plus_one::<WARM>(u64::from(class));
+                        }
+                    }
+                    _ => push_wide::<WARM>(&mut s, c as u32)?,
+                }
+            }
         }
     }
     Some((s, i))

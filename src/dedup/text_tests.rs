@@ -141,3 +141,14 @@ fn sketch_html_agrees_with_the_reference_on_generated_docs() {
         }
     }
 }
+
+/// The decode by subtraction gives every three-byte character's code point (plus one).
+#[test]
+fn three_byte_decode_agrees_with_char() {
+    for c in (0x800..=0xffff).filter_map(char::from_u32) {
+        let mut buf = [0; 4];
+        let &[x, b1, b2] = c.encode_utf8(&mut buf).as_bytes() else { panic!("{c:?}") };
+        assert_eq!(BYTE_CLASS[usize::from(x)], LEAD3, "{c:?}");
+        assert_eq!(decode3_plus_one(x, b1, b2), c as u32 + 1, "{c:?}");
+    }
+}
