@@ -45,9 +45,9 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>,
 /// [`decode`] of a body that arrives in chunks, given to [`Streaming::push`] as they come.
 ///
 /// Why: collecting the chunks into one buffer and then copying the decoded text into a
-/// `String` copied every UTF-8 body twice (1.6% of a cold fetch's instructions). A UTF-8 body
-/// (nearly all of them) is validated and copied once here, chunk by chunk, straight into the
-/// `String`. The encoding is chosen as [`decode`] chooses it, as soon as [`PRESCAN_BYTES`]
+/// `String` copied every UTF-8 body twice. A UTF-8 body (nearly all of them) is validated and
+/// copied once here, chunk by chunk, straight into the `String`: on the 30-feed cold fetch,
+/// memcpy went from 30.6 to 24.9 M instructions (0.8% of the run). The encoding is chosen as [`decode`] chooses it, as soon as [`PRESCAN_BYTES`]
 /// have come. A body in another encoding is collected and given to [`decode`]; so is one that
 /// turns out not to be valid UTF-8, its bytes put back together from the text decoded so far.
 pub struct Streaming<'a> {
