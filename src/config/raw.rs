@@ -1,5 +1,6 @@
 //! The file as written (serde structs with spans) and its resolution into [`Config`].
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -141,10 +142,13 @@ pub(super) fn resolve(text: &str, path: &Path) -> Result<Config, ConfigError> {
     let translate = raw.translate.map(|t| super::email::resolve_translate(&loc, t)).transpose()?;
 
     let mut sources: Vec<SourceConfig> = Vec::with_capacity(raw.sources.len());
+    // A set of the names so far, not a scan of the sources read: with 1,000 sources the scan
+    // was 500,000 comparisons, two thirds of `Config::load` (22 M of 32 M instructions).
+    let mut names: HashSet<String> = HashSet::with_capacity(raw.sources.len());
     for spanned in raw.sources {
         let span = spanned.span();
         let source = resolve_source(&loc, spanned.into_inner(), timezone, &base)?;
-        if sources.iter().any(|s| s.name == source.name) {
+        if !names.insert(source.name.clone()) {
             return Err(loc.error(Some(span), format!("source.name: `{}` is used by two sources", source.name)));
         }
         sources.push(source);
