@@ -28,18 +28,38 @@ static META_CHARSET: LazyLock<Regex> =
 ///
 /// Invalid byte sequences become U+FFFD; this never fails or panics.
 pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>, &'static str) {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
-        return run(encoding, &bytes[bom_len..]);
-    }
-    let encoding = match content_type.and_then(http_charset).or_else(|| declared(bytes)) {
-        Some(encoding) => encoding,
+    match choose(bytes, content_type) {
+        Choice::Bom(encoding, bom_len) => run(encoding, &bytes[bom_len..]),
+        Choice::Declared(encoding) => run(encoding, bytes),
         // Valid UTF-8 stays UTF-8 (validated once, here); anything else is guessed.
-        None => match UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
-            Some(text) => return (text, UTF_8.name()),
-            None => detect(bytes),
+        Choice::Undeclared => match UTF_8.decode_without_bom_handling_and_without_replacement(bytes) {
+            Some(text) => (text, UTF_8.name()),
+            None => run(detect(bytes), bytes),
         },
-    };
-    run(encoding, bytes)
+    }
+}
+
+/// What [`decode`] goes by, in this order: a BOM, else the HTTP charset or the document's
+/// declaration (looked for in its first [`PRESCAN_BYTES`] only), else nothing.
+enum Choice {
+    /// A BOM of this encoding, this many bytes long.
+    Bom(&'static Encoding, usize),
+    /// The encoding the HTTP header or the document declares.
+    Declared(&'static Encoding),
+    /// Neither: valid UTF-8 stays UTF-8, anything else is guessed.
+    Undeclared,
+}
+
+/// [`Choice`] for a body whose first bytes are `head` (at least [`PRESCAN_BYTES`] of them,
+/// or all): [`decode`] and [`Streaming`] choose alike.
+fn choose(head: &[u8], content_type: Option<&str>) -> Choice {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
+        return Choice::Bom(encoding, bom_len);
+    }
+    match content_type.and_then(http_charset).or_else(|| declared(head)) {
+        Some(encoding) => Choice::Declared(encoding),
+        None => Choice::Undeclared,
+    }
 }
 
 /// [`decode`] of a body that arrives in chunks, given to [`Streaming::push`] as they come.
@@ -47,8 +67,9 @@ pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>) -> (Cow<'a, str>,
 /// Why: collecting the chunks into one buffer and then copying the decoded text into a
 /// `String` copied every UTF-8 body twice. A UTF-8 body (nearly all of them) is validated and
 /// copied once here, chunk by chunk, straight into the `String`: on the 30-feed cold fetch,
-/// memcpy went from 30.6 to 24.9 M instructions (0.8% of the run). The encoding is chosen as [`decode`] chooses it, as soon as [`PRESCAN_BYTES`]
-/// have come. A body in another encoding is collected and given to [`decode`]; so is one that
+/// memcpy went from 30.6 to 24.9 M instructions (0.8% of the run). The encoding is chosen
+/// as [`decode`] chooses it ([`choose`]), as soon as [`PRESCAN_BYTES`] have come. A body in
+/// another encoding is collected and given to [`decode`]; so is one that
 /// turns out not to be valid UTF-8, its bytes put back together from the text decoded so far.
 pub struct Streaming<'a> {
     content_type: Option<&'a str>,
@@ -133,14 +154,12 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 /// them, or all) as UTF-8 where it is valid, the BOM it skips (maybe empty); `None` when it
 /// decodes the body another way.
 fn utf8_bom(head: &[u8], content_type: Option<&str>) -> Option<&'static [u8]> {
-    if let Some((encoding, bom_len)) = Encoding::for_bom(head) {
-        return (encoding == UTF_8 && bom_len == UTF8_BOM.len()).then_some(UTF8_BOM);
-    }
-    // A declared UTF-8 is decoded with replacement, but valid UTF-8 decodes to itself either
-    // way, and an invalid body goes to `decode` itself.
-    match content_type.and_then(http_charset).or_else(|| declared(head)) {
-        Some(encoding) => (encoding == UTF_8).then_some(b""),
-        None => Some(b""),
+    match choose(head, content_type) {
+        Choice::Bom(encoding, bom_len) => (encoding == UTF_8 && bom_len == UTF8_BOM.len()).then_some(UTF8_BOM),
+        // A declared UTF-8 is decoded with replacement, but valid UTF-8 decodes to itself
+        // either way, and an invalid body goes to `decode` itself.
+        Choice::Declared(encoding) => (encoding == UTF_8).then_some(b""),
+        Choice::Undeclared => Some(b""),
     }
 }
 
