@@ -88,6 +88,9 @@ pub(crate) struct Instance<'a> {
     pub kind: PostKind,
     pub post_title: &'a str,
     pub url: String,
+    /// [`topic`] of the post's title and the event's, made once (clustering compares it,
+    /// and the merged event's id hashes the first instance's).
+    pub topic: String,
 }
 
 /// The link of a post, as listed in `sources`.
@@ -150,6 +153,7 @@ pub fn merge_events(posts: &[Post]) -> (Vec<MergedEvent>, Vec<MergedTalk>) {
                 kind: p.item.kind,
                 post_title: &p.item.parsed.title,
                 url: post_url(p),
+                topic: topic(&p.item.parsed.title, &e.title),
             });
         }
     }
@@ -212,12 +216,7 @@ fn build_event(members: &[&Instance<'_>], posts: &[Post]) -> MergedEvent {
     let city = members.iter().find_map(|m| m.event.city.clone());
     ev.city = city.as_ref().map(|c| c.en.clone());
     ev.city_zh = city.map(|c| c.zh);
-    ev.id = key_id(&format!(
-        "event:{}:{}:{}",
-        first.event.date,
-        ev.city.as_deref().unwrap_or(""),
-        topic(first.post_title, &first.event.title)
-    ));
+    ev.id = key_id(&format!("event:{}:{}:{}", first.event.date, ev.city.as_deref().unwrap_or(""), first.topic));
     for m in members {
         let e = m.event;
         let mut note = |field: &str, from: String, to: String| {
