@@ -1,14 +1,16 @@
 //! Where a cold `digest fetch` spends its CPU, one stage at a time, over a corpus on disk
 //! (`benches/corpus.py`): decode, parse, extract (events and talks), prepare for dedup (the
-//! sketch and the anchors), pack the bodies, merge, and store into a fresh SQLite file. The
-//! stages are the ones `digest fetch` runs per feed in its harvest workers, run here over the
-//! whole corpus each, with no network: what each would cost if nothing else ran, and so what
-//! leaving one out of `fetch` would save (benches/README.md, "Stages").
+//! sketch and the anchors), pack the bodies, merge, and store into a fresh SQLite file.
+//! `digest fetch` runs the first five per feed in its harvest workers, then merges and stores
+//! once; here each stage runs over the whole corpus in turn, with no network: what each costs
+//! if nothing else runs, and so what leaving one out of `fetch` would save (benches/README.md,
+//! "Stages").
 //!
 //!     cargo bench --bench stages -- /tmp/corpus          # RUNS=3 passes, the median shown
 //!
 //! Each source's file is found under the corpus folder by its URL's path, as nginx serves it
-//! (`benches/serve.sh`); the config is the corpus's `feeds.toml`. Times are process CPU
+//! (`benches/serve.sh`); the config is the corpus's `feeds.toml`, whose sources are all feeds
+//! (an HTML source, fetched page by page, has no single file to read). Times are process CPU
 //! seconds (user + system, from /proc/self/stat) and wall seconds: merge and store use more
 //! than one thread, the other stages one.
 
