@@ -249,7 +249,7 @@ fn corpus(dir: &str, out: Option<&str>) {
                         items.extend(
                             feed.items
                                 .into_iter()
-                                .filter(|p| !p.title.trim().is_empty() || p.url.is_some())
+                                .filter(digest::parse::ParsedItem::has_title_or_link)
                                 .map(|p| digest::extract::analyze(p, source)),
                         );
                     }

@@ -96,25 +96,15 @@ fn pass(config: &Config, files: &[Vec<u8>]) -> (Vec<Spent>, usize, usize) {
             .into_iter()
             .zip(&config.sources)
             .flat_map(|(items, source)| {
-                // As the harvest keeps them: an item needs a title or a link.
-                items
-                    .into_iter()
-                    .filter(|p| !p.title.trim().is_empty() || p.url.is_some())
-                    .map(|p| extract::analyze(p, source))
+                items.into_iter().filter(ParsedItem::has_title_or_link).map(|p| extract::analyze(p, source))
             })
             .collect()
     });
-    let options = DedupOptions {
-        tracking_params: config.dedup.tracking_params.clone(),
-        near_duplicates: config.dedup.near_duplicates,
-        translations: config.dedup.translations,
-        ..Default::default()
-    };
-    let preparer = Preparer::new(options.clone());
+    let preparer = Preparer::new(DedupOptions::from(&config.dedup));
     let prepared: Vec<_> = timed(&mut spent, || items.iter().map(|i| preparer.prepare(i)).collect());
     timed(&mut spent, || items.iter_mut().for_each(|i| i.parsed.content_html.pack()));
     let count = items.len();
-    let posts = timed(&mut spent, || dedup::merge_prepared(items, prepared, &options));
+    let posts = timed(&mut spent, || dedup::merge_prepared(items, prepared, preparer.options()));
     let folder = std::env::temp_dir().join(format!("digest-stages-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&folder);
     let runs: Vec<SourceRun> = config

@@ -105,6 +105,18 @@ pub struct DedupOptions {
     pub translations: bool,
 }
 
+/// The `[dedup]` table's settings, the rest at their defaults.
+impl From<&crate::config::DedupSettings> for DedupOptions {
+    fn from(settings: &crate::config::DedupSettings) -> Self {
+        DedupOptions {
+            tracking_params: settings.tracking_params.clone(),
+            near_duplicates: settings.near_duplicates,
+            translations: settings.translations,
+            ..Default::default()
+        }
+    }
+}
+
 impl Default for DedupOptions {
     fn default() -> Self {
         DedupOptions {

@@ -61,6 +61,14 @@ pub struct ParsedItem {
     pub categories: Vec<String>,
 }
 
+impl ParsedItem {
+    /// Whether it is a post at all: it has a title or a link (an item with neither cannot be
+    /// shown or told apart, and the pipeline drops it).
+    pub fn has_title_or_link(&self) -> bool {
+        !self.title.trim().is_empty() || self.url.is_some()
+    }
+}
+
 /// The formats the parse stage reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub enum Format {

@@ -228,7 +228,7 @@ fn analyze_all(
     let mut prepared = Vec::new();
     let items = items
         .into_iter()
-        .filter(|p| !p.title.trim().is_empty() || p.url.is_some())
+        .filter(ParsedItem::has_title_or_link)
         .map(|p| {
             let mut item = extract::analyze(p, source);
             if let Some(preparer) = dedup {

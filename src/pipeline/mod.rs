@@ -87,12 +87,7 @@ pub async fn fetch_sources(
     let fetcher = Fetcher::new(&config.fetch)?;
     let cache = store.all_validators()?;
     let cores = harvest::cores();
-    let options = dedup::DedupOptions {
-        tracking_params: config.dedup.tracking_params.clone(),
-        near_duplicates: config.dedup.near_duplicates,
-        translations: config.dedup.translations,
-        ..Default::default()
-    };
+    let options = dedup::DedupOptions::from(&config.dedup);
     // Each item is prepared for dedup in the harvest workers, where its body is at hand.
     let preparer = Arc::new(dedup::Preparer::new(options));
     let shared = harvest::Shared::new(fetcher, cache, config.fetch.robots, cores).with_dedup(Arc::clone(&preparer));
